@@ -1,0 +1,25 @@
+using System.Text.Json.Serialization;
+
+namespace SmartLoudspeaker.Protocol;
+
+/// <summary>
+/// Source-generated serialisers for every JSON wire message: camelCase names, nulls omitted (smaller 4G
+/// payloads), enums as their documented strings, unknown properties ignored so a newer minor field does not
+/// break an older reader.
+/// </summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    UseStringEnumConverter = true,
+    RespectRequiredConstructorParameters = true,
+    AllowTrailingCommas = false,
+    MaxDepth = 16)]
+[JsonSerializable(typeof(NodeBirth))]
+[JsonSerializable(typeof(NodeDeath))]
+[JsonSerializable(typeof(NodeHealth))]
+[JsonSerializable(typeof(NodeEvent))]
+[JsonSerializable(typeof(EventAck))]
+[JsonSerializable(typeof(ControllerState))]
+[JsonSerializable(typeof(SignedCommand))]
+[JsonSerializable(typeof(CommandAck))]
+public sealed partial class ProtocolJsonContext : JsonSerializerContext;
