@@ -1,0 +1,88 @@
+using System.Text;
+using System.Text.Json;
+using SmartLoudspeaker.Protocol;
+
+namespace SmartLoudspeaker.Protocol.Tests;
+
+public sealed class RoundTripTests
+{
+    [Fact]
+    public void Birth_round_trips() => AssertRoundTrip(SampleMessages.Birth());
+
+    [Fact]
+    public void Death_round_trips() => AssertRoundTrip(SampleMessages.Death());
+
+    [Fact]
+    public void Health_round_trips() => AssertRoundTrip(SampleMessages.Health());
+
+    [Fact]
+    public void Event_round_trips() => AssertRoundTrip(SampleMessages.Event());
+
+    [Fact]
+    public void Event_ack_round_trips() => AssertRoundTrip(SampleMessages.EventAcknowledgement());
+
+    [Fact]
+    public void Controller_state_round_trips() => AssertRoundTrip(SampleMessages.ControllerOnline());
+
+    [Fact]
+    public void Command_ack_round_trips() => AssertRoundTrip(SampleMessages.Acknowledgement());
+
+    [Fact]
+    public void Signed_command_round_trips_with_its_body()
+    {
+        var command = SampleMessages.Command();
+
+        var decoded = Decoded(command);
+
+        Assert.Equal(command.Target, decoded.Target);
+        Assert.Equal(command.Exp, decoded.Exp);
+        Assert.Equal(command.Body!.Value.GetRawText(), decoded.Body!.Value.GetRawText());
+        Assert.Equal(WireCodec.Encode(command), WireCodec.Encode(decoded));
+    }
+
+    [Fact]
+    public void Health_is_well_under_one_kilobyte_even_fully_populated()
+    {
+        var bytes = WireCodec.Encode(SampleMessages.Health());
+
+        Assert.InRange(bytes.Length, 1, 600);
+    }
+
+    [Fact]
+    public void Enums_travel_as_their_documented_strings()
+    {
+        var json = Encoding.UTF8.GetString(WireCodec.Encode(SampleMessages.Health()));
+
+        Assert.Contains("\"type\":\"cellular\"", json, StringComparison.Ordinal);
+        Assert.Contains("\"class\":\"normal\"", json, StringComparison.Ordinal);
+        Assert.StartsWith("{\"v\":1,", json, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Absent_optional_fields_are_omitted_not_sent_as_null()
+    {
+        var health = SampleMessages.Health() with { Relays = null, Inputs = null, Audio = null };
+
+        var json = Encoding.UTF8.GetString(WireCodec.Encode(health));
+
+        Assert.DoesNotContain("null", json, StringComparison.Ordinal);
+    }
+
+    private static void AssertRoundTrip<T>(T message)
+        where T : class, IWireMessage
+    {
+        var decoded = Decoded(message);
+
+        // Records with collections compare by reference, so compare the canonical encodings as well as scalars.
+        Assert.Equal(WireCodec.Encode(message), WireCodec.Encode(decoded));
+        Assert.Equal(JsonSerializer.Serialize(message, typeof(T), ProtocolJsonContext.Default), Encoding.UTF8.GetString(WireCodec.Encode(decoded)));
+    }
+
+    private static T Decoded<T>(T message)
+        where T : class, IWireMessage
+    {
+        var result = WireCodec.Decode<T>(WireCodec.Encode(message));
+        Assert.True(result.Succeeded, result.Detail);
+        return result.Message!;
+    }
+}
