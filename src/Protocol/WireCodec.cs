@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
@@ -6,6 +7,14 @@ namespace SmartLoudspeaker.Protocol;
 /// <summary>Encodes and decodes the JSON wire messages, refusing oversized, malformed, unversioned or invalid ones.</summary>
 public static class WireCodec
 {
+    // Vietnamese text stays UTF-8 on the wire (2–3 bytes a letter) instead of six-byte \uXXXX escapes;
+    // the payloads are never embedded in HTML, where the default encoder's extra escaping would matter.
+    private static readonly ProtocolJsonContext Context = new(
+        new System.Text.Json.JsonSerializerOptions(ProtocolJsonContext.Default.Options)
+        {
+            Encoder = JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All),
+        });
+
     /// <summary>UTF-8 JSON of <paramref name="message"/>.</summary>
     public static byte[] Encode<T>(T message)
         where T : class, IWireMessage =>
@@ -62,7 +71,7 @@ public static class WireCodec
     }
 
     private static JsonTypeInfo<T> TypeInfo<T>() =>
-        ProtocolJsonContext.Default.GetTypeInfo(typeof(T)) as JsonTypeInfo<T>
+        Context.GetTypeInfo(typeof(T)) as JsonTypeInfo<T>
         ?? throw new InvalidOperationException($"{typeof(T).Name} is not registered in {nameof(ProtocolJsonContext)}.");
 
     /// <summary>Reads the top-level "v" without materialising the document; null when absent or not an object.</summary>

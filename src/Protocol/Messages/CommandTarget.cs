@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace SmartLoudspeaker.Protocol;
 
 /// <summary>Whom a command is for: exactly one of a node, a zone, or the whole fleet.</summary>
@@ -13,6 +15,7 @@ public sealed record CommandTarget
     public bool? All { get; init; }
 
     /// <summary>True when exactly one kind of target is set and its id is valid.</summary>
+    [JsonIgnore]
     public bool IsWellFormed =>
         (Node, Zone, All) switch
         {

@@ -1,0 +1,2 @@
+var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(args);
+builder.Build().Run();
