@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Runs the whole system on this machine: the Controller (embedded MQTT broker, LiteDB in data/demo) and a
+# fleet of simulated nodes. Ctrl-C stops everything.
+#   NODES=12 ZONES=4 scripts/demo.sh      more nodes
+#   HTTP_PORT=8080 MQTT_PORT=1884 ...     other ports
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root="$(pwd)"
+
+scripts/require-dotnet.sh
+# mosquitto-clients: to watch the wire with mosquitto_sub; curl: to wait for the Controller.
+scripts/require-debian-packages.sh mosquitto-clients curl
+
+nodes="${NODES:-6}"
+zones="${ZONES:-3}"
+http_port="${HTTP_PORT:-5080}"
+mqtt_port="${MQTT_PORT:-1883}"
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+if port_in_use "$mqtt_port"; then
+  # Usually a system Mosquitto installed with the test prerequisites.
+  echo "Port $mqtt_port is taken (a system Mosquitto?); the demo broker uses another port."
+  mqtt_port=$((mqtt_port + 1))
+  while port_in_use "$mqtt_port"; do mqtt_port=$((mqtt_port + 1)); done
+fi
+if port_in_use "$http_port"; then
+  echo "Port $http_port is taken; set HTTP_PORT to a free port." >&2
+  exit 1
+fi
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+echo "Building…"
+dotnet build SmartLoudspeaker.sln -c Release -nologo -v q
+
+data="$root/data/demo"
+mkdir -p "$data"
+pids=()
+cleanup() {
+  trap - INT TERM EXIT
+  echo
+  echo "Stopping…"
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap cleanup INT TERM EXIT
+
+(cd src/Controller/bin/Release/net10.0 && exec dotnet SmartLoudspeaker.Controller.dll \
+  --Urls="http://127.0.0.1:$http_port" \
+  --Broker:Mode=Embedded --Broker:Port="$mqtt_port" \
+  --Store:DataDirectory="$data/controller") &
+pids+=($!)
+
+echo "Waiting for the Controller…"
+for _ in $(seq 1 60); do
+  if curl -fsS "http://127.0.0.1:$http_port/healthz" >/dev/null 2>&1; then break; fi
+  if ! kill -0 "${pids[0]}" 2>/dev/null; then echo "The Controller did not start; see its log above." >&2; exit 1; fi
+  sleep 1
+done
+
+(cd src/Node/bin/Release/net10.0 && exec dotnet SmartLoudspeaker.Node.dll \
+  --Node:Simulation:Enabled=true \
+  --Node:Simulation:NodeCount="$nodes" --Node:Simulation:ZoneCount="$zones" \
+  --Node:Brokers:0:Host=127.0.0.1 --Node:Brokers:0:Port="$mqtt_port" \
+  --Node:DataDirectory="$data/nodes") &
+pids+=($!)
+
+cat <<INFO
+
+SmartLoudspeaker demo is running: Controller + $nodes simulated nodes in $zones zones.
+  Fleet (JSON):     curl http://127.0.0.1:$http_port/api/nodes
+  One node:         curl http://127.0.0.1:$http_port/api/nodes/sim-01
+  Health check:     curl http://127.0.0.1:$http_port/healthz
+  Metrics:          curl http://127.0.0.1:$http_port/metrics
+  API description:  http://127.0.0.1:$http_port/openapi/v1.json
+  The wire:         mosquitto_sub -h 127.0.0.1 -p $mqtt_port -t 'sl/v1/#' -v
+Data is kept in $data. Press Ctrl-C to stop.
+
+INFO
+wait -n "${pids[@]}"
