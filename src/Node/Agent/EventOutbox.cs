@@ -4,7 +4,7 @@ namespace SmartLoudspeaker.Node;
 /// Events not yet acknowledged by the controller, oldest first, bounded: a node cut off for days keeps the newest
 /// <see cref="Capacity"/> events rather than running out of memory. Thread-safe.
 /// </summary>
-public sealed class EventOutbox
+internal sealed class EventOutbox
 {
     private readonly Lock _gate = new();
     private readonly LinkedList<PendingEvent> _order = new();

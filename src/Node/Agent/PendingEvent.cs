@@ -9,7 +9,7 @@ namespace SmartLoudspeaker.Node;
 /// <param name="Severity">How much it matters.</param>
 /// <param name="Code">Machine-readable code.</param>
 /// <param name="Text">Human-readable detail.</param>
-public sealed record PendingEvent(
+internal sealed record PendingEvent(
     string Id, DateTimeOffset Ts, string Kind, EventSeverity Severity, string? Code, string? Text)
 {
     /// <summary>The session (bdSeq) that first sent it; null until sent once.</summary>

@@ -1,0 +1,68 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace SmartLoudspeaker.Node;
+
+/// <summary>The real node: one <see cref="NodeAgent"/> for the configured node id, for the life of the host.</summary>
+public sealed class NodeWorker : BackgroundService
+{
+    private readonly NodeOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly ILogger<NodeWorker> _logger;
+    private NodeAgent? _agent;
+
+    /// <summary>Creates the worker.</summary>
+    public NodeWorker(IOptions<NodeOptions> options, TimeProvider time, ILoggerFactory loggerFactory)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        _options = options.Value;
+        _time = time;
+        _loggerFactory = loggerFactory;
+        _logger = loggerFactory.CreateLogger<NodeWorker>();
+    }
+
+    /// <inheritdoc />
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        if (_agent is { } agent)
+        {
+            await agent.StopAsync(cancellationToken).ConfigureAwait(false);
+            BdSeqFile.TrySave(_options.DataDirectory, agent.BdSeq);
+            await agent.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var nodeId = _options.NodeId!;
+        var dataDirectory = _options.DataDirectory;
+        IHealthSource health = _options.HealthSource == HealthSourceKind.Simulated
+            ? new SimulatedHealthSource(SimulatedHealthSource.SeedFor(nodeId))
+            : new LinuxHealthSource(dataDirectory);
+        var initialBdSeq = BdSeqFile.Next(dataDirectory);
+        if (!BdSeqFile.TrySave(dataDirectory, initialBdSeq))
+        {
+            _logger.LogWarning("Cannot write to data directory {DataDirectory}; bdSeq will restart from 0 next run", dataDirectory);
+        }
+
+        var settings = NodeAgentSettingsFactory.Create(_options, nodeId, [.. _options.Zones], initialBdSeq);
+        _agent = new NodeAgent(settings, health, _time, _loggerFactory.CreateLogger<NodeAgent>());
+        _logger.LogInformation(
+            "Node {NodeId} ({Model}) starting; zones {Zones}; brokers {Brokers}",
+            nodeId, health.Hardware.Model, string.Join(",", settings.Zones), string.Join(",", settings.Brokers));
+        await _agent.StartAsync(stoppingToken).ConfigureAwait(false);
+        try
+        {
+            await Task.Delay(Timeout.InfiniteTimeSpan, _time, stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Host stopping: StopAsync says goodbye.
+        }
+    }
+}

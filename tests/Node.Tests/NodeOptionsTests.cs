@@ -1,0 +1,143 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace SmartLoudspeaker.Node.Tests;
+
+public sealed class NodeOptionsTests
+{
+    private static readonly Dictionary<string, string?> Valid = new()
+    {
+        ["Node:NodeId"] = "nha-van-hoa-01",
+        ["Node:Zones:0"] = "thon-1",
+        ["Node:Brokers:0:Host"] = "10.0.0.1",
+        ["Node:Brokers:0:Port"] = "1883",
+        ["Node:Brokers:1:Host"] = "10.0.0.2",
+        ["Node:Brokers:1:Port"] = "1883",
+        ["Node:Heartbeat"] = "00:00:45",
+    };
+
+    [Fact]
+    public void A_valid_section_binds_with_timespans_and_two_brokers()
+    {
+        var options = Resolve(Valid);
+
+        Assert.Equal("nha-van-hoa-01", options.NodeId);
+        Assert.Equal(["thon-1"], options.Zones);
+        Assert.Equal(2, options.Brokers.Count);
+        Assert.Equal("10.0.0.2", options.Brokers[1].Host);
+        Assert.Equal(TimeSpan.FromSeconds(45), options.Heartbeat);
+        Assert.Equal(TimeSpan.FromSeconds(30), options.KeepAlive);
+        Assert.Equal(TimeSpan.FromSeconds(30), options.ReconnectBackoffCap);
+        Assert.Equal(TimeSpan.FromSeconds(1), options.ReconnectBackoffBase);
+        Assert.False(options.Simulation.Enabled);
+        Assert.Equal(6, options.Simulation.NodeCount);
+        Assert.Equal(3, options.Simulation.ZoneCount);
+        Assert.Equal("sim", options.Simulation.IdPrefix);
+    }
+
+    [Theory]
+    [InlineData("Node:NodeId", null, "Node:NodeId is required")]
+    [InlineData("Node:NodeId", "Nha Van Hoa", "is not a valid id")]
+    [InlineData("Node:NodeId", "-leading", "is not a valid id")]
+    [InlineData("Node:Heartbeat", "00:00:00", "Heartbeat must be whole seconds")]
+    [InlineData("Node:Heartbeat", "00:00:01.500", "Heartbeat must be whole seconds")]
+    [InlineData("Node:KeepAlive", "00:00:00", "KeepAlive must be")]
+    [InlineData("Node:ReconnectBackoffBase", "00:00:00", "ReconnectBackoffBase must be positive")]
+    [InlineData("Node:ReconnectBackoffCap", "00:00:00.5", "ReconnectBackoffCap must be at least")]
+    [InlineData("Node:Brokers:0:Port", "70000", "is not a TCP port")]
+    [InlineData("Node:Zones:1", "Zone B", "Node:Zones entry 'Zone B'")]
+    public void Bad_values_fail_at_start_with_a_clear_message(string key, string? value, string expected)
+    {
+        var values = new Dictionary<string, string?>(Valid) { [key] = value };
+        var error = Assert.Throws<OptionsValidationException>(() => Resolve(values));
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void No_brokers_is_refused()
+    {
+        var values = Valid.Where(pair => !pair.Key.StartsWith("Node:Brokers", StringComparison.Ordinal)).ToDictionary();
+        var error = Assert.Throws<OptionsValidationException>(() => Resolve(values));
+        Assert.Contains("Node:Brokers must list at least one broker", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void No_zones_is_refused_for_a_real_node()
+    {
+        var values = Valid.Where(pair => pair.Key != "Node:Zones:0").ToDictionary();
+        var error = Assert.Throws<OptionsValidationException>(() => Resolve(values));
+        Assert.Contains("Node:Zones must name at least one zone", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Simulation_needs_no_node_id_but_checks_its_own_numbers()
+    {
+        var values = new Dictionary<string, string?>
+        {
+            ["Node:Brokers:0:Host"] = "127.0.0.1",
+            ["Node:Simulation:Enabled"] = "true",
+        };
+        Assert.True(Resolve(values).Simulation.Enabled);
+
+        values["Node:Simulation:NodeCount"] = "0";
+        values["Node:Simulation:IdPrefix"] = "Sim";
+        var error = Assert.Throws<OptionsValidationException>(() => Resolve(values));
+        Assert.Contains("NodeCount must be", error.Message, StringComparison.Ordinal);
+        Assert.Contains("IdPrefix 'Sim'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_host_registers_the_worker_or_the_fleet_simulator()
+    {
+        Assert.IsType<NodeWorker>(Assert.Single(HostedServices(Valid)));
+        var simulated = new Dictionary<string, string?>(Valid) { ["Node:Simulation:Enabled"] = "true" };
+        Assert.IsType<FleetSimulator>(Assert.Single(HostedServices(simulated)));
+    }
+
+    [Fact]
+    public async Task ValidateOnStart_stops_the_host_before_it_runs()
+    {
+        var values = new Dictionary<string, string?>(Valid) { ["Node:NodeId"] = null };
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(values);
+        builder.Services.AddSmartLoudspeakerNode(builder.Configuration);
+        using var host = builder.Build();
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+        Assert.Contains("Node:NodeId is required", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_shipped_appsettings_are_valid()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: false)
+            .Build();
+        var options = Resolve(configuration);
+        Assert.Equal("127.0.0.1", Assert.Single(options.Brokers).Host);
+        Assert.Equal(1883, options.Brokers[0].Port);
+    }
+
+    private static NodeOptions Resolve(IDictionary<string, string?> values) =>
+        Resolve(new ConfigurationBuilder().AddInMemoryCollection(values).Build());
+
+    private static NodeOptions Resolve(IConfiguration configuration)
+    {
+        var services = new ServiceCollection();
+        services.AddSmartLoudspeakerNode(configuration);
+        using var provider = services.BuildServiceProvider();
+        return provider.GetRequiredService<IOptions<NodeOptions>>().Value;
+    }
+
+    private static List<IHostedService> HostedServices(IDictionary<string, string?> values)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSmartLoudspeakerNode(configuration);
+        using var provider = services.BuildServiceProvider();
+        return provider.GetServices<IHostedService>().ToList();
+    }
+}

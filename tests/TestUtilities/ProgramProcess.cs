@@ -1,0 +1,108 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace SmartLoudspeaker.TestUtilities;
+
+/// <summary>
+/// One of our programs (the Controller, a node fleet) running as a real process, as in production: tests can
+/// stop it politely (SIGTERM) or kill it (SIGKILL) at any moment. Its output is kept for failure messages.
+/// </summary>
+public sealed class ProgramProcess : IAsyncDisposable
+{
+    private readonly Process process;
+    private readonly ConcurrentQueue<string> output = new();
+
+    private ProgramProcess(Process process)
+    {
+        this.process = process;
+        process.OutputDataReceived += (_, e) => Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => Keep(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    /// <summary>The process id.</summary>
+    public int Id => process.Id;
+
+    /// <summary>True once the process has ended.</summary>
+    public bool HasExited => process.HasExited;
+
+    /// <summary>The exit code, once ended.</summary>
+    public int ExitCode => process.ExitCode;
+
+    /// <summary>The last lines the program wrote (stdout and stderr together).</summary>
+    public string RecentOutput => string.Join(Environment.NewLine, output);
+
+    /// <summary>Starts <c>dotnet {assembly} {arguments}</c> with its folder as working directory.</summary>
+    public static ProgramProcess Start(string assembly, IEnumerable<string> arguments, IDictionary<string, string>? environment = null)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = Path.GetDirectoryName(assembly)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(assembly);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["DOTNET_ENVIRONMENT"] = "Development";
+        start.Environment["Logging__Console__FormatterName"] = "simple";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
+        return new ProgramProcess(Process.Start(start) ?? throw new InvalidOperationException($"{assembly} did not start."));
+    }
+
+    /// <summary>SIGKILL: the process ends at once, with no chance to flush or say goodbye (a power cut, as far as it can tell).</summary>
+    public async Task KillAsync()
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+        }
+
+        await process.WaitForExitAsync();
+    }
+
+    /// <summary>SIGTERM, then waits for a clean exit (a systemd stop).</summary>
+    public async Task StopAsync(TimeSpan timeout)
+    {
+        if (!process.HasExited)
+        {
+            using var terminate = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            await terminate.WaitForExitAsync();
+        }
+
+        await process.WaitForExitAsync().WaitAsync(timeout);
+    }
+
+    /// <summary>Waits for the process to end by itself.</summary>
+    public Task WaitForExitAsync(TimeSpan timeout) => process.WaitForExitAsync().WaitAsync(timeout);
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        process.Dispose();
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        output.Enqueue(line);
+        while (output.Count > 400)
+        {
+            output.TryDequeue(out _);
+        }
+    }
+}
