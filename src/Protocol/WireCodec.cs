@@ -7,13 +7,10 @@ namespace SmartLoudspeaker.Protocol;
 /// <summary>Encodes and decodes the JSON wire messages, refusing oversized, malformed, unversioned or invalid ones.</summary>
 public static class WireCodec
 {
-    // Vietnamese text stays UTF-8 on the wire (2–3 bytes a letter) instead of six-byte \uXXXX escapes;
-    // the payloads are never embedded in HTML, where the default encoder's extra escaping would matter.
+    // Vietnamese text stays UTF-8 on the wire (2–3 bytes a letter) instead of six-byte \uXXXX escapes, and '+'
+    // or '<' stay themselves. The relaxed encoder is unsafe only for JSON pasted into HTML, which these never are.
     private static readonly ProtocolJsonContext Context = new(
-        new System.Text.Json.JsonSerializerOptions(ProtocolJsonContext.Default.Options)
-        {
-            Encoder = JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All),
-        });
+        new JsonSerializerOptions(ProtocolJsonContext.Default.Options) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
 
     /// <summary>UTF-8 JSON of <paramref name="message"/>.</summary>
     public static byte[] Encode<T>(T message)

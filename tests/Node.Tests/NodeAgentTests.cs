@@ -65,7 +65,7 @@ public sealed class NodeAgentTests : IAsyncLifetime
         Assert.Equal(7, firstHealth.BdSeq);
         Assert.Equal(LinkType.Loopback, firstHealth.Link.Type);
         Assert.Equal(0, firstHealth.Link.Broker);
-        Assert.Equal(1, firstHealth.Link.Reconnects);
+        Assert.Equal(1, firstHealth.Link.Connections);
         Assert.Equal("simulated", firstHealth.Clock.Source);
 
         _time.Advance(Heartbeat);
@@ -124,7 +124,7 @@ public sealed class NodeAgentTests : IAsyncLifetime
         var health = (await _recorder.WaitForAsync("node-c", NodeMessageKind.Health, rebirth.Index)).Decode<NodeHealth>();
         Assert.Equal(0, health.BdSeq);
         Assert.Equal(1, health.Seq);
-        Assert.Equal(2, health.Link.Reconnects);
+        Assert.Equal(2, health.Link.Connections);
         Assert.Equal(0, agent.BdSeq);
     }
 
@@ -194,7 +194,7 @@ public sealed class NodeAgentTests : IAsyncLifetime
         var rebirth = await _recorder.WaitForAsync(m => m.IsFor("node-f", NodeMessageKind.Birth) && m.Decode<NodeBirth>().BdSeq == 21);
         var resent = (await _recorder.WaitForAsync("node-f", NodeMessageKind.Event, rebirth.Index)).Decode<NodeEvent>();
         Assert.Equal(id, resent.Id);
-        Assert.Equal(20, resent.BdSeq); // the session that first sent it
+        Assert.Equal(21, resent.BdSeq); // the session that resends it
         Assert.Equal(first.Ts, resent.Ts);
 
         await _recorder.PublishAsync(Topics.ForNode("node-f", NodeMessageKind.EventAck), WireCodec.Encode(new EventAck { Ids = [id] }));

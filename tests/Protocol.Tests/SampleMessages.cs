@@ -31,7 +31,7 @@ internal static class SampleMessages
         UptimeSeconds = 3_600_000,
         Cpu = new CpuHealth { TempC = 57.3, Load1 = 0.42, Load5 = 0.31 },
         Memory = new MemoryHealth { TotalMb = 3_793, AvailableMb = 2_981, DiskTotalMb = 29_542, DiskFreeMb = 21_877 },
-        Link = new LinkHealth { Type = LinkType.Cellular, SignalDbm = -87, Broker = 1, Reconnects = 14 },
+        Link = new LinkHealth { Type = LinkType.Cellular, SignalDbm = -87, Broker = 1, Connections = 14 },
         Clock = new ClockHealth { Synced = true, Source = "ntp", OffsetMs = 3.5 },
         Relays = new RelayHealth { Amplifier = true, SpeakerLine = true, AccessPoint = false },
         Inputs = new Dictionary<string, bool> { ["emergency-button"] = false, ["mains"] = true, ["cabinet-door"] = false },

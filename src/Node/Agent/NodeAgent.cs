@@ -441,7 +441,7 @@ public sealed class NodeAgent : IAsyncDisposable
                 Type = sample.LinkType,
                 SignalDbm = sample.SignalDbm,
                 Broker = session.BrokerIndex,
-                Reconnects = Connections,
+                Connections = Connections,
             },
             Clock = sample.Clock,
             Relays = sample.Relays,
@@ -462,12 +462,11 @@ public sealed class NodeAgent : IAsyncDisposable
                 continue;
             }
 
-            pending.FirstBdSeq ??= session.BdSeq;
             var message = new NodeEvent
             {
                 Id = pending.Id,
                 Seq = session.NextSeq(),
-                BdSeq = pending.FirstBdSeq.Value,
+                BdSeq = session.BdSeq,
                 Ts = pending.Ts,
                 Kind = pending.Kind,
                 Severity = pending.Severity,

@@ -7,7 +7,7 @@ namespace SmartLoudspeaker.Node;
 public sealed record NodeAgentSettings
 {
     /// <summary>Capabilities announced in the birth by this build.</summary>
-    public static readonly IReadOnlyList<string> DefaultCapabilities = ["health", "events"];
+    public static readonly IReadOnlyList<string> DefaultCapabilities = [Protocol.Capabilities.Health, Protocol.Capabilities.Events];
 
     /// <summary>Node id, also the MQTT client id.</summary>
     public required string NodeId { get; init; }

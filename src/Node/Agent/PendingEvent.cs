@@ -12,9 +12,6 @@ namespace SmartLoudspeaker.Node;
 internal sealed record PendingEvent(
     string Id, DateTimeOffset Ts, string Kind, EventSeverity Severity, string? Code, string? Text)
 {
-    /// <summary>The session (bdSeq) that first sent it; null until sent once.</summary>
-    public int? FirstBdSeq { get; set; }
-
     /// <summary>The connection (agent-local counter) in which it was last sent; resent once per new connection.</summary>
     public long SentInConnection { get; set; } = -1;
 }

@@ -12,6 +12,6 @@ public sealed record LinkHealth
     /// <summary>Which of the node's configured brokers it is connected to (0 = primary).</summary>
     public int Broker { get; init; }
 
-    /// <summary>Connections made since the process started; a rising count means a flapping link.</summary>
-    public int Reconnects { get; init; }
+    /// <summary>Successful connections since the process started; a count that keeps rising means a flapping link.</summary>
+    public int Connections { get; init; }
 }

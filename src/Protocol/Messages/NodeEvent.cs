@@ -19,7 +19,7 @@ public sealed record NodeEvent : IWireMessage
     /// <summary>Message sequence within the session.</summary>
     public required int Seq { get; init; }
 
-    /// <summary>The session that first sent this event.</summary>
+    /// <summary>The session sending it: a resend after a reconnect carries the new session's bdSeq and seq, the same id and ts.</summary>
     public required int BdSeq { get; init; }
 
     /// <summary>When it happened, on the node's clock.</summary>

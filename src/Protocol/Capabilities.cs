@@ -1,0 +1,11 @@
+namespace SmartLoudspeaker.Protocol;
+
+/// <summary>Names a node announces in <see cref="NodeBirth.Capabilities"/>; the Controller offers only what a node can do.</summary>
+public static class Capabilities
+{
+    /// <summary>Publishes <see cref="NodeHealth"/>.</summary>
+    public const string Health = "health";
+
+    /// <summary>Publishes <see cref="NodeEvent"/> and keeps them until acknowledged.</summary>
+    public const string Events = "events";
+}
