@@ -1,0 +1,65 @@
+using System.Text.Json.Serialization;
+using LiteDB;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using SmartLoudspeaker.Controller.Broker;
+using SmartLoudspeaker.Controller.Fleet;
+using SmartLoudspeaker.Controller.Ingest;
+using SmartLoudspeaker.Controller.Metrics;
+using SmartLoudspeaker.Controller.Mqtt;
+using SmartLoudspeaker.Controller.Options;
+using SmartLoudspeaker.Controller.Store;
+
+namespace SmartLoudspeaker.Controller;
+
+/// <summary>Composition of the controller: options, store, broker, MQTT client, fleet view and HTTP services.</summary>
+public static class ControllerHostExtensions
+{
+    /// <summary>Registers every controller service, with options bound from "Broker", "Store" and "Fleet".</summary>
+    public static WebApplicationBuilder AddSmartLoudspeakerController(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+
+        services.AddOptions<BrokerOptions>().Bind(configuration.GetSection(BrokerOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<StoreOptions>().Bind(configuration.GetSection(StoreOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<FleetOptions>().Bind(configuration.GetSection(FleetOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<BrokerOptions>, BrokerOptionsValidator>();
+        services.AddSingleton<IValidateOptions<StoreOptions>, StoreOptionsValidator>();
+        services.AddSingleton<IValidateOptions<FleetOptions>, FleetOptionsValidator>();
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<ControllerIdentity>();
+        services.AddSingleton<ControllerMetrics>();
+
+        // LiteDB in direct mode: one LiteDatabase per process, shared by every thread, disposed with the host.
+        services.AddSingleton<ILiteDatabase>(provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<StoreOptions>>().Value;
+            var directory = Path.GetFullPath(options.DataDirectory);
+            Directory.CreateDirectory(directory);
+            var path = Path.Combine(directory, options.FileName);
+            provider.GetRequiredService<ILogger<LiteDbFleetStore>>().LogInformation("Store: {Path}", path);
+            return new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct });
+        });
+        services.AddSingleton<IFleetStore, LiteDbFleetStore>();
+        services.AddSingleton<FleetRegistry>();
+        services.AddSingleton<IngestPipeline>();
+        services.AddSingleton<ControllerMqttClient>();
+        services.AddSingleton<IMqttPublisher>(provider => provider.GetRequiredService<ControllerMqttClient>());
+        services.AddSingleton<EmbeddedBroker>();
+        services.AddSingleton<MqttConnectionService>();
+        services.AddSingleton<FleetSweeper>();
+
+        // Hosted services start in this order: the broker listens before the client connects to it.
+        services.AddHostedService(provider => provider.GetRequiredService<EmbeddedBroker>());
+        services.AddHostedService(provider => provider.GetRequiredService<MqttConnectionService>());
+        services.AddHostedService(provider => provider.GetRequiredService<FleetSweeper>());
+
+        services.AddProblemDetails();
+        services.AddOpenApi();
+        services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        return builder;
+    }
+}

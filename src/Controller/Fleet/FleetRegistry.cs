@@ -1,0 +1,183 @@
+using SmartLoudspeaker.Controller.Metrics;
+using SmartLoudspeaker.Controller.Store;
+using SmartLoudspeaker.Protocol;
+
+namespace SmartLoudspeaker.Controller.Fleet;
+
+/// <summary>
+/// The fleet view: every node's latest state in memory, written through to the store. Each change is stored first
+/// and published in memory only once stored, under one lock, so memory and store never disagree and a store failure
+/// leaves both as they were.
+/// </summary>
+internal sealed class FleetRegistry
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, NodeState> _nodes = new(StringComparer.Ordinal);
+    private readonly IFleetStore _store;
+    private readonly ControllerMetrics _metrics;
+
+    public FleetRegistry(IFleetStore store, ControllerMetrics metrics, TimeProvider timeProvider, ILogger<FleetRegistry> logger)
+    {
+        _store = store;
+        _metrics = metrics;
+        var now = timeProvider.GetUtcNow();
+
+        // A restarted controller knows its fleet but has heard nobody yet: everyone is offline until they speak
+        // (the new controller instance on sl/v1/controller/state makes every connected node send a fresh birth).
+        foreach (var node in store.LoadNodes())
+        {
+            _nodes[node.Id] = node.Online ? node with { Online = false, StateSince = now } : node;
+        }
+
+        logger.LogInformation("Fleet view loaded: {Count} known nodes, all offline until they speak", _nodes.Count);
+        UpdateGauges();
+    }
+
+    /// <summary>Raised after a node's state changed (tests wait on it instead of sleeping).</summary>
+    public event Action<NodeState>? Changed;
+
+    public IReadOnlyList<NodeState> Snapshot()
+    {
+        lock (_gate)
+        {
+            return _nodes.Values.OrderBy(node => node.Id, StringComparer.Ordinal).ToArray();
+        }
+    }
+
+    public NodeState? Find(string nodeId)
+    {
+        lock (_gate)
+        {
+            return _nodes.GetValueOrDefault(nodeId);
+        }
+    }
+
+    public NodeState ApplyBirth(NodeBirth birth, DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            var previous = _nodes.GetValueOrDefault(birth.NodeId);
+            var node = new NodeState
+            {
+                Id = birth.NodeId,
+                Zones = birth.Zones.ToArray(),
+                Software = birth.Software,
+                Hardware = birth.Hardware,
+                Capabilities = birth.Capabilities.ToArray(),
+                HeartbeatSeconds = birth.HeartbeatSeconds,
+                BdSeq = birth.BdSeq,
+                LastSeen = now,
+                Online = true,
+                StateSince = previous is { Online: true } ? previous.StateSince : now,
+                Health = previous?.Health,
+                HealthReceivedAt = previous?.HealthReceivedAt,
+            };
+            Commit(node);
+            return node;
+        }
+    }
+
+    public DeathOutcome ApplyDeath(NodeDeath death, DateTimeOffset now)
+    {
+        NodeState node;
+        lock (_gate)
+        {
+            if (!_nodes.TryGetValue(death.NodeId, out var current))
+            {
+                return DeathOutcome.UnknownNode;
+            }
+
+            if (current.BdSeq != death.BdSeq)
+            {
+                return DeathOutcome.StaleSession;
+            }
+
+            if (!current.Online)
+            {
+                return DeathOutcome.Applied;
+            }
+
+            node = current with { Online = false, StateSince = now };
+            Commit(node);
+        }
+
+        return DeathOutcome.Applied;
+    }
+
+    /// <summary>Records a health report; null when the node was never born here (its heartbeat is unknown).</summary>
+    public NodeState? ApplyHealth(string nodeId, NodeHealth health, DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            if (!_nodes.TryGetValue(nodeId, out var current))
+            {
+                return null;
+            }
+
+            _store.AppendHealth(new HealthRecord(nodeId, now, health));
+            var node = current with { LastSeen = now, Health = health, HealthReceivedAt = now };
+
+            // A report from the current session brings back a node that was only silent; one from another session
+            // (a birth the controller missed) does not, until that session's birth arrives.
+            if (!current.Online && health.BdSeq == current.BdSeq)
+            {
+                node = node with { Online = true, StateSince = now };
+            }
+
+            Commit(node);
+            return node;
+        }
+    }
+
+    /// <summary>Notes that a known node spoke (event, command acknowledgement).</summary>
+    public void Touch(string nodeId, DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            if (_nodes.TryGetValue(nodeId, out var current) && current.LastSeen < now)
+            {
+                Commit(current with { LastSeen = now });
+            }
+        }
+    }
+
+    /// <summary>Marks offline every online node silent for too long; returns the nodes it marked.</summary>
+    public IReadOnlyList<NodeState> Sweep(DateTimeOffset now, double offlineAfterHeartbeats)
+    {
+        var marked = new List<NodeState>();
+        lock (_gate)
+        {
+            foreach (var current in _nodes.Values.ToArray())
+            {
+                if (current.Online && Liveness.IsSilent(current.LastSeen, current.Heartbeat, offlineAfterHeartbeats, now))
+                {
+                    var node = current with { Online = false, StateSince = now };
+                    Commit(node);
+                    marked.Add(node);
+                }
+            }
+        }
+
+        return marked;
+    }
+
+    private void Commit(NodeState node)
+    {
+        _store.SaveNode(node);
+        var stateChanged = !_nodes.TryGetValue(node.Id, out var previous) || previous.Online != node.Online;
+        _nodes[node.Id] = node;
+        if (stateChanged)
+        {
+            UpdateGauges();
+        }
+
+        Changed?.Invoke(node);
+    }
+
+    private void UpdateGauges()
+    {
+        var online = _nodes.Values.Count(node => node.Online);
+        _metrics.NodesByState.WithLabels("online").Set(online);
+        _metrics.NodesByState.WithLabels("offline").Set(_nodes.Count - online);
+    }
+}

@@ -1,0 +1,30 @@
+using SmartLoudspeaker.Controller.Fleet;
+
+namespace SmartLoudspeaker.Controller.Tests;
+
+public sealed class LivenessTests
+{
+    private static readonly DateTimeOffset LastSeen = new(2026, 5, 1, 6, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(30);
+
+    [Theory]
+    [InlineData(0, false)]
+    [InlineData(30, false)]
+    [InlineData(74.999, false)]
+    [InlineData(75, true)]
+    [InlineData(3600, true)]
+    public void A_node_is_silent_from_factor_times_heartbeat_after_it_was_last_seen(double secondsLater, bool silent) =>
+        Assert.Equal(silent, Liveness.IsSilent(LastSeen, Heartbeat, 2.5, LastSeen.AddSeconds(secondsLater)));
+
+    [Fact]
+    public void A_message_stamped_after_now_does_not_make_a_node_silent() =>
+        Assert.False(Liveness.IsSilent(LastSeen, Heartbeat, 2.5, LastSeen.AddSeconds(-10)));
+
+    [Fact]
+    public void The_factor_scales_the_allowance() =>
+        Assert.True(Liveness.IsSilent(LastSeen, Heartbeat, 1, LastSeen.AddSeconds(30)));
+
+    [Fact]
+    public void A_non_positive_heartbeat_is_refused() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => Liveness.IsSilent(LastSeen, TimeSpan.Zero, 2.5, LastSeen));
+}

@@ -1,0 +1,210 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+using SmartLoudspeaker.Controller.Broker;
+using SmartLoudspeaker.Controller.Fleet;
+using SmartLoudspeaker.Controller.Ingest;
+using SmartLoudspeaker.Controller.Mqtt;
+
+namespace SmartLoudspeaker.Controller.Tests.Support;
+
+/// <summary>
+/// The controller in-process: embedded broker on a free loopback port, LiteDB in the given folder, a fake clock.
+/// Waiting helpers subscribe to the controller's own signals, so tests never sleep.
+/// </summary>
+internal sealed class ControllerHost : WebApplicationFactory<Program>
+{
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+    private readonly Dictionary<string, string?> _settings;
+    private HttpClient? _http;
+
+    private ControllerHost(Dictionary<string, string?> settings, FakeTimeProvider clock)
+    {
+        _settings = settings;
+        Clock = clock;
+    }
+
+    public FakeTimeProvider Clock { get; }
+
+    public CollectingLoggerProvider Logs { get; } = new();
+
+    public int MqttPort => Services.GetRequiredService<EmbeddedBroker>().Port;
+
+    public HttpClient Http => _http ??= CreateClient();
+
+    /// <summary>Builds a host; <see cref="WebApplicationFactory{T}.StartServer"/> (or the first request) starts it.</summary>
+    public static ControllerHost Create(string dataDirectory, FakeTimeProvider? clock = null, IDictionary<string, string?>? settings = null)
+    {
+        var all = new Dictionary<string, string?>
+        {
+            ["Broker:Mode"] = "Embedded",
+            ["Broker:Port"] = "0",
+            ["Broker:BindAddress"] = "127.0.0.1",
+            ["Store:DataDirectory"] = dataDirectory,
+            ["Fleet:SweepInterval"] = "00:00:01",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
+
+        return new ControllerHost(all, clock ?? new FakeTimeProvider(new DateTimeOffset(2026, 5, 1, 0, 0, 0, TimeSpan.Zero)));
+    }
+
+    public static ControllerHost Start(string dataDirectory, FakeTimeProvider? clock = null, IDictionary<string, string?>? settings = null)
+    {
+        var host = Create(dataDirectory, clock, settings);
+        host.StartServer();
+
+        // Tests begin once the controller's client is connected and subscribed, as a deployment settles before use.
+        host.Services.GetRequiredService<MqttConnectionService>().FirstConnection.WaitAsync(Timeout).GetAwaiter().GetResult();
+        return host;
+    }
+
+    public async Task<TestNode> ConnectNodeAsync(string nodeId, int bdSeq = 1, string? clientId = null) =>
+        await TestNode.ConnectAsync(MqttPort, nodeId, bdSeq, clientId);
+
+    /// <summary>A node connected and born, with the birth ingested.</summary>
+    public async Task<TestNode> BornNodeAsync(string nodeId, int bdSeq = 1, int heartbeatSeconds = 10)
+    {
+        var node = await ConnectNodeAsync(nodeId, bdSeq);
+        var ingested = WaitForIngest(result => result.NodeId == nodeId && result.Kind == Protocol.NodeMessageKind.Birth);
+        await node.PublishAsync(Protocol.NodeMessageKind.Birth, Wire.Birth(nodeId, bdSeq, heartbeatSeconds));
+        Assert.True((await ingested).Accepted);
+        return node;
+    }
+
+    /// <summary>Completes with the first ingest result matching <paramref name="predicate"/> from now on.</summary>
+    public Task<IngestResult> WaitForIngest(Func<IngestResult, bool> predicate)
+    {
+        var pipeline = Services.GetRequiredService<IngestPipeline>();
+        var done = new TaskCompletionSource<IngestResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnHandled(IngestResult result)
+        {
+            if (predicate(result) && done.TrySetResult(result))
+            {
+                pipeline.Handled -= OnHandled;
+            }
+        }
+
+        pipeline.Handled += OnHandled;
+        return done.Task.WaitAsync(Timeout);
+    }
+
+    /// <summary>Completes with the first publish the broker refuses from now on.</summary>
+    public Task<BrokerRefusal> WaitForBrokerRefusal()
+    {
+        var broker = Services.GetRequiredService<EmbeddedBroker>();
+        var done = new TaskCompletionSource<BrokerRefusal>(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnRefused(BrokerRefusal refusal)
+        {
+            if (done.TrySetResult(refusal))
+            {
+                broker.PublishRefused -= OnRefused;
+            }
+        }
+
+        broker.PublishRefused += OnRefused;
+        return done.Task.WaitAsync(Timeout);
+    }
+
+    /// <summary>Advances the fake clock and waits for the liveness sweep that judged the new instant.</summary>
+    public async Task AdvanceAndSweepAsync(TimeSpan by)
+    {
+        var sweeper = Services.GetRequiredService<FleetSweeper>();
+        var target = Clock.GetUtcNow() + by;
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnSwept(DateTimeOffset at)
+        {
+            if (at >= target)
+            {
+                done.TrySetResult();
+            }
+        }
+
+        sweeper.Swept += OnSwept;
+        try
+        {
+            Clock.Advance(by);
+            await done.Task.WaitAsync(Timeout);
+        }
+        finally
+        {
+            sweeper.Swept -= OnSwept;
+        }
+    }
+
+    public async Task<JsonElement> GetNodesAsync() => await Http.GetFromJsonAsync<JsonElement>("/api/nodes");
+
+    public async Task<string> GetNodesTextAsync() => await Http.GetStringAsync("/api/nodes");
+
+    public async Task<JsonElement> GetNodeAsync(string nodeId)
+    {
+        var response = await Http.GetAsync(new Uri("/api/nodes/" + nodeId, UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    public async Task<JsonElement> GetListedNodeAsync(string nodeId)
+    {
+        foreach (var node in (await GetNodesAsync()).EnumerateArray())
+        {
+            if (node.GetProperty("id").GetString() == nodeId)
+            {
+                return node;
+            }
+        }
+
+        throw new Xunit.Sdk.XunitException($"node {nodeId} is not listed");
+    }
+
+    /// <summary>Value of one series in /metrics, e.g. <c>sl_ingest_refused_total{reason="malformed"}</c>; 0 when absent.</summary>
+    public async Task<double> MetricAsync(string series)
+    {
+        var text = await Http.GetStringAsync("/metrics");
+        foreach (var line in text.Split('\n'))
+        {
+            if (line.StartsWith(series + " ", StringComparison.Ordinal))
+            {
+                return double.Parse(line[(series.Length + 1)..], CultureInfo.InvariantCulture);
+            }
+        }
+
+        return 0;
+    }
+
+    /// <summary>Fails when the controller logged an error: bad input must be warnings, never errors.</summary>
+    public void AssertNoErrors()
+    {
+        var errors = Logs.Lines.Where(line => line.Level >= LogLevel.Error).Select(line => $"{line.Category}: {line.Message} {line.Exception}").ToList();
+        Assert.True(errors.Count == 0, string.Join(Environment.NewLine, errors));
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Debug));
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _http?.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+}

@@ -1,0 +1,97 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using SmartLoudspeaker.Controller.Broker;
+
+namespace SmartLoudspeaker.EndToEnd.Tests;
+
+/// <summary>
+/// The real Controller, hosted in the test process: embedded broker on a free loopback port (or an external
+/// broker), LiteDB in a temporary folder, and optionally a fake clock. Its HTTP API is reached in memory.
+/// </summary>
+internal sealed class ControllerUnderTest : WebApplicationFactory<Program>
+{
+    private readonly Dictionary<string, string?> settings;
+    private readonly TimeProvider? time;
+
+    private ControllerUnderTest(Dictionary<string, string?> settings, TimeProvider? time)
+    {
+        this.settings = settings;
+        this.time = time;
+    }
+
+    /// <summary>Port of the broker the Controller uses.</summary>
+    public int MqttPort { get; private set; }
+
+    /// <summary>Starts a Controller with its embedded broker, keeping its store in <paramref name="dataDirectory"/>.</summary>
+    public static ControllerUnderTest WithEmbeddedBroker(string dataDirectory, TimeProvider? time = null, int port = 0)
+    {
+        var controller = new ControllerUnderTest(
+            new()
+            {
+                ["Broker:Mode"] = "Embedded",
+                ["Broker:Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Broker:BindAddress"] = "127.0.0.1",
+                ["Store:DataDirectory"] = dataDirectory,
+            },
+            time);
+        controller.StartServer();
+        controller.MqttPort = controller.Services.GetRequiredService<EmbeddedBroker>().Port;
+        return controller;
+    }
+
+    /// <summary>Starts a Controller that uses an external broker (Mosquitto) on loopback.</summary>
+    public static ControllerUnderTest WithExternalBroker(int brokerPort, string dataDirectory, TimeProvider? time = null)
+    {
+        var controller = new ControllerUnderTest(
+            new()
+            {
+                ["Broker:Mode"] = "External",
+                ["Broker:Host"] = "127.0.0.1",
+                ["Broker:Port"] = brokerPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Store:DataDirectory"] = dataDirectory,
+            },
+            time);
+        controller.StartServer();
+        controller.MqttPort = brokerPort;
+        return controller;
+    }
+
+    /// <summary>GET /api/nodes as JSON.</summary>
+    public async Task<JsonElement> GetNodesAsync() =>
+        await CreateClient().GetFromJsonAsync<JsonElement>("/api/nodes");
+
+    /// <summary>The node with <paramref name="nodeId"/> from GET /api/nodes, or null.</summary>
+    public async Task<JsonElement?> FindNodeAsync(string nodeId)
+    {
+        foreach (var node in (await GetNodesAsync()).EnumerateArray())
+        {
+            if (node.GetProperty("id").GetString() == nodeId)
+            {
+                return node;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>True when the node is listed online.</summary>
+    public async Task<bool> IsOnlineAsync(string nodeId) =>
+        await FindNodeAsync(nodeId) is { } node && node.GetProperty("online").GetBoolean();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        if (time is not null)
+        {
+            builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton(time)));
+        }
+    }
+}
