@@ -46,7 +46,7 @@ trap cleanup INT TERM EXIT
 
 (cd src/Controller/bin/Release/net10.0 && exec dotnet SmartLoudspeaker.Controller.dll \
   --Urls="http://127.0.0.1:$http_port" \
-  --Broker:Mode=Embedded --Broker:Port="$mqtt_port" \
+  --Broker:Mode=Embedded --Broker:Port="$mqtt_port" --Broker:BindAddress=127.0.0.1 \
   --Store:DataDirectory="$data/controller") &
 pids+=($!)
 
