@@ -1,6 +1,6 @@
 namespace SmartLoudspeaker.TestUtilities;
 
-/// <summary>What a <see cref="LoopbackTcpProxy"/> does with the bytes of its connections.</summary>
+/// <summary>What a <see cref="LoopbackTcpProxy"/>, or one connection through it, does with the bytes it relays.</summary>
 public enum LinkState
 {
     /// <summary>Forwards both ways.</summary>

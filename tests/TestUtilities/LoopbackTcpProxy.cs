@@ -1,189 +1,391 @@
 using System.Net;
 using System.Net.Sockets;
+using SmartLoudspeaker.TestUtilities.Proxy;
 
 namespace SmartLoudspeaker.TestUtilities;
 
 /// <summary>
-/// A TCP relay on loopback between a client and a server, for tests that need a bad link: it can stall
-/// (sockets open, nothing forwarded — the half-open connection a broker only notices by keepalive) and cut
-/// (both sockets reset at once). Bytes held during a stall are delivered when the link flows again.
+/// The one bad network link of the test suite: a TCP relay on loopback between clients and a server (usually an MQTT
+/// broker) that can stall (sockets open, nothing forwarded — the half-open link a broker only notices by keepalive),
+/// cut (both sockets reset), cut in the middle of an MQTT packet, add delay, jitter and a bandwidth cap per direction,
+/// drop QoS 0 publishes, hang or refuse new connections, and switch to another server. It reads the MQTT framing of
+/// what it relays (a stream that is not MQTT passes through as raw bytes), so connections can be found by client id.
 /// </summary>
+/// <remarks>
+/// Delays, jitter and bandwidth are scheduled on the <see cref="TimeProvider"/> given to the constructor; with a fake
+/// one they only advance with it. Bytes held by a stall or a delay are delivered in order once they may go.
+/// </remarks>
 public sealed class LoopbackTcpProxy : IAsyncDisposable
 {
     private readonly TcpListener listener = new(IPAddress.Loopback, 0);
-    private readonly int targetPort;
     private readonly CancellationTokenSource stopping = new();
-    private readonly List<(TcpClient Inbound, TcpClient Outbound)> connections = [];
     private readonly Lock gate = new();
-    private TaskCompletionSource flowing = CompletedSignal();
+    private readonly List<ProxyConnection> connections = [];
+    private readonly List<Task> closings = [];
+    private readonly List<Socket> blackHoled = [];
+    private readonly List<(string ClientId, TaskCompletionSource<ProxyConnection> Found)> waiters = [];
+    private readonly ProxyContext context;
     private readonly Task acceptLoop;
+    private int targetPort;
+    private LinkProfile upstreamProfile = LinkProfile.Perfect;
+    private LinkProfile downstreamProfile = LinkProfile.Perfect;
+    private NewConnectionMode newConnections = NewConnectionMode.Forward;
+    private bool disposed;
 
-    /// <summary>Starts relaying from a free loopback port to <paramref name="targetPort"/>.</summary>
-    public LoopbackTcpProxy(int targetPort)
+    /// <summary>Starts relaying from a free loopback port to <paramref name="targetPort"/> on loopback.</summary>
+    /// <param name="targetPort">The server's port.</param>
+    /// <param name="timeProvider">Clock for delays, bandwidth and scripts; the system clock by default.</param>
+    /// <param name="random">Source of jitter and of drops by probability; seed it for a repeatable run.</param>
+    public LoopbackTcpProxy(int targetPort, TimeProvider? timeProvider = null, Random? random = null)
     {
         this.targetPort = targetPort;
+        context = new ProxyContext(timeProvider ?? TimeProvider.System, random ?? new Random(), Identify);
         listener.Start();
         Port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        acceptLoop = AcceptAsync(stopping.Token);
+
+        // On the thread pool, away from the caller's synchronization context (xunit's has as many threads as cores):
+        // the link's timing must not wait for test code to yield.
+        acceptLoop = Task.Run(() => AcceptAsync(stopping.Token));
     }
 
     /// <summary>The port clients connect to instead of the server's.</summary>
     public int Port { get; }
 
-    /// <summary>Current state of every connection through the proxy.</summary>
-    public LinkState State { get; private set; } = LinkState.Flowing;
+    /// <summary>
+    /// The server port new connections are made to. Changing it (failover: broker A, then broker B) leaves open
+    /// connections with their server; cut them to make clients reconnect.
+    /// </summary>
+    public int TargetPort
+    {
+        get => Volatile.Read(ref targetPort);
+        set => Volatile.Write(ref targetPort, value);
+    }
 
-    /// <summary>Connections accepted so far.</summary>
+    /// <summary>Proxy-wide state: <see cref="LinkState.Stalled"/> holds every connection, old and new.</summary>
+    public LinkState State => context.Gate.IsClosed ? LinkState.Stalled : LinkState.Flowing;
+
+    /// <summary>Connections forwarded to a server so far (black-holed and refused ones are not).</summary>
     public int AcceptedConnections { get; private set; }
 
-    /// <summary>Stops forwarding while keeping every socket open.</summary>
-    public void Stall()
+    /// <summary>What happens to clients that connect from now on; connections already open are not affected.</summary>
+    public NewConnectionMode NewConnections
     {
-        lock (gate)
+        get
         {
-            if (State == LinkState.Stalled)
+            lock (gate)
             {
-                return;
+                return newConnections;
             }
-
-            flowing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            State = LinkState.Stalled;
         }
-    }
 
-    /// <summary>Forwards again, held bytes first.</summary>
-    public void Resume()
-    {
-        lock (gate)
+        set
         {
-            State = LinkState.Flowing;
-            flowing.TrySetResult();
+            lock (gate)
+            {
+                newConnections = value;
+            }
         }
     }
+
+    /// <summary>The connections open now, in the order they were accepted.</summary>
+    public IReadOnlyList<ProxyConnection> Connections
+    {
+        get
+        {
+            lock (gate)
+            {
+                return [.. connections];
+            }
+        }
+    }
+
+    /// <summary>Client-to-server profile of every connection; setting it applies to open and future connections.</summary>
+    public LinkProfile UpstreamProfile
+    {
+        get
+        {
+            lock (gate)
+            {
+                return upstreamProfile;
+            }
+        }
+
+        set
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            lock (gate)
+            {
+                upstreamProfile = value;
+                connections.ForEach(connection => connection.UpstreamProfile = value);
+            }
+        }
+    }
+
+    /// <summary>Server-to-client profile of every connection; setting it applies to open and future connections.</summary>
+    public LinkProfile DownstreamProfile
+    {
+        get
+        {
+            lock (gate)
+            {
+                return downstreamProfile;
+            }
+        }
+
+        set
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            lock (gate)
+            {
+                downstreamProfile = value;
+                connections.ForEach(connection => connection.DownstreamProfile = value);
+            }
+        }
+    }
+
+    /// <summary>Client-to-server totals over every connection, closed ones included.</summary>
+    public TrafficCounters UpstreamTraffic => context.Upstream.Snapshot();
+
+    /// <summary>Server-to-client totals over every connection, closed ones included.</summary>
+    public TrafficCounters DownstreamTraffic => context.Downstream.Snapshot();
+
+    /// <summary>Stops forwarding on every connection (and new ones) while keeping every socket open.</summary>
+    public void Stall() => context.Gate.Close();
+
+    /// <summary>Forwards again, held bytes first (connections stalled on their own stay stalled).</summary>
+    public void Resume() => context.Gate.Open();
 
     /// <summary>Resets every open connection (both sides see the reset at once); new connections are still accepted.</summary>
     public void CutAll()
     {
+        List<ProxyConnection> open;
+        List<Socket> hanging;
         lock (gate)
         {
-            foreach (var (inbound, outbound) in connections)
+            open = [.. connections];
+            hanging = [.. blackHoled];
+            blackHoled.Clear();
+        }
+
+        open.ForEach(connection => connection.Cut());
+        ProxyConnection.Reset([.. hanging]);
+    }
+
+    /// <summary>
+    /// <see cref="ProxyConnection.CutMidPacket"/> on every open connection; completes when all of them are cut.
+    /// </summary>
+    public Task CutMidPacket(LinkDirection direction) =>
+        Task.WhenAll(Connections.Select(connection => connection.CutMidPacket(direction)));
+
+    /// <summary>
+    /// The open connection whose CONNECT carried <paramref name="clientId"/> (the newest, if several), or the next one
+    /// to send it. Throws <see cref="TimeoutException"/> when none does within <paramref name="timeout"/> (real time,
+    /// even when the proxy runs on a fake clock: it bounds the test, it is not part of the simulated link).
+    /// </summary>
+    public async Task<ProxyConnection> WaitForConnectionAsync(
+        string clientId, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(clientId);
+        TaskCompletionSource<ProxyConnection> found;
+        lock (gate)
+        {
+            ObjectDisposedException.ThrowIf(disposed, this);
+            if (connections.LastOrDefault(connection => connection.ClientId == clientId) is { } open)
             {
-                Reset(inbound);
-                Reset(outbound);
+                return open;
             }
 
-            connections.Clear();
+            found = new TaskCompletionSource<ProxyConnection>(TaskCreationOptions.RunContinuationsAsynchronously);
+            waiters.Add((clientId, found));
+        }
+
+        try
+        {
+            return await found.Task.WaitAsync(timeout, cancellationToken);
+        }
+        finally
+        {
+            lock (gate)
+            {
+                waiters.RemoveAll(waiter => waiter.Found == found);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Applies each step when it is due: a step's <see cref="FaultStep.After"/> counts from when the previous step was
+    /// due, so slow steps do not push the rest of the script later.
+    /// </summary>
+    public async Task RunScriptAsync(IEnumerable<FaultStep> steps, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(steps);
+        var start = context.Time.GetTimestamp();
+        var due = TimeSpan.Zero;
+        foreach (var step in steps)
+        {
+            due += step.After;
+            await context.WaitUntilAsync(start, due, cancellationToken);
+            step.Apply(this);
         }
     }
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        lock (gate)
+        {
+            if (disposed)
+            {
+                return;
+            }
+
+            disposed = true;
+        }
+
+        // Cancel before stopping the listener: the accept loop takes "not listening" for the end only once cancelled.
         await stopping.CancelAsync();
         listener.Stop();
+        await acceptLoop;
         Resume();
         CutAll();
-        try
+        Task[] closing;
+        (string ClientId, TaskCompletionSource<ProxyConnection> Found)[] waiting;
+        lock (gate)
         {
-            await acceptLoop;
+            closing = [.. closings];
+            waiting = [.. waiters];
         }
-        catch (OperationCanceledException)
+
+        await Task.WhenAll(closing);
+        foreach (var (_, found) in waiting)
         {
-            // The accept loop ends by cancellation.
+            found.TrySetException(new ObjectDisposedException(nameof(LoopbackTcpProxy)));
         }
 
         stopping.Dispose();
     }
 
-    private static TaskCompletionSource CompletedSignal()
+    private void Identify(ProxyConnection connection, string clientId)
     {
-        var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        signal.SetResult();
-        return signal;
-    }
-
-    private static void Reset(TcpClient client)
-    {
-        try
+        lock (gate)
         {
-            client.Client.LingerState = new LingerOption(true, 0);
-            client.Close();
-        }
-        catch (ObjectDisposedException)
-        {
-            // Already closed by the other direction.
+            connection.ClientId = clientId;
+            foreach (var (_, found) in waiters.Where(waiter => waiter.ClientId == clientId))
+            {
+                found.TrySetResult(connection);
+            }
         }
     }
 
     private async Task AcceptAsync(CancellationToken cancellation)
     {
-        while (!cancellation.IsCancellationRequested)
+        while (true)
         {
-            TcpClient inbound;
+            Socket inbound;
             try
             {
-                inbound = await listener.AcceptTcpClientAsync(cancellation);
+                inbound = await listener.AcceptSocketAsync(cancellation);
             }
-            catch (SocketException) when (cancellation.IsCancellationRequested)
+            catch (Exception exception) when (exception is OperationCanceledException or SocketException or ObjectDisposedException
+                or InvalidOperationException && cancellation.IsCancellationRequested)
             {
                 return;
             }
 
-            var outbound = new TcpClient { NoDelay = true };
-            try
-            {
-                await outbound.ConnectAsync(IPAddress.Loopback, targetPort, cancellation);
-            }
-            catch (SocketException)
-            {
-                // The server is down: refuse the client the way a dead server would.
-                Reset(inbound);
-                outbound.Dispose();
-                continue;
-            }
-
             inbound.NoDelay = true;
-            lock (gate)
+            switch (NewConnections)
             {
-                connections.Add((inbound, outbound));
-                AcceptedConnections++;
+                case NewConnectionMode.Refuse:
+                    ProxyConnection.Reset(inbound);
+                    continue;
+                case NewConnectionMode.BlackHole:
+                    lock (gate)
+                    {
+                        blackHoled.Add(inbound);
+
+                        // Run apart: the discard loop takes this lock when it ends, possibly at once. Not cancellable
+                        // before it starts, so the socket is always closed by the loop.
+                        Track(Task.Run(() => DiscardAsync(inbound, cancellation), CancellationToken.None));
+                    }
+
+                    continue;
             }
 
-            _ = PumpAsync(inbound, outbound, cancellation);
-            _ = PumpAsync(outbound, inbound, cancellation);
+            await ForwardAsync(inbound, cancellation);
         }
     }
 
-    private async Task PumpAsync(TcpClient from, TcpClient to, CancellationToken cancellation)
+    private async Task ForwardAsync(Socket inbound, CancellationToken cancellation)
     {
-        var buffer = new byte[16 * 1024];
+        var target = TargetPort;
+        var outbound = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
-            var source = from.GetStream();
-            var sink = to.GetStream();
-            while (true)
+            await outbound.ConnectAsync(IPAddress.Loopback, target, cancellation);
+        }
+        catch (Exception exception) when (exception is SocketException or OperationCanceledException)
+        {
+            // The server is down (or the proxy is closing): refuse the client the way a dead server would.
+            ProxyConnection.Reset(inbound);
+            outbound.Dispose();
+            return;
+        }
+
+        lock (gate)
+        {
+            var connection = new ProxyConnection(
+                AcceptedConnections + 1, target, inbound, outbound, context, upstreamProfile, downstreamProfile);
+            connections.Add(connection);
+            AcceptedConnections++;
+            connection.Start();
+            Track(ForgetWhenClosedAsync(connection));
+        }
+    }
+
+    /// <summary>Keeps background work to await on dispose (under the lock); finished work is let go so a long benchmark stays small.</summary>
+    private void Track(Task work)
+    {
+        closings.RemoveAll(task => task.IsCompleted);
+        closings.Add(work);
+    }
+
+    private async Task ForgetWhenClosedAsync(ProxyConnection connection)
+    {
+        try
+        {
+            await connection.Closed;
+        }
+        finally
+        {
+            lock (gate)
             {
-                var read = await source.ReadAsync(buffer, cancellation);
-                if (read == 0)
-                {
-                    break;
-                }
+                connections.Remove(connection);
+            }
+        }
+    }
 
-                Task gateOpen;
-                lock (gate)
-                {
-                    gateOpen = flowing.Task;
-                }
-
-                await gateOpen.WaitAsync(cancellation);
-                await sink.WriteAsync(buffer.AsMemory(0, read), cancellation);
+    /// <summary>A black hole reads so the client's sends succeed, as they would towards a hung broker.</summary>
+    private async Task DiscardAsync(Socket socket, CancellationToken cancellation)
+    {
+        var buffer = new byte[4096];
+        try
+        {
+            while (await socket.ReceiveAsync(buffer.AsMemory(), SocketFlags.None, cancellation) > 0)
+            {
+            }
+        }
+        catch (Exception exception) when (exception is SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            // Cut, or the client gave up: either way the hole is closed.
+        }
+        finally
+        {
+            lock (gate)
+            {
+                blackHoled.Remove(socket);
             }
 
-            to.Client.Shutdown(SocketShutdown.Send);
-        }
-        catch (Exception exception) when (exception is IOException or SocketException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
-        {
-            // One side went away; the other pump notices on its own.
+            socket.Dispose();
         }
     }
 }

@@ -104,9 +104,16 @@ public sealed class MqttProbe : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        if (client.IsConnected)
+        try
         {
-            await client.DisconnectAsync();
+            if (client.IsConnected)
+            {
+                await client.DisconnectAsync();
+            }
+        }
+        catch (MQTTnet.Exceptions.MqttCommunicationException)
+        {
+            // A test cut the link and the client has not noticed yet; there is nobody left to say goodbye to.
         }
 
         client.Dispose();

@@ -59,7 +59,11 @@ public sealed class EmbeddedBroker : IHostedService, IDisposable
         }
 
         var address = BindAddress;
-        var builder = new MqttServerOptionsBuilder().WithDefaultEndpoint().WithDefaultEndpointPort(_options.Port);
+        var builder = new MqttServerOptionsBuilder()
+            .WithDefaultEndpoint()
+            .WithDefaultEndpointPort(_options.Port)
+            // A connection that never sends CONNECT holds a socket; MQTTnet's default would keep it 100 s.
+            .WithDefaultCommunicationTimeout(TimeSpan.FromSeconds(10));
 
         // MQTTnet opens an IPv4 and an IPv6 listener on the same port; keep the IPv6 one as open as the IPv4 one.
         if (address.AddressFamily == AddressFamily.InterNetworkV6)
@@ -78,6 +82,7 @@ public sealed class EmbeddedBroker : IHostedService, IDisposable
         var mqttLogger = new MqttNetLoggerAdapter(_loggerFactory.CreateLogger("MQTTnet.Server"));
         var server = new MqttServerFactory().CreateMqttServer(serverOptions, mqttLogger);
         server.InterceptingPublishAsync += OnInterceptingPublishAsync;
+        server.ValidatingConnectionAsync += OnValidatingConnectionAsync;
         try
         {
             await server.StartAsync();
@@ -112,6 +117,16 @@ public sealed class EmbeddedBroker : IHostedService, IDisposable
         {
             return _stopped ??= StopServerAsync();
         }
+    }
+
+    private Task OnValidatingConnectionAsync(ValidatingConnectionEventArgs connection)
+    {
+        if (ObserverClientIds.AssignIfAnonymous(connection) is { } assigned)
+        {
+            _logger.LogInformation("Anonymous MQTT client from {Endpoint} observes as {ClientId}", connection.RemoteEndPoint, assigned);
+        }
+
+        return Task.CompletedTask;
     }
 
     private async Task StopServerAsync()
