@@ -21,7 +21,7 @@ internal sealed class SimulatedNodes : IAsyncDisposable
             Brokers = [.. brokerPorts.Select(port => new BrokerEndpoint { Host = "127.0.0.1", Port = port })],
             Heartbeat = heartbeat ?? TimeSpan.FromSeconds(30),
             KeepAlive = keepAlive ?? TimeSpan.FromSeconds(30),
-            ReconnectBackoffBase = TimeSpan.FromMilliseconds(100),
+            ReconnectWindow = TimeSpan.FromMilliseconds(100),
             ReconnectBackoffCap = TimeSpan.FromMilliseconds(500),
         };
         var agent = new NodeAgent(

@@ -28,8 +28,10 @@ public sealed class FleetSimulatorTests
     {
         await using var broker = await TestBroker.StartAsync();
         await using var recorder = await MessageRecorder.StartAsync(broker);
+        var data = Directory.CreateTempSubdirectory("sl-fleet-").FullName;
         var options = new NodeOptions
         {
+            DataDirectory = data,
             Simulation = new SimulationOptions { Enabled = true, NodeCount = 5, ZoneCount = 2, IdPrefix = "fleet", Stagger = TimeSpan.FromMilliseconds(10) },
         };
         options.Brokers.Add(new BrokerEndpoint { Host = "127.0.0.1", Port = broker.Port });
@@ -54,6 +56,9 @@ public sealed class FleetSimulatorTests
         }
 
         Assert.Equal(expected.Keys, simulator.Agents.Select(agent => agent.NodeId));
+        // Each simulated node keeps its own outbox and bdSeq, as a real node does.
+        Assert.All(expected.Keys, nodeId => Assert.True(File.Exists(Path.Combine(data, nodeId, EventJournal.FileName))));
+        Assert.All(expected.Keys, nodeId => Assert.True(File.Exists(Path.Combine(data, nodeId, "bdseq"))));
 
         await simulator.StopAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
         foreach (var nodeId in expected.Keys)
@@ -64,5 +69,6 @@ public sealed class FleetSimulatorTests
 
         Assert.Empty(loggers.Errors);
         Assert.Empty(broker.Errors);
+        Directory.Delete(data, recursive: true);
     }
 }

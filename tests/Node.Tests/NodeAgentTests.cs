@@ -267,11 +267,24 @@ public sealed class NodeAgentTests : IAsyncLifetime
     [Fact]
     public void Invalid_settings_are_refused_with_every_problem_named()
     {
-        var settings = new NodeAgentSettings { NodeId = "Bad Id", Zones = [], Brokers = [] };
+        var settings = new NodeAgentSettings
+        {
+            NodeId = "Bad Id",
+            Zones = [],
+            Brokers = [],
+            FailbackProbeInterval = TimeSpan.FromMilliseconds(500),
+            FailbackAfterHealthyProbes = 0,
+            OutboxCapacity = 0,
+            DataDirectory = " ",
+        };
         var error = Assert.Throws<ArgumentException>(() => new NodeAgent(settings, new SimulatedHealthSource(1), _time, _logger));
         Assert.Contains("NodeId", error.Message, StringComparison.Ordinal);
         Assert.Contains("Zones", error.Message, StringComparison.Ordinal);
         Assert.Contains("Brokers", error.Message, StringComparison.Ordinal);
+        Assert.Contains("FailbackProbeInterval must be between 00:00:01 and 1.00:00:00 (was 00:00:00.5000000)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("FailbackAfterHealthyProbes", error.Message, StringComparison.Ordinal);
+        Assert.Contains("OutboxCapacity", error.Message, StringComparison.Ordinal);
+        Assert.Contains("DataDirectory", error.Message, StringComparison.Ordinal);
     }
 
     /// <summary>
@@ -308,7 +321,7 @@ public sealed class NodeAgentTests : IAsyncLifetime
             Brokers = brokers,
             Heartbeat = Heartbeat,
             KeepAlive = TimeSpan.FromSeconds(30),
-            ReconnectBackoffBase = TimeSpan.Zero,
+            ReconnectWindow = TimeSpan.Zero,
             ReconnectBackoffCap = TimeSpan.Zero,
             ConnectTimeout = TimeSpan.FromSeconds(5),
             InitialBdSeq = initialBdSeq,

@@ -30,7 +30,10 @@ public sealed class NodeOptionsTests
         Assert.Equal(TimeSpan.FromSeconds(45), options.Heartbeat);
         Assert.Equal(TimeSpan.FromSeconds(30), options.KeepAlive);
         Assert.Equal(TimeSpan.FromSeconds(30), options.ReconnectBackoffCap);
-        Assert.Equal(TimeSpan.FromSeconds(1), options.ReconnectBackoffBase);
+        Assert.Equal(TimeSpan.FromSeconds(25), options.ReconnectWindow);
+        Assert.Equal(TimeSpan.FromMinutes(1), options.FailbackProbeInterval);
+        Assert.Equal(3, options.FailbackAfterHealthyProbes);
+        Assert.Equal(1000, options.OutboxCapacity);
         Assert.False(options.Simulation.Enabled);
         Assert.Equal(6, options.Simulation.NodeCount);
         Assert.Equal(3, options.Simulation.ZoneCount);
@@ -44,9 +47,13 @@ public sealed class NodeOptionsTests
     [InlineData("Node:Heartbeat", "00:00:00", "Heartbeat must be whole seconds")]
     [InlineData("Node:Heartbeat", "00:00:01.500", "Heartbeat must be whole seconds")]
     [InlineData("Node:KeepAlive", "00:00:00", "KeepAlive must be")]
-    [InlineData("Node:ReconnectBackoffBase", "00:00:00", "ReconnectBackoffBase must be positive")]
+    [InlineData("Node:ReconnectWindow", "00:00:00", "ReconnectWindow must be positive")]
     [InlineData("Node:ReconnectBackoffCap", "00:00:00.5", "ReconnectBackoffCap must be at least")]
     [InlineData("Node:Brokers:0:Port", "70000", "is not a TCP port")]
+    [InlineData("Node:FailbackProbeInterval", "00:00:00", "Node:FailbackProbeInterval must be between 00:00:01 and 1.00:00:00 (was 00:00:00)")]
+    [InlineData("Node:FailbackProbeInterval", "2.00:00:00", "Node:FailbackProbeInterval must be between")]
+    [InlineData("Node:FailbackAfterHealthyProbes", "0", "Node:FailbackAfterHealthyProbes must be 1–1000 (was 0)")]
+    [InlineData("Node:OutboxCapacity", "0", "Node:OutboxCapacity must be 1–100000 (was 0)")]
     [InlineData("Node:Zones:1", "Zone B", "Node:Zones entry 'Zone B'")]
     public void Bad_values_fail_at_start_with_a_clear_message(string key, string? value, string expected)
     {

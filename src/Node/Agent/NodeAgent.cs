@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Net.Sockets;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using MQTTnet;
@@ -9,9 +10,10 @@ using SmartLoudspeaker.Protocol;
 namespace SmartLoudspeaker.Node;
 
 /// <summary>
-/// One node's MQTT life: connect (rotating over the configured brokers, with jittered exponential backoff) with a
-/// Last Will, announce a birth, report health every heartbeat, send events until acknowledged, rebirth when a new
-/// controller comes online, and say goodbye on a clean stop. Nothing received from the wire can crash it.
+/// One node's MQTT life: connect (rotating over the configured brokers, retrying on the spread schedule of
+/// <see cref="ReconnectBackoff"/>) with a Last Will, announce a birth, report health every heartbeat, send events until
+/// acknowledged (kept on disk meanwhile), rebirth when a new controller comes online, move back to the first broker
+/// once it has stayed reachable, and say goodbye on a clean stop. Nothing received from the wire can crash it.
 /// </summary>
 public sealed class NodeAgent : IAsyncDisposable
 {
@@ -24,6 +26,7 @@ public sealed class NodeAgent : IAsyncDisposable
     private readonly MqttClientFactory _factory = new();
     private readonly EventOutbox _outbox;
     private readonly Random _random;
+    private readonly Lock _randomGate = new();
     private readonly long _startTimestamp;
     private readonly string _evackTopic;
     private readonly CancellationTokenSource _stopping = new();
@@ -39,6 +42,7 @@ public sealed class NodeAgent : IAsyncDisposable
     private int _brokerIndex;
     private long _rejectedMessages;
     private long _connectionNumber;
+    private bool _bdSeqSaveFailed;
     private bool _disposed;
 
     /// <summary>Creates an agent; nothing happens on the network until <see cref="StartAsync"/>.</summary>
@@ -54,12 +58,14 @@ public sealed class NodeAgent : IAsyncDisposable
         _health = health;
         _time = time;
         _logger = logger;
-        _outbox = new EventOutbox(settings.OutboxCapacity);
+        _outbox = OpenOutbox(settings, time, logger);
 #pragma warning disable CA5394 // Reconnect jitter, not security.
         _random = settings.RandomSeed is { } seed ? new Random(seed) : new Random();
 #pragma warning restore CA5394
         _startTimestamp = time.GetTimestamp();
-        _bdSeq = settings.InitialBdSeq;
+        _bdSeq = settings.DataDirectory is { } directory && BdSeqFile.Read(directory) is { } stored
+            ? (stored + 1) % (MaxSeq + 1)
+            : settings.InitialBdSeq;
         _evackTopic = Topics.ForNode(settings.NodeId, NodeMessageKind.EventAck);
     }
 
@@ -83,6 +89,12 @@ public sealed class NodeAgent : IAsyncDisposable
 
     /// <summary>Events waiting for acknowledgement.</summary>
     public int PendingEvents => _outbox.Count;
+
+    /// <summary>
+    /// Raised after each probe of the first broker (true: it accepted a TCP connection), once the next probe is
+    /// already scheduled, so a test driving a fake clock knows when to advance it.
+    /// </summary>
+    internal event Action<bool>? PrimaryProbed;
 
     /// <summary>Starts connecting in the background; returns at once.</summary>
     public Task StartAsync(CancellationToken cancellationToken)
@@ -129,8 +141,9 @@ public sealed class NodeAgent : IAsyncDisposable
         Volatile.Read(ref _birthSignal).Task.WaitAsync(cancellationToken);
 
     /// <summary>
-    /// Records an event in the outbox and publishes it at once when connected; it is resent on every new connection
-    /// until an <see cref="EventAck"/> names it. Returns the event id.
+    /// Records an event in the outbox (on disk before this returns, when the agent has a data folder) and publishes it
+    /// at once when connected; it is resent on every new connection, and after a restart, until an
+    /// <see cref="EventAck"/> names it. Returns the event id.
     /// </summary>
     public Task<string> RaiseEventAsync(string kind, EventSeverity severity, string? code, string? text)
     {
@@ -176,6 +189,7 @@ public sealed class NodeAgent : IAsyncDisposable
         }
 
         _disposed = true;
+        _outbox.Dispose();
         if (_runTask is null || _runTask.IsCompleted)
         {
             // Left undisposed otherwise: the loop that failed to stop in time still observes it.
@@ -185,49 +199,75 @@ public sealed class NodeAgent : IAsyncDisposable
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private async Task RunAsync(CancellationToken stop)
+    private static EventOutbox OpenOutbox(NodeAgentSettings settings, TimeProvider time, ILogger logger)
     {
-        var attempt = 0;
-        var brokerIndex = 0;
-        var first = true;
-        while (!stop.IsCancellationRequested)
+        if (settings.DataDirectory is not { } directory)
         {
-            var bdSeq = first ? _settings.InitialBdSeq : (BdSeq + 1) % (MaxSeq + 1);
-            first = false;
-            Volatile.Write(ref _bdSeq, bdSeq);
-            var broker = _settings.Brokers[brokerIndex];
-            var client = _factory.CreateMqttClient();
-            var usable = false;
-            try
+            return new EventOutbox(settings.OutboxCapacity);
+        }
+
+        try
+        {
+            var journal = EventJournal.Open(directory, time, logger, out var recovered);
+            if (recovered.Count > 0)
             {
-                if (await TryConnectAsync(client, broker, bdSeq, stop).ConfigureAwait(false))
-                {
-                    Volatile.Write(ref _brokerIndex, brokerIndex);
-                    Interlocked.Increment(ref _connections);
-                    usable = await RunSessionAsync(client, brokerIndex, bdSeq, stop).ConfigureAwait(false);
-                }
-                else
-                {
-                    brokerIndex = (brokerIndex + 1) % _settings.Brokers.Count;
-                }
-            }
-            finally
-            {
-                // Disposing a still-open connection drops it without DISCONNECT: the broker then sends the Will,
-                // which is right for any session we abandon without a goodbye.
-                client.Dispose();
+                logger.LogInformation("Node {NodeId}: {Count} unacknowledged event(s) recovered from {Path}", settings.NodeId, recovered.Count, journal.Path);
             }
 
+            return new EventOutbox(settings.OutboxCapacity, journal, recovered, logger);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            logger.LogError(
+                "Node {NodeId}: cannot keep the event outbox in {DataDirectory} ({Error}); events are kept in memory only",
+                settings.NodeId, directory, exception.Message);
+            return new EventOutbox(settings.OutboxCapacity);
+        }
+    }
+
+    private async Task RunAsync(CancellationToken stop)
+    {
+        var brokerIndex = 0;
+        var bdSeq = BdSeq;
+        var first = true;
+
+        // The retry lattice of ReconnectBackoff: the index of the next retry since the loss (0: none scheduled yet)
+        // and when the previous one was due.
+        var retry = 0;
+        var due = _time.GetUtcNow();
+        while (!stop.IsCancellationRequested)
+        {
+            bdSeq = first ? bdSeq : (bdSeq + 1) % (MaxSeq + 1);
+            first = false;
+            Volatile.Write(ref _bdSeq, bdSeq);
+            SaveBdSeq(bdSeq);
+            var end = await ConnectAndRunAsync(brokerIndex, bdSeq, stop).ConfigureAwait(false);
             if (stop.IsCancellationRequested)
             {
                 break;
             }
 
-            attempt = usable ? 0 : attempt + 1;
-            var delay = ReconnectBackoff.Delay(Math.Max(0, attempt - 1), _settings.ReconnectBackoffBase, _settings.ReconnectBackoffCap, _random);
+            switch (end)
+            {
+                case SessionEnd.Failback:
+                    // A planned move: straight to the primary; a failure there starts a fresh schedule.
+                    brokerIndex = 0;
+                    retry = 0;
+                    continue;
+                case SessionEnd.Lost:
+                    // The same broker first: the loss may have been the link, not the broker.
+                    retry = 0;
+                    break;
+                default:
+                    // Failed, refused or unusable: that broker may be down or misconfigured alone; try the next.
+                    brokerIndex = (brokerIndex + 1) % _settings.Brokers.Count;
+                    break;
+            }
+
+            var delay = NextRetryDelay(ref retry, ref due);
             if (delay > TimeSpan.Zero)
             {
-                _logger.LogDebug("Node {NodeId}: next connect attempt in {Delay}", NodeId, delay);
+                _logger.LogDebug("Node {NodeId}: next connect attempt, to {Broker}, in {Delay}", NodeId, _settings.Brokers[brokerIndex], delay);
                 try
                 {
                     await Task.Delay(delay, _time, stop).ConfigureAwait(false);
@@ -240,6 +280,85 @@ public sealed class NodeAgent : IAsyncDisposable
         }
 
         _logger.LogInformation("Node {NodeId}: stopped", NodeId);
+    }
+
+    /// <summary>
+    /// Advances the retry lattice: the first retry after a loss is a random phase from now, each later one a fixed gap
+    /// after the previous one was due; a slot already past (the attempt overran it) is skipped, keeping the phase.
+    /// </summary>
+    private TimeSpan NextRetryDelay(ref int retry, ref DateTimeOffset due)
+    {
+        var now = _time.GetUtcNow();
+        if (_settings.ReconnectWindow <= TimeSpan.Zero)
+        {
+            return TimeSpan.Zero;
+        }
+
+        if (retry == 0)
+        {
+            due = now;
+        }
+
+        do
+        {
+            lock (_randomGate)
+            {
+                due += ReconnectBackoff.Delay(retry, _settings.ReconnectWindow, _settings.ReconnectBackoffCap, _random);
+            }
+
+            retry++;
+        }
+        while (due < now);
+
+        return due - now;
+    }
+
+    private void SaveBdSeq(int bdSeq)
+    {
+        if (_settings.DataDirectory is not { } directory)
+        {
+            return;
+        }
+
+        try
+        {
+            Directory.CreateDirectory(directory);
+            BdSeqFile.Save(directory, bdSeq);
+            _bdSeqSaveFailed = false;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            if (!_bdSeqSaveFailed)
+            {
+                _logger.LogWarning(
+                    "Node {NodeId}: cannot store bdSeq in {DataDirectory} ({Error}); after a restart it may repeat one",
+                    NodeId, directory, exception.Message);
+                _bdSeqSaveFailed = true;
+            }
+        }
+    }
+
+    private async Task<SessionEnd> ConnectAndRunAsync(int brokerIndex, int bdSeq, CancellationToken stop)
+    {
+        var broker = _settings.Brokers[brokerIndex];
+        var client = _factory.CreateMqttClient();
+        try
+        {
+            if (!await TryConnectAsync(client, broker, bdSeq, stop).ConfigureAwait(false))
+            {
+                return SessionEnd.NotConnected;
+            }
+
+            Volatile.Write(ref _brokerIndex, brokerIndex);
+            Interlocked.Increment(ref _connections);
+            return await RunSessionAsync(client, brokerIndex, bdSeq, stop).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Disposing a still-open connection drops it without DISCONNECT: the broker then sends the Will,
+            // which is right for any session we abandon without a goodbye.
+            client.Dispose();
+        }
     }
 
     private async Task<bool> TryConnectAsync(IMqttClient client, BrokerEndpoint broker, int bdSeq, CancellationToken stop)
@@ -257,21 +376,32 @@ public sealed class NodeAgent : IAsyncDisposable
             .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
             .WithWillRetain(false)
             .Build();
+        // MQTTnet applies its own Timeout only when the token cannot be cancelled; ours can, so it carries the timeout.
+        using var timeout = new CancellationTokenSource(_settings.ConnectTimeout, _time);
+        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(stop, timeout.Token);
         try
         {
-            var result = await client.ConnectAsync(options, stop).ConfigureAwait(false);
+            var result = await client.ConnectAsync(options, attempt.Token).ConfigureAwait(false);
             if (result.ResultCode == MqttClientConnectResultCode.Success)
             {
                 _logger.LogInformation("Node {NodeId}: connected to {Broker} (bdSeq {BdSeq})", NodeId, broker, bdSeq);
                 return true;
             }
 
-            _logger.LogWarning("Node {NodeId}: broker {Broker} refused the connection: {ResultCode}", NodeId, broker, result.ResultCode);
+            // A refusal may be one broker's configuration (credentials, ACL, a ban): counted as a failed attempt.
+            _logger.LogWarning(
+                "Node {NodeId}: broker {Broker} refused the connection: {ResultCode} {Reason}",
+                NodeId, broker, result.ResultCode, result.ReasonString);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
         }
 #pragma warning disable CA1031 // Any connect failure (refused port, DNS, TLS, timeout) means: try the next broker later.
+        catch (Exception) when (timeout.IsCancellationRequested)
+        {
+            // MQTTnet reports a cancelled CONNECT as "connection closed"; say what really happened.
+            _logger.LogWarning("Node {NodeId}: cannot connect to {Broker}: no CONNACK within {Timeout}", NodeId, broker, _settings.ConnectTimeout);
+        }
         catch (Exception exception)
 #pragma warning restore CA1031
         {
@@ -281,8 +411,8 @@ public sealed class NodeAgent : IAsyncDisposable
         return false;
     }
 
-    /// <summary>Runs one connection until it is lost or the agent stops; true when the birth went out.</summary>
-    private async Task<bool> RunSessionAsync(IMqttClient client, int brokerIndex, int bdSeq, CancellationToken stop)
+    /// <summary>Runs one connection until it is lost, moved away from, or the agent stops.</summary>
+    private async Task<SessionEnd> RunSessionAsync(IMqttClient client, int brokerIndex, int bdSeq, CancellationToken stop)
     {
         using var lost = CancellationTokenSource.CreateLinkedTokenSource(stop);
         var session = new Session(client, brokerIndex, bdSeq, Interlocked.Increment(ref _connectionNumber));
@@ -298,10 +428,14 @@ public sealed class NodeAgent : IAsyncDisposable
         };
         if (!client.IsConnected)
         {
-            return false;
+            return SessionEnd.Unusable;
         }
 
         var birthPublished = false;
+        var failback = false;
+
+        // Started before the birth is queued, so its first probe is already scheduled when the birth is signalled.
+        var probing = brokerIndex == 0 ? Task.CompletedTask : ProbePrimaryAsync(session, lost.Token);
         session.Post(WorkKind.Birth);
         using var heartbeat = _time.CreateTimer(
             _ => session.Post(WorkKind.Health), null, _settings.Heartbeat, _settings.Heartbeat);
@@ -335,6 +469,14 @@ public sealed class NodeAgent : IAsyncDisposable
                     case WorkKind.FlushEvents:
                         await FlushEventsAsync(session, lost.Token).ConfigureAwait(false);
                         break;
+                    case WorkKind.Failback:
+                        failback = true;
+                        break;
+                }
+
+                if (failback)
+                {
+                    break;
                 }
             }
         }
@@ -352,18 +494,118 @@ public sealed class NodeAgent : IAsyncDisposable
             Volatile.Write(ref _current, null);
             session.Work.Writer.TryComplete();
             ResetBirthSignal();
+            CancelQuietly(lost);
+            await probing.ConfigureAwait(false);
         }
 
         if (stop.IsCancellationRequested && client.IsConnected)
         {
             await SayGoodbyeAsync(client, bdSeq).ConfigureAwait(false);
-        }
-        else
-        {
-            _logger.LogWarning("Node {NodeId}: connection to {Broker} lost (bdSeq {BdSeq})", NodeId, _settings.Brokers[brokerIndex], bdSeq);
+            return SessionEnd.Stopped;
         }
 
-        return birthPublished;
+        if (failback && client.IsConnected && await MoveAwayAsync(client, brokerIndex, bdSeq).ConfigureAwait(false))
+        {
+            return SessionEnd.Failback;
+        }
+
+        _logger.LogWarning("Node {NodeId}: connection to {Broker} lost (bdSeq {BdSeq})", NodeId, _settings.Brokers[brokerIndex], bdSeq);
+        return birthPublished ? SessionEnd.Lost : SessionEnd.Unusable;
+    }
+
+    /// <summary>
+    /// Leaves a broker on purpose (fail-back): a normal DISCONNECT, so the broker discards the Will, and no death of our
+    /// own: the node is not going offline, and the controller should see only the next session's birth.
+    /// </summary>
+    private async Task<bool> MoveAwayAsync(IMqttClient client, int brokerIndex, int bdSeq)
+    {
+        using var timeout = new CancellationTokenSource(_settings.ConnectTimeout, _time);
+        try
+        {
+            await client.DisconnectAsync(
+                new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.NormalDisconnection).Build(),
+                timeout.Token).ConfigureAwait(false);
+            _logger.LogInformation(
+                "Node {NodeId}: left {Broker} (bdSeq {BdSeq}) to move back to {Primary}",
+                NodeId, _settings.Brokers[brokerIndex], bdSeq, _settings.Brokers[0]);
+            return true;
+        }
+#pragma warning disable CA1031 // A failed DISCONNECT means the link broke meanwhile: an ordinary loss.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            _logger.LogWarning("Node {NodeId}: leaving {Broker} failed: {Error}", NodeId, _settings.Brokers[brokerIndex], exception.GetBaseException().Message);
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// While connected to a backup broker: probes the first broker with a bare TCP connect (an MQTT session with our
+    /// client id would take over our own session) every <see cref="NodeAgentSettings.FailbackProbeInterval"/> ±20 %,
+    /// and asks the session to move back after <see cref="NodeAgentSettings.FailbackAfterHealthyProbes"/> successes in
+    /// a row: one failure starts the count again, so a flapping primary never draws the node back.
+    /// </summary>
+    private async Task ProbePrimaryAsync(Session session, CancellationToken token)
+    {
+        var primary = _settings.Brokers[0];
+        var healthy = 0;
+        try
+        {
+            var wait = Task.Delay(NextProbeDelay(), _time, token);
+            while (true)
+            {
+                await wait.ConfigureAwait(false);
+                var reachable = await IsReachableAsync(primary, token).ConfigureAwait(false);
+                healthy = reachable ? healthy + 1 : 0;
+                _logger.LogDebug(
+                    "Node {NodeId}: primary broker {Broker} {Outcome} ({Healthy}/{Needed} in a row)",
+                    NodeId, primary, reachable ? "reachable" : "unreachable", healthy, _settings.FailbackAfterHealthyProbes);
+                if (healthy >= _settings.FailbackAfterHealthyProbes)
+                {
+                    _logger.LogInformation("Node {NodeId}: primary broker {Broker} healthy for {Count} probes; moving back", NodeId, primary, healthy);
+                    session.Post(WorkKind.Failback);
+                    PrimaryProbed?.Invoke(reachable);
+                    return;
+                }
+
+                wait = Task.Delay(NextProbeDelay(), _time, token);
+                PrimaryProbed?.Invoke(reachable);
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            // The session ended.
+        }
+    }
+
+    private TimeSpan NextProbeDelay()
+    {
+        lock (_randomGate)
+        {
+#pragma warning disable CA5394 // Spreading probes, not security.
+            return _settings.FailbackProbeInterval * (0.8 + (0.4 * _random.NextDouble()));
+#pragma warning restore CA5394
+        }
+    }
+
+    private async Task<bool> IsReachableAsync(BrokerEndpoint broker, CancellationToken token)
+    {
+        using var timeout = new CancellationTokenSource(_settings.ConnectTimeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(token, timeout.Token);
+        using var tcp = new TcpClient();
+        try
+        {
+            await tcp.ConnectAsync(broker.Host, broker.Port, linked.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException) when (!token.IsCancellationRequested)
+        {
+            return false;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
     }
 
     private async Task SayGoodbyeAsync(IMqttClient client, int bdSeq)
@@ -614,6 +856,26 @@ public sealed class NodeAgent : IAsyncDisposable
         Rebirth,
         Health,
         FlushEvents,
+        Failback,
+    }
+
+    /// <summary>How one connect attempt (and the session it opened) ended.</summary>
+    private enum SessionEnd
+    {
+        /// <summary>The connect failed, timed out or was refused.</summary>
+        NotConnected,
+
+        /// <summary>Connected, but the session ended before its birth went out.</summary>
+        Unusable,
+
+        /// <summary>A working session was lost.</summary>
+        Lost,
+
+        /// <summary>Left on purpose to move back to the first broker.</summary>
+        Failback,
+
+        /// <summary>The agent is stopping.</summary>
+        Stopped,
     }
 
     /// <summary>One connection: its client, numbers and the queue that serialises everything it publishes.</summary>

@@ -6,6 +6,9 @@ namespace SmartLoudspeaker.Node;
 /// <summary>Everything one <see cref="NodeAgent"/> needs to know; immutable, checked by <see cref="Validate"/>.</summary>
 public sealed record NodeAgentSettings
 {
+    /// <summary>Largest outbox: at ~250 bytes a line, 100,000 events are 25 MB of journal on the SD card.</summary>
+    public const int MaxOutboxCapacity = 100_000;
+
     /// <summary>Capabilities announced in the birth by this build.</summary>
     public static readonly IReadOnlyList<string> DefaultCapabilities = [Protocol.Capabilities.Health, Protocol.Capabilities.Events];
 
@@ -15,7 +18,10 @@ public sealed record NodeAgentSettings
     /// <summary>Zones announced in the birth.</summary>
     public required IReadOnlyList<string> Zones { get; init; }
 
-    /// <summary>Brokers in order of preference; a failed connect moves to the next one (wrapping).</summary>
+    /// <summary>
+    /// Brokers in order of preference; a failed or refused connect moves to the next one (wrapping). The first is the
+    /// primary: while on another, the node probes it and returns when it has stayed reachable.
+    /// </summary>
     public required IReadOnlyList<BrokerEndpoint> Brokers { get; init; }
 
     /// <summary>Interval between health reports; whole seconds, 1 s – 1 h.</summary>
@@ -24,11 +30,25 @@ public sealed record NodeAgentSettings
     /// <summary>MQTT keep-alive period.</summary>
     public TimeSpan KeepAlive { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>First reconnect delay ceiling (zero: reconnect at once, for tests).</summary>
-    public TimeSpan ReconnectBackoffBase { get; init; } = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// The reconnect window W: the first retry after a loss (or a failed first connect) is uniformly random in [0, W),
+    /// and later retries are at least W apart (see <see cref="ReconnectBackoff"/>). Zero: reconnect at once, for tests.
+    /// </summary>
+    public TimeSpan ReconnectWindow { get; init; } = DefaultReconnectWindow;
 
-    /// <summary>Largest reconnect delay ceiling.</summary>
-    public TimeSpan ReconnectBackoffCap { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>Largest gap between two retries.</summary>
+    public TimeSpan ReconnectBackoffCap { get; init; } = DefaultReconnectCap;
+
+    /// <summary>While on a broker other than the first, how often the first is probed (±20 % jitter).</summary>
+    public TimeSpan FailbackProbeInterval { get; init; } = DefaultFailbackProbeInterval;
+
+    /// <summary>Consecutive successful probes of the first broker before the node moves back to it.</summary>
+    public int FailbackAfterHealthyProbes { get; init; } = DefaultFailbackAfterHealthyProbes;
+
+    /// <summary>
+    /// Folder for the event outbox journal and the bdSeq file; null keeps both in memory only (tests, load runs).
+    /// </summary>
+    public string? DataDirectory { get; init; }
 
     /// <summary>How long one connect attempt (TCP + CONNACK) and one acknowledged publish may take.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
@@ -39,14 +59,32 @@ public sealed record NodeAgentSettings
     /// <summary>Software version announced in the birth.</summary>
     public string SoftwareVersion { get; init; } = DefaultSoftwareVersion;
 
-    /// <summary>bdSeq of the first connect attempt (a restarted node should continue from its last one).</summary>
+    /// <summary>
+    /// bdSeq of the first connect attempt when <see cref="DataDirectory"/> holds none; a stored one is continued
+    /// (one past it), so a restarted node never reuses a session number of its previous run.
+    /// </summary>
     public int InitialBdSeq { get; init; }
 
     /// <summary>Most unacknowledged events kept; the oldest is dropped beyond this.</summary>
-    public int OutboxCapacity { get; init; } = 1000;
+    public int OutboxCapacity { get; init; } = DefaultOutboxCapacity;
 
     /// <summary>Seed for the reconnect jitter; null for a random seed.</summary>
     public int? RandomSeed { get; init; }
+
+    /// <summary>Default <see cref="ReconnectWindow"/>: the reconnect window W.</summary>
+    public static TimeSpan DefaultReconnectWindow { get; } = TimeSpan.FromSeconds(25);
+
+    /// <summary>Default <see cref="ReconnectBackoffCap"/>.</summary>
+    public static TimeSpan DefaultReconnectCap { get; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Default <see cref="FailbackProbeInterval"/>.</summary>
+    public static TimeSpan DefaultFailbackProbeInterval { get; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Default <see cref="FailbackAfterHealthyProbes"/>.</summary>
+    public static int DefaultFailbackAfterHealthyProbes => 3;
+
+    /// <summary>Default <see cref="OutboxCapacity"/>.</summary>
+    public static int DefaultOutboxCapacity => 1000;
 
     /// <summary>The informational version of this assembly, e.g. "0.1.0+abc123".</summary>
     public static string DefaultSoftwareVersion { get; } =
@@ -69,7 +107,7 @@ public sealed record NodeAgentSettings
         }
 
         problems.AddRange(FindBrokerProblems(Brokers, nameof(Brokers)));
-        problems.AddRange(FindTimingProblems(Heartbeat, KeepAlive, ReconnectBackoffBase, ReconnectBackoffCap, string.Empty, allowZeroBackoff: true));
+        problems.AddRange(FindTimingProblems(Heartbeat, KeepAlive, ReconnectWindow, ReconnectBackoffCap, string.Empty, allowZeroBackoff: true));
         if (ConnectTimeout <= TimeSpan.Zero)
         {
             problems.Add("ConnectTimeout must be positive.");
@@ -90,9 +128,10 @@ public sealed record NodeAgentSettings
             problems.Add("InitialBdSeq must be 0–255.");
         }
 
-        if (OutboxCapacity < 1)
+        problems.AddRange(FindDurabilityProblems(FailbackProbeInterval, FailbackAfterHealthyProbes, OutboxCapacity, string.Empty));
+        if (DataDirectory is not null && string.IsNullOrWhiteSpace(DataDirectory))
         {
-            problems.Add("OutboxCapacity must be at least 1.");
+            problems.Add("DataDirectory must be null or a folder path.");
         }
 
         if (problems.Count > 0)
@@ -125,6 +164,24 @@ public sealed record NodeAgentSettings
         }
     }
 
+    internal static IEnumerable<string> FindDurabilityProblems(TimeSpan probeInterval, int healthyProbes, int outboxCapacity, string prefix)
+    {
+        if (probeInterval < TimeSpan.FromSeconds(1) || probeInterval > TimeSpan.FromDays(1))
+        {
+            yield return $"{prefix}FailbackProbeInterval must be between 00:00:01 and 1.00:00:00 (was {probeInterval}).";
+        }
+
+        if (healthyProbes is < 1 or > 1000)
+        {
+            yield return $"{prefix}FailbackAfterHealthyProbes must be 1–1000 (was {healthyProbes}).";
+        }
+
+        if (outboxCapacity is < 1 or > MaxOutboxCapacity)
+        {
+            yield return $"{prefix}OutboxCapacity must be 1–{MaxOutboxCapacity} (was {outboxCapacity}).";
+        }
+    }
+
     internal static IEnumerable<string> FindTimingProblems(
         TimeSpan heartbeat, TimeSpan keepAlive, TimeSpan backoffBase, TimeSpan backoffCap, string prefix, bool allowZeroBackoff = false)
     {
@@ -140,12 +197,12 @@ public sealed record NodeAgentSettings
 
         if (backoffBase < TimeSpan.Zero || (!allowZeroBackoff && backoffBase == TimeSpan.Zero))
         {
-            yield return $"{prefix}ReconnectBackoffBase must be positive (was {backoffBase}).";
+            yield return $"{prefix}ReconnectWindow must be positive (was {backoffBase}).";
         }
 
         if (backoffCap < backoffBase || backoffCap > TimeSpan.FromHours(1))
         {
-            yield return $"{prefix}ReconnectBackoffCap must be at least ReconnectBackoffBase and at most 01:00:00 (was {backoffCap}).";
+            yield return $"{prefix}ReconnectBackoffCap must be at least ReconnectWindow and at most 01:00:00 (was {backoffCap}).";
         }
     }
 }

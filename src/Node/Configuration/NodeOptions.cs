@@ -12,7 +12,10 @@ public sealed class NodeOptions
     /// <summary>Zones this node belongs to; not used by the fleet simulator.</summary>
     public IList<string> Zones { get; } = [];
 
-    /// <summary>Brokers in order of preference; the node moves to the next one when a connect fails.</summary>
+    /// <summary>
+    /// Brokers in order of preference (e.g. the controller over the village LAN, then over the 4G VPN); the node
+    /// moves to the next one when a connect fails or is refused, and back to the first once it is healthy again.
+    /// </summary>
     public IList<BrokerEndpoint> Brokers { get; } = [];
 
     /// <summary>Interval between health reports (whole seconds, 1 s – 1 h).</summary>
@@ -21,13 +24,28 @@ public sealed class NodeOptions
     /// <summary>MQTT keep-alive: how soon the broker notices a silent node and publishes its Will (×1.5).</summary>
     public TimeSpan KeepAlive { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>First reconnect delay ceiling; doubles per failed attempt.</summary>
-    public TimeSpan ReconnectBackoffBase { get; set; } = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// Reconnect window W: after a loss the first retry is uniformly random in [0, W) and later ones at least W apart,
+    /// so a fleet returning from an outage spreads over W (see <see cref="ReconnectBackoff"/>).
+    /// </summary>
+    public TimeSpan ReconnectWindow { get; set; } = NodeAgentSettings.DefaultReconnectWindow;
 
-    /// <summary>Largest reconnect delay ceiling.</summary>
-    public TimeSpan ReconnectBackoffCap { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>Largest gap between two reconnect attempts.</summary>
+    public TimeSpan ReconnectBackoffCap { get; set; } = NodeAgentSettings.DefaultReconnectCap;
 
-    /// <summary>Folder for the node's own files (its file system is reported in health).</summary>
+    /// <summary>While on a backup broker, how often the first broker is probed (a TCP connect; ±20 % jitter).</summary>
+    public TimeSpan FailbackProbeInterval { get; set; } = NodeAgentSettings.DefaultFailbackProbeInterval;
+
+    /// <summary>Consecutive successful probes of the first broker before moving back to it.</summary>
+    public int FailbackAfterHealthyProbes { get; set; } = NodeAgentSettings.DefaultFailbackAfterHealthyProbes;
+
+    /// <summary>Most unacknowledged events kept on disk; beyond it the oldest is dropped.</summary>
+    public int OutboxCapacity { get; set; } = NodeAgentSettings.DefaultOutboxCapacity;
+
+    /// <summary>
+    /// Folder for the node's own files: the event outbox journal and the bdSeq (each simulated node uses a subfolder
+    /// named after its id); its file system is reported in health.
+    /// </summary>
     public string DataDirectory { get; set; } = "data";
 
     /// <summary>Real Linux readings or simulated ones, for the single node.</summary>

@@ -40,7 +40,9 @@ public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
 
         failures.AddRange(NodeAgentSettings.FindBrokerProblems(options.Brokers, "Node:Brokers"));
         failures.AddRange(NodeAgentSettings.FindTimingProblems(
-            options.Heartbeat, options.KeepAlive, options.ReconnectBackoffBase, options.ReconnectBackoffCap, "Node:"));
+            options.Heartbeat, options.KeepAlive, options.ReconnectWindow, options.ReconnectBackoffCap, "Node:"));
+        failures.AddRange(NodeAgentSettings.FindDurabilityProblems(
+            options.FailbackProbeInterval, options.FailbackAfterHealthyProbes, options.OutboxCapacity, "Node:"));
 
         if (string.IsNullOrWhiteSpace(options.DataDirectory))
         {

@@ -7,7 +7,8 @@ namespace SmartLoudspeaker.Node;
 
 /// <summary>
 /// Many simulated nodes in one process (demo, load tests): <c>{IdPrefix}-01</c> … each with its own MQTT connection
-/// and <see cref="SimulatedHealthSource"/>, spread round-robin over zones <c>zone-1</c> … <c>zone-N</c>.
+/// and <see cref="SimulatedHealthSource"/>, spread round-robin over zones <c>zone-1</c> … <c>zone-N</c>. Each keeps
+/// its outbox and bdSeq in its own subfolder of the data folder, named after its id, as a real node would.
 /// </summary>
 public sealed class FleetSimulator : BackgroundService
 {
@@ -87,7 +88,7 @@ public sealed class FleetSimulator : BackgroundService
 
             var nodeId = NodeIdFor(simulation.IdPrefix, number);
             var settings = NodeAgentSettingsFactory.Create(
-                _options, nodeId, [ZoneFor(number, simulation.ZoneCount)], initialBdSeq: 0);
+                _options, nodeId, [ZoneFor(number, simulation.ZoneCount)], Path.Combine(_options.DataDirectory, nodeId));
             var agent = new NodeAgent(
                 settings, new SimulatedHealthSource(SimulatedHealthSource.SeedFor(nodeId)), _time, _loggerFactory.CreateLogger<NodeAgent>());
             lock (_gate)

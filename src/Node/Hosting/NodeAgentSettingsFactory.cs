@@ -3,15 +3,22 @@ namespace SmartLoudspeaker.Node;
 /// <summary>Turns the bound <see cref="NodeOptions"/> into per-agent settings.</summary>
 internal static class NodeAgentSettingsFactory
 {
-    public static NodeAgentSettings Create(NodeOptions options, string nodeId, IReadOnlyList<string> zones, int initialBdSeq) => new()
+    /// <param name="options">The bound options.</param>
+    /// <param name="nodeId">The agent's node id.</param>
+    /// <param name="zones">The agent's zones.</param>
+    /// <param name="dataDirectory">The agent's own folder (outbox journal, bdSeq).</param>
+    public static NodeAgentSettings Create(NodeOptions options, string nodeId, IReadOnlyList<string> zones, string dataDirectory) => new()
     {
         NodeId = nodeId,
         Zones = zones,
         Brokers = options.Brokers.Select(broker => broker with { }).ToList(),
         Heartbeat = options.Heartbeat,
         KeepAlive = options.KeepAlive,
-        ReconnectBackoffBase = options.ReconnectBackoffBase,
+        ReconnectWindow = options.ReconnectWindow,
         ReconnectBackoffCap = options.ReconnectBackoffCap,
-        InitialBdSeq = initialBdSeq,
+        FailbackProbeInterval = options.FailbackProbeInterval,
+        FailbackAfterHealthyProbes = options.FailbackAfterHealthyProbes,
+        OutboxCapacity = options.OutboxCapacity,
+        DataDirectory = dataDirectory,
     };
 }

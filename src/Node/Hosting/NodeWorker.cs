@@ -31,7 +31,6 @@ public sealed class NodeWorker : BackgroundService
         if (_agent is { } agent)
         {
             await agent.StopAsync(cancellationToken).ConfigureAwait(false);
-            BdSeqFile.TrySave(_options.DataDirectory, agent.BdSeq);
             await agent.DisposeAsync().ConfigureAwait(false);
         }
     }
@@ -44,13 +43,7 @@ public sealed class NodeWorker : BackgroundService
         IHealthSource health = _options.HealthSource == HealthSourceKind.Simulated
             ? new SimulatedHealthSource(SimulatedHealthSource.SeedFor(nodeId))
             : new LinuxHealthSource(dataDirectory);
-        var initialBdSeq = BdSeqFile.Next(dataDirectory);
-        if (!BdSeqFile.TrySave(dataDirectory, initialBdSeq))
-        {
-            _logger.LogWarning("Cannot write to data directory {DataDirectory}; bdSeq will restart from 0 next run", dataDirectory);
-        }
-
-        var settings = NodeAgentSettingsFactory.Create(_options, nodeId, [.. _options.Zones], initialBdSeq);
+        var settings = NodeAgentSettingsFactory.Create(_options, nodeId, [.. _options.Zones], dataDirectory);
         _agent = new NodeAgent(settings, health, _time, _loggerFactory.CreateLogger<NodeAgent>());
         _logger.LogInformation(
             "Node {NodeId} ({Model}) starting; zones {Zones}; brokers {Brokers}",
