@@ -23,4 +23,10 @@ public enum NodeMessageKind
 
     /// <summary><c>ack</c>: node → controller, QoS 1, the outcome of a command.</summary>
     CommandAck,
+
+    /// <summary><c>time-req</c>: node → controller, QoS 0, a clock-sync request.</summary>
+    TimeRequest,
+
+    /// <summary><c>time-resp</c>: controller → node, QoS 0, a signed clock-sync reply.</summary>
+    TimeReply,
 }

@@ -22,4 +22,13 @@ namespace SmartLoudspeaker.Protocol;
 [JsonSerializable(typeof(ControllerState))]
 [JsonSerializable(typeof(SignedCommand))]
 [JsonSerializable(typeof(CommandAck))]
+[JsonSerializable(typeof(KeyCertificate))]
+[JsonSerializable(typeof(KeyRevocationList))]
+[JsonSerializable(typeof(ClockSyncRequest))]
+[JsonSerializable(typeof(ClockSyncReply))]
+[JsonSerializable(typeof(IdentifyCommand))]
+[JsonSerializable(typeof(RebirthCommand))]
+[JsonSerializable(typeof(SetHeartbeatCommand))]
+[JsonSerializable(typeof(EmergencyTestCommand))]
+[JsonSerializable(typeof(NodeIdentity))]
 public sealed partial class ProtocolJsonContext : JsonSerializerContext;

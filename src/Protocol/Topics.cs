@@ -20,7 +20,18 @@ public static class Topics
         Root + "/node/+/health",
         Root + "/node/+/event",
         Root + "/node/+/ack",
+        Root + "/node/+/time-req",
     ];
+
+    /// <summary>Retained Controller signing-key certificates, one topic per key id; nodes subscribe to all.</summary>
+    public const string ControllerKeys = Root + "/controller/keys/+";
+
+    /// <summary>Retained root-signed revocation list.</summary>
+    public const string ControllerRevocations = Root + "/controller/revocations";
+
+    /// <summary>The retained certificate topic of one signing key.</summary>
+    public static string ForControllerKey(string kid) =>
+        Identifiers.IsValid(kid) ? Root + "/controller/keys/" + kid : throw new ArgumentException($"'{kid}' is not a valid key id.", nameof(kid));
 
     private const string NodePrefix = Root + "/node/";
 
@@ -33,6 +44,8 @@ public static class Topics
         [NodeMessageKind.EventAck] = "evack",
         [NodeMessageKind.Command] = "cmd",
         [NodeMessageKind.CommandAck] = "ack",
+        [NodeMessageKind.TimeRequest] = "time-req",
+        [NodeMessageKind.TimeReply] = "time-resp",
     };
 
     private static readonly Dictionary<string, NodeMessageKind> KindByLevel =

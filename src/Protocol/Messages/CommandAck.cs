@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace SmartLoudspeaker.Protocol;
 
 /// <summary>
@@ -20,6 +22,9 @@ public sealed record CommandAck : IWireMessage
 
     /// <summary>Why refused or failed: a stable code such as "bad-signature", "replayed", "expired".</summary>
     public string? Reason { get; init; }
+
+    /// <summary>What the command produced, for commands that answer (e.g. <see cref="NodeIdentity"/> for "identify").</summary>
+    public JsonElement? Result { get; init; }
 
     /// <summary>When the node decided, on its clock.</summary>
     public required DateTimeOffset Ts { get; init; }

@@ -41,7 +41,7 @@ public sealed record SignedCommand : IWireMessage
     /// <inheritdoc />
     public string? FindProblem() =>
         string.IsNullOrWhiteSpace(Id) || Id.Length > 64 ? "id is required (at most 64 characters)"
-        : string.IsNullOrWhiteSpace(Kid) || Kid.Length > 64 ? "kid is required (at most 64 characters)"
+        : !Identifiers.IsValid(Kid) ? "kid must be a valid id"
         : !Target.IsWellFormed ? "target must name exactly one valid node, zone, or all"
         : Exp <= Ts ? "exp must be after ts"
         : Exp - Ts > MaxLifetime ? "exp is more than 24 h after ts"

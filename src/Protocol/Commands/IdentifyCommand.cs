@@ -1,0 +1,5 @@
+namespace SmartLoudspeaker.Protocol;
+
+/// <summary>"identify": the node answers with its identity and state in the acknowledgement's result.</summary>
+[CommandType("identify")]
+public sealed record IdentifyCommand;

@@ -1,0 +1,5 @@
+namespace SmartLoudspeaker.Protocol;
+
+/// <summary>"rebirth": the node publishes a fresh birth and health (after a Controller lost its view).</summary>
+[CommandType("rebirth")]
+public sealed record RebirthCommand;

@@ -1,0 +1,44 @@
+namespace SmartLoudspeaker.Protocol;
+
+/// <summary>
+/// Stable reason codes for a refused command (<see cref="CommandAck.Reason"/>, security events, metrics labels).
+/// The UI translates them; never change a code's meaning.
+/// </summary>
+public static class RefusalReasons
+{
+    /// <summary>Not an envelope, or its signed part is not a valid command.</summary>
+    public const string Malformed = "malformed";
+
+    /// <summary>Signed by a key the node has no verified certificate for.</summary>
+    public const string UnknownKey = "unknown-key";
+
+    /// <summary>Signed by a key the root has revoked.</summary>
+    public const string RevokedKey = "revoked-key";
+
+    /// <summary>The signature does not match the signed bytes.</summary>
+    public const string BadSignature = "bad-signature";
+
+    /// <summary>The signing key's certificate did not cover the command's timestamp.</summary>
+    public const string KeyNotValid = "key-not-valid";
+
+    /// <summary>Addressed to another node or zone.</summary>
+    public const string WrongTarget = "wrong-target";
+
+    /// <summary>Past its expiry on the node's trusted clock.</summary>
+    public const string Expired = "expired";
+
+    /// <summary>Timestamped further in the future than clock skew explains.</summary>
+    public const string NotYetValid = "not-yet-valid";
+
+    /// <summary>A sequence number the node has already accepted, or one too old to tell.</summary>
+    public const string Replayed = "replayed";
+
+    /// <summary>The node has no trusted time and the command is not emergency-class.</summary>
+    public const string ClockUntrusted = "clock-untrusted";
+
+    /// <summary>A command type this node does not know.</summary>
+    public const string UnknownCommand = "unknown-command";
+
+    /// <summary>The command's body is missing or wrong for its type.</summary>
+    public const string BadBody = "bad-body";
+}
