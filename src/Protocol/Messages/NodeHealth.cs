@@ -42,6 +42,9 @@ public sealed record NodeHealth : IWireMessage
     /// <summary>Audio output (filled by the audio work).</summary>
     public AudioHealth? Audio { get; init; }
 
+    /// <summary>Commands refused since the node started (forged, replayed, expired…); absent before signed control.</summary>
+    public long? RefusedCommands { get; init; }
+
     /// <inheritdoc />
     public string? FindProblem() =>
         Seq is < 0 or > 255 ? "seq must be 0–255"
@@ -52,5 +55,6 @@ public sealed record NodeHealth : IWireMessage
             ? "memory figures must not be negative"
         : Link.SignalDbm is < -200 or > 0 ? "link.signalDbm is out of range"
         : string.IsNullOrWhiteSpace(Clock.Source) ? "clock.source is required"
+        : RefusedCommands < 0 ? "refusedCommands must not be negative"
         : null;
 }
