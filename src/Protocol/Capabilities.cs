@@ -8,4 +8,7 @@ public static class Capabilities
 
     /// <summary>Publishes <see cref="NodeEvent"/> and keeps them until acknowledged.</summary>
     public const string Events = "events";
+
+    /// <summary>Verifies and obeys signed commands (a root key is pinned).</summary>
+    public const string Commands = "commands";
 }

@@ -15,9 +15,13 @@ namespace SmartLoudspeaker.Node;
 /// acknowledged (kept on disk meanwhile), rebirth when a new controller comes online, move back to the first broker
 /// once it has stayed reachable, and say goodbye on a clean stop. Nothing received from the wire can crash it.
 /// </summary>
-public sealed class NodeAgent : IAsyncDisposable
+public sealed class NodeAgent : IAsyncDisposable, INodeControlHost
 {
     private const int MaxSeq = 255;
+
+    /// <summary>The capability announced when a root key is configured (proposed as <c>Capabilities.Commands</c>).</summary>
+
+    private static readonly string KeysTopicPrefix = Topics.ControllerKeys.TrimEnd('+');
 
     private readonly NodeAgentSettings _settings;
     private readonly IHealthSource _health;
@@ -31,6 +35,12 @@ public sealed class NodeAgent : IAsyncDisposable
     private readonly string _evackTopic;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _gate = new();
+    private readonly SignedControl? _control;
+    private readonly IReadOnlyList<string> _capabilities;
+    private readonly string _commandTopic;
+    private readonly HashSet<string> _zoneCommandTopics;
+    private readonly string _ackTopic;
+    private readonly string _timeReplyTopic;
 
     private Task? _runTask;
     private Session? _current;
@@ -42,6 +52,7 @@ public sealed class NodeAgent : IAsyncDisposable
     private int _brokerIndex;
     private long _rejectedMessages;
     private long _connectionNumber;
+    private long _heartbeatTicks;
     private bool _bdSeqSaveFailed;
     private bool _disposed;
 
@@ -67,6 +78,26 @@ public sealed class NodeAgent : IAsyncDisposable
             ? (stored + 1) % (MaxSeq + 1)
             : settings.InitialBdSeq;
         _evackTopic = Topics.ForNode(settings.NodeId, NodeMessageKind.EventAck);
+        _commandTopic = Topics.ForNode(settings.NodeId, NodeMessageKind.Command);
+        _zoneCommandTopics = [.. settings.Zones.Select(Topics.ForZoneCommands)];
+        _ackTopic = Topics.ForNode(settings.NodeId, NodeMessageKind.CommandAck);
+        _timeReplyTopic = Topics.ForNode(settings.NodeId, NodeMessageKind.TimeReply);
+        _heartbeatTicks = LoadHeartbeat(settings, logger).Ticks;
+        if (settings.RootPublicKey is { } root)
+        {
+            _control = new SignedControl(
+                settings.NodeId, settings.Zones, root, settings.DataDirectory, settings.TrustSynchronisedSystemClock, time, logger, this);
+            _capabilities = settings.Capabilities.Contains(Capabilities.Commands, StringComparer.Ordinal)
+                ? settings.Capabilities
+                : [.. settings.Capabilities, Capabilities.Commands];
+        }
+        else
+        {
+            logger.LogWarning(
+                "Node {NodeId}: no root public key configured (Node:Security:RootPublicKey or RootPublicKeyFile); this node obeys NO command",
+                settings.NodeId);
+            _capabilities = settings.Capabilities;
+        }
     }
 
     /// <summary>This node's id (and MQTT client id).</summary>
@@ -90,6 +121,15 @@ public sealed class NodeAgent : IAsyncDisposable
     /// <summary>Events waiting for acknowledgement.</summary>
     public int PendingEvents => _outbox.Count;
 
+    /// <summary>Command payloads refused (or dropped unverified in a flood) since start; 0 without signed control.</summary>
+    public long RefusedCommands => _control?.RefusedCommands ?? 0;
+
+    /// <summary>The current health interval (configured, or set by a "set-heartbeat" command).</summary>
+    public TimeSpan Heartbeat => TimeSpan.FromTicks(Interlocked.Read(ref _heartbeatTicks));
+
+    /// <summary>Signed control, when a root key is configured.</summary>
+    internal SignedControl? Control => _control;
+
     /// <summary>
     /// Raised after each probe of the first broker (true: it accepted a TCP connection), once the next probe is
     /// already scheduled, so a test driving a fake clock knows when to advance it.
@@ -107,7 +147,9 @@ public sealed class NodeAgent : IAsyncDisposable
                 throw new InvalidOperationException("The agent has already been started.");
             }
 
-            _runTask = Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
+            var connection = Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
+            var control = _control is { } signed ? Task.Run(() => signed.RunAsync(_stopping.Token), CancellationToken.None) : Task.CompletedTask;
+            _runTask = Task.WhenAll(connection, control);
         }
 
         return Task.CompletedTask;
@@ -194,10 +236,29 @@ public sealed class NodeAgent : IAsyncDisposable
         {
             // Left undisposed otherwise: the loop that failed to stop in time still observes it.
             _stopping.Dispose();
+            _control?.Dispose();
         }
     }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>The configured heartbeat, unless a "set-heartbeat" command stored another in the data folder.</summary>
+    private static TimeSpan LoadHeartbeat(NodeAgentSettings settings, ILogger logger)
+    {
+        if (settings.DataDirectory is { } directory && HeartbeatFile.Read(directory) is { } stored)
+        {
+            if (stored != settings.Heartbeat)
+            {
+                logger.LogInformation(
+                    "Node {NodeId}: heartbeat {Heartbeat} set by the Controller (in {File}) replaces the configured {Configured}",
+                    settings.NodeId, stored, HeartbeatFile.FileName, settings.Heartbeat);
+            }
+
+            return stored;
+        }
+
+        return settings.Heartbeat;
+    }
 
     private static EventOutbox OpenOutbox(NodeAgentSettings settings, TimeProvider time, ILogger logger)
     {
@@ -438,15 +499,17 @@ public sealed class NodeAgent : IAsyncDisposable
         var probing = brokerIndex == 0 ? Task.CompletedTask : ProbePrimaryAsync(session, lost.Token);
         session.Post(WorkKind.Birth);
         using var heartbeat = _time.CreateTimer(
-            _ => session.Post(WorkKind.Health), null, _settings.Heartbeat, _settings.Heartbeat);
+            _ => session.Post(WorkKind.Health), null, Heartbeat, Heartbeat);
+        session.HeartbeatTimer = heartbeat;
         Volatile.Write(ref _current, session);
+        var clockSync = Task.CompletedTask;
         try
         {
-            var subscribe = _factory.CreateSubscribeOptionsBuilder()
-                .WithTopicFilter(_evackTopic, MqttQualityOfServiceLevel.AtLeastOnce)
-                .WithTopicFilter(Topics.ControllerState, MqttQualityOfServiceLevel.AtLeastOnce)
-                .Build();
-            await client.SubscribeAsync(subscribe, lost.Token).ConfigureAwait(false);
+            await client.SubscribeAsync(BuildSubscriptions(), lost.Token).ConfigureAwait(false);
+            if (_control is { } control)
+            {
+                clockSync = SyncClockAsync(session, control, lost.Token);
+            }
 
             await foreach (var work in session.Work.Reader.ReadAllAsync(lost.Token).ConfigureAwait(false))
             {
@@ -496,6 +559,7 @@ public sealed class NodeAgent : IAsyncDisposable
             ResetBirthSignal();
             CancelQuietly(lost);
             await probing.ConfigureAwait(false);
+            await clockSync.ConfigureAwait(false);
         }
 
         if (stop.IsCancellationRequested && client.IsConnected)
@@ -511,6 +575,58 @@ public sealed class NodeAgent : IAsyncDisposable
 
         _logger.LogWarning("Node {NodeId}: connection to {Broker} lost (bdSeq {BdSeq})", NodeId, _settings.Brokers[brokerIndex], bdSeq);
         return birthPublished ? SessionEnd.Lost : SessionEnd.Unusable;
+    }
+
+    private MqttClientSubscribeOptions BuildSubscriptions()
+    {
+        var builder = _factory.CreateSubscribeOptionsBuilder()
+            .WithTopicFilter(_evackTopic, MqttQualityOfServiceLevel.AtLeastOnce)
+            .WithTopicFilter(Topics.ControllerState, MqttQualityOfServiceLevel.AtLeastOnce);
+        if (_control is not null)
+        {
+            // Certificates first: the broker sends retained messages in subscription order, before newer commands.
+            builder = builder
+                .WithTopicFilter(Topics.ControllerKeys, MqttQualityOfServiceLevel.AtLeastOnce)
+                .WithTopicFilter(Topics.ControllerRevocations, MqttQualityOfServiceLevel.AtLeastOnce)
+                .WithTopicFilter(_timeReplyTopic, MqttQualityOfServiceLevel.AtMostOnce)
+                .WithTopicFilter(_commandTopic, MqttQualityOfServiceLevel.AtLeastOnce)
+                .WithTopicFilter(Topics.FleetCommands, MqttQualityOfServiceLevel.AtLeastOnce);
+            foreach (var zoneTopic in _zoneCommandTopics)
+            {
+                builder = builder.WithTopicFilter(zoneTopic, MqttQualityOfServiceLevel.AtLeastOnce);
+            }
+        }
+
+        return builder.Build();
+    }
+
+    /// <summary>
+    /// Asks the Controller for its time at connect, then every <see cref="ControllerClock.SyncInterval"/>, or every
+    /// <see cref="ControllerClock.RetryInterval"/> while the node's time is not trusted. Replies go to the control worker.
+    /// </summary>
+    private async Task SyncClockAsync(Session session, SignedControl control, CancellationToken token)
+    {
+        var topic = Topics.ForNode(NodeId, NodeMessageKind.TimeRequest);
+        try
+        {
+            while (true)
+            {
+                var request = control.Clock.NewRequest(_time.GetUtcNow());
+                await PublishAsync(session.Client, topic, WireCodec.Encode(request), MqttQualityOfServiceLevel.AtMostOnce, token).ConfigureAwait(false);
+                var wait = control.CurrentTime().Trusted ? ControllerClock.SyncInterval : ControllerClock.RetryInterval;
+                await Task.Delay(wait, _time, token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            // The session ended.
+        }
+#pragma warning disable CA1031 // A failed publish means the session is going; the next one starts again.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            _logger.LogDebug("Node {NodeId}: clock sync stopped with the session: {Error}", NodeId, exception.GetBaseException().Message);
+        }
     }
 
     /// <summary>
@@ -641,9 +757,9 @@ public sealed class NodeAgent : IAsyncDisposable
             Ts = _time.GetUtcNow(),
             Software = _settings.SoftwareVersion,
             Hardware = _health.Hardware,
-            Capabilities = _settings.Capabilities,
+            Capabilities = _capabilities,
             Zones = _settings.Zones,
-            HeartbeatSeconds = (int)_settings.Heartbeat.TotalSeconds,
+            HeartbeatSeconds = (int)Heartbeat.TotalSeconds,
             UptimeSeconds = UptimeSeconds(),
         };
         await PublishAsync(session.Client, Topics.ForNode(NodeId, NodeMessageKind.Birth), WireCodec.Encode(birth), MqttQualityOfServiceLevel.AtLeastOnce, cancellationToken)
@@ -670,6 +786,7 @@ public sealed class NodeAgent : IAsyncDisposable
             return;
         }
 
+        _control?.ObserveSystemClock(sample.Clock);
         var health = new NodeHealth
         {
             Seq = session.NextSeq(),
@@ -685,10 +802,11 @@ public sealed class NodeAgent : IAsyncDisposable
                 Broker = session.BrokerIndex,
                 Connections = Connections,
             },
-            Clock = sample.Clock,
+            Clock = _control?.ReportClock(sample.Clock) ?? sample.Clock,
             Relays = sample.Relays,
             Inputs = sample.Inputs,
             Audio = sample.Audio,
+            RefusedCommands = _control?.RefusedCommands,
         };
         await PublishAsync(session.Client, Topics.ForNode(NodeId, NodeMessageKind.Health), WireCodec.Encode(health), MqttQualityOfServiceLevel.AtMostOnce, cancellationToken)
             .ConfigureAwait(false);
@@ -757,6 +875,11 @@ public sealed class NodeAgent : IAsyncDisposable
             {
                 HandleControllerState(message.Payload.ToArray(), message.Retain, session);
             }
+            else if (_control is not null && ControlKindOf(topic) is { } kind)
+            {
+                // Verified on the control worker, never here; a full queue drops it (the worker reports drops).
+                _control.TryEnqueue(kind, topic, message.Payload.ToArray());
+            }
             else
             {
                 Reject(topic, "unexpected topic");
@@ -817,6 +940,101 @@ public sealed class NodeAgent : IAsyncDisposable
 
         _logger.LogInformation("Node {NodeId}: controller {Instance} came online; rebirth", NodeId, state.Instance);
         session.Post(WorkKind.Rebirth);
+    }
+
+    private InboundKind? ControlKindOf(string topic) =>
+        topic == _commandTopic || topic == Topics.FleetCommands || _zoneCommandTopics.Contains(topic) ? InboundKind.Command
+        : topic == _timeReplyTopic ? InboundKind.TimeReply
+        : topic == Topics.ControllerRevocations ? InboundKind.Revocations
+        : topic.StartsWith(KeysTopicPrefix, StringComparison.Ordinal) ? InboundKind.KeyCertificate
+        : null;
+
+    async Task<bool> INodeControlHost.PublishAckAsync(CommandAck ack, CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _current) is not { } session || !session.Client.IsConnected)
+        {
+            return false;
+        }
+
+        using var timeout = new CancellationTokenSource(_settings.ConnectTimeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        try
+        {
+            await PublishAsync(session.Client, _ackTopic, WireCodec.Encode(ack), MqttQualityOfServiceLevel.AtLeastOnce, linked.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+#pragma warning disable CA1031 // The connection went meanwhile; the Controller resends and gets the same answer.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return false;
+        }
+    }
+
+    Task INodeControlHost.RaiseEventAsync(string kind, EventSeverity severity, string? code, string? text) =>
+        RaiseEventAsync(kind, severity, code, text);
+
+    NodeIdentity INodeControlHost.Describe(bool clockTrusted, long commandHighWater) => new()
+    {
+        NodeId = NodeId,
+        Zones = _settings.Zones,
+        Software = _settings.SoftwareVersion,
+        Model = _health.Hardware.Model,
+        BdSeq = BdSeq,
+        HeartbeatSeconds = (int)Heartbeat.TotalSeconds,
+        UptimeSeconds = UptimeSeconds(),
+        ClockTrusted = clockTrusted,
+        CommandHighWater = commandHighWater,
+    };
+
+    void INodeControlHost.Rebirth() => Volatile.Read(ref _current)?.Post(WorkKind.Rebirth);
+
+    void INodeControlHost.SetHeartbeat(TimeSpan interval)
+    {
+        Interlocked.Exchange(ref _heartbeatTicks, interval.Ticks);
+        if (_settings.DataDirectory is { } directory)
+        {
+            try
+            {
+                HeartbeatFile.Save(directory, interval);
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                _logger.LogWarning(
+                    "Node {NodeId}: cannot store the heartbeat in {DataDirectory} ({Error}); after a restart it is the configured one again",
+                    NodeId, directory, exception.Message);
+            }
+        }
+
+        _logger.LogInformation("Node {NodeId}: heartbeat is now {Heartbeat}", NodeId, interval);
+        if (Volatile.Read(ref _current) is { } session)
+        {
+            session.HeartbeatTimer?.Change(interval, interval);
+            session.Post(WorkKind.Rebirth);
+        }
+    }
+
+    async ValueTask<ClockHealth?> INodeControlHost.ReadSystemClockAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await _health.ReadAsync(cancellationToken).ConfigureAwait(false)).Clock;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+#pragma warning disable CA1031 // A broken reading leaves the clock untrusted; it must not stop the worker.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            _logger.LogDebug("Node {NodeId}: clock state unreadable: {Error}", NodeId, exception.GetBaseException().Message);
+            return null;
+        }
     }
 
     private void Reject(string topic, string reason)
@@ -890,6 +1108,9 @@ public sealed class NodeAgent : IAsyncDisposable
         public long ConnectionNumber { get; } = connectionNumber;
 
         public Channel<WorkKind> Work { get; } = Channel.CreateUnbounded<WorkKind>(new UnboundedChannelOptions { SingleReader = true });
+
+        /// <summary>The health timer, so a "set-heartbeat" command can change its period.</summary>
+        public ITimer? HeartbeatTimer { get; set; }
 
         /// <summary>Sequence of the last message; only the session loop touches it.</summary>
         public int Seq { get; set; }

@@ -71,6 +71,18 @@ public sealed record NodeAgentSettings
     /// <summary>Seed for the reconnect jitter; null for a random seed.</summary>
     public int? RandomSeed { get; init; }
 
+    /// <summary>
+    /// The pinned root public key (DER SubjectPublicKeyInfo, P-256) that certifies the Controller's signing keys.
+    /// Null: the node obeys no command (and does not announce the "commands" capability).
+    /// </summary>
+    public ReadOnlyMemory<byte>? RootPublicKey { get; init; }
+
+    /// <summary>
+    /// Whether an operating-system clock that reports itself synchronised counts as trusted time for command expiry;
+    /// otherwise only an authenticated clock sync with the Controller does.
+    /// </summary>
+    public bool TrustSynchronisedSystemClock { get; init; } = true;
+
     /// <summary>Default <see cref="ReconnectWindow"/>: the reconnect window W.</summary>
     public static TimeSpan DefaultReconnectWindow { get; } = TimeSpan.FromSeconds(25);
 
@@ -132,6 +144,15 @@ public sealed record NodeAgentSettings
         if (DataDirectory is not null && string.IsNullOrWhiteSpace(DataDirectory))
         {
             problems.Add("DataDirectory must be null or a folder path.");
+        }
+
+        if (RootPublicKey is { } root)
+        {
+            using var key = EcdsaP256.ImportPublicKey(root.Span);
+            if (key is null)
+            {
+                problems.Add("RootPublicKey must be a P-256 DER SubjectPublicKeyInfo.");
+            }
         }
 
         if (problems.Count > 0)

@@ -51,6 +51,9 @@ public sealed class NodeOptions
     /// <summary>Real Linux readings or simulated ones, for the single node.</summary>
     public HealthSourceKind HealthSource { get; set; } = HealthSourceKind.Linux;
 
+    /// <summary>Signed control: the pinned root key and the clock policy.</summary>
+    public NodeSecurityOptions Security { get; set; } = new();
+
     /// <summary>The fleet simulator.</summary>
     public SimulationOptions Simulation { get; set; } = new();
 }

@@ -49,6 +49,8 @@ public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
             failures.Add("Node:DataDirectory is required.");
         }
 
+        failures.AddRange(FindSecurityProblems(options.Security ?? new NodeSecurityOptions()));
+
         if (!Enum.IsDefined(options.HealthSource))
         {
             failures.Add("Node:HealthSource must be Linux or Simulated.");
@@ -78,5 +80,48 @@ public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>The root key, from <see cref="NodeSecurityOptions.RootPublicKey"/> or the file; null when neither is set.</summary>
+    /// <exception cref="InvalidOperationException">The key is set but unusable (validation at start reports this first).</exception>
+    internal static byte[]? ReadRootKey(NodeSecurityOptions security)
+    {
+        var key = ReadRootKey(security, out var problem);
+        return problem is null ? key : throw new InvalidOperationException(problem);
+    }
+
+    private static byte[]? ReadRootKey(NodeSecurityOptions security, out string? problem)
+    {
+        problem = null;
+        if (!string.IsNullOrWhiteSpace(security.RootPublicKey))
+        {
+            var key = RootKey.Parse(security.RootPublicKey, out var parseProblem);
+            problem = parseProblem is null ? null : "Node:Security:RootPublicKey is " + parseProblem + ".";
+            return key;
+        }
+
+        if (!string.IsNullOrWhiteSpace(security.RootPublicKeyFile))
+        {
+            var key = RootKey.ReadFile(security.RootPublicKeyFile, out var fileProblem);
+            problem = fileProblem is null ? null : $"Node:Security:RootPublicKeyFile '{security.RootPublicKeyFile}': {fileProblem}.";
+            return key;
+        }
+
+        return null;
+    }
+
+    private static IEnumerable<string> FindSecurityProblems(NodeSecurityOptions security)
+    {
+        if (!string.IsNullOrWhiteSpace(security.RootPublicKey) && !string.IsNullOrWhiteSpace(security.RootPublicKeyFile))
+        {
+            yield return "Node:Security: set RootPublicKey or RootPublicKeyFile, not both.";
+            yield break;
+        }
+
+        _ = ReadRootKey(security, out var problem);
+        if (problem is not null)
+        {
+            yield return problem;
+        }
     }
 }

@@ -9,6 +9,9 @@ internal static class NodeAgentSettingsFactory
     /// <param name="dataDirectory">The agent's own folder (outbox journal, bdSeq).</param>
     public static NodeAgentSettings Create(NodeOptions options, string nodeId, IReadOnlyList<string> zones, string dataDirectory) => new()
     {
+        // Typed out: a bare null would go through byte[]'s conversion and become an empty, present key.
+        RootPublicKey = NodeOptionsValidator.ReadRootKey(options.Security) is { } root ? new ReadOnlyMemory<byte>(root) : default(ReadOnlyMemory<byte>?),
+        TrustSynchronisedSystemClock = options.Security.TrustSynchronisedSystemClock,
         NodeId = nodeId,
         Zones = zones,
         Brokers = options.Brokers.Select(broker => broker with { }).ToList(),

@@ -41,4 +41,13 @@ public static class RefusalReasons
 
     /// <summary>The command's body is missing or wrong for its type.</summary>
     public const string BadBody = "bad-body";
+
+    /// <summary>The node's command queue was full (a flood); the command was dropped unread.</summary>
+    public const string Overloaded = "overloaded";
+
+    /// <summary>The node could not record the sequence number durably, so it did not act (fails closed).</summary>
+    public const string StorageFailed = "storage-failed";
+
+    /// <summary>A resend of a command whose action a crash interrupted; the node cannot tell whether it happened.</summary>
+    public const string Interrupted = "interrupted";
 }

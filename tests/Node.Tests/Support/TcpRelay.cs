@@ -130,9 +130,9 @@ internal sealed class TcpRelay : IAsyncDisposable
             {
                 inbound = await listener.AcceptTcpClientAsync(_stop.Token);
             }
-            catch (Exception exception) when (exception is OperationCanceledException or SocketException or ObjectDisposedException)
+            catch (Exception exception) when (exception is OperationCanceledException or SocketException or ObjectDisposedException or InvalidOperationException)
             {
-                // Refused or disposed: this listener is done.
+                // Refused or disposed (InvalidOperationException: stopped between two accepts): this listener is done.
                 return;
             }
 

@@ -1,0 +1,25 @@
+using SmartLoudspeaker.Protocol;
+
+namespace SmartLoudspeaker.Node;
+
+/// <summary>What the control worker needs from the agent that owns the MQTT session.</summary>
+internal interface INodeControlHost
+{
+    /// <summary>Publishes an acknowledgement on the current connection (QoS 1); false when there is none.</summary>
+    Task<bool> PublishAckAsync(CommandAck ack, CancellationToken cancellationToken);
+
+    /// <summary>Raises an event (kept in the outbox until acknowledged).</summary>
+    Task RaiseEventAsync(string kind, EventSeverity severity, string? code, string? text);
+
+    /// <summary>The node's identity and state, for "identify".</summary>
+    NodeIdentity Describe(bool clockTrusted, long commandHighWater);
+
+    /// <summary>Publishes a fresh birth and health on the current connection.</summary>
+    void Rebirth();
+
+    /// <summary>Reports health at <paramref name="interval"/> from now on (kept across restarts) and announces it in a new birth.</summary>
+    void SetHeartbeat(TimeSpan interval);
+
+    /// <summary>The operating system's clock state, as the health source reads it.</summary>
+    ValueTask<ClockHealth?> ReadSystemClockAsync(CancellationToken cancellationToken);
+}

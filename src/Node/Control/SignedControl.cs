@@ -1,0 +1,614 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using SmartLoudspeaker.Protocol;
+
+namespace SmartLoudspeaker.Node;
+
+/// <summary>
+/// Signed control on the node: the pinned root and the Controller keys it certified, the replay guard, the
+/// authenticated clock, and the one worker that verifies and carries out commands. The MQTT receive handler only
+/// hands payloads to <see cref="TryEnqueue"/>; a bounded queue drops what a flood brings beyond it, so the receive
+/// loop, health and events keep flowing whatever arrives. Everything else runs on <see cref="RunAsync"/>, one payload
+/// at a time, which is what keeps the replay guard, the outcomes and the files consistent without further locking.
+/// </summary>
+internal sealed class SignedControl : IDisposable
+{
+    /// <summary>Command payloads waiting at most; beyond this they are dropped (and counted).</summary>
+    public const int CommandQueueCapacity = 64;
+
+    /// <summary>Certificates, revocation lists and clock replies waiting at most; a separate quota, so a command flood cannot crowd them out.</summary>
+    public const int ControlQueueCapacity = 32;
+
+    /// <summary>Outcomes of accepted command ids kept for resends: far more than the Controller has pending for one node.</summary>
+    public const int MaxOutcomes = 64;
+
+    /// <summary>Event kind of a refused command.</summary>
+    public const string RefusedEventKind = "security.refused";
+
+    /// <summary>Event kind of an obeyed "emergency-test".</summary>
+    public const string EmergencyTestEventKind = "emergency.test";
+
+    /// <summary>Shortest time between two reports (event and warning) of the same refusal reason.</summary>
+    public static readonly TimeSpan ReportInterval = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long a reading of the operating system's clock state is used before it is read again.</summary>
+    public static readonly TimeSpan SystemClockMaxAge = TimeSpan.FromMinutes(1);
+
+    private static readonly string Identify = CommandCatalog.NameOf<IdentifyCommand>();
+    private static readonly string RebirthType = CommandCatalog.NameOf<RebirthCommand>();
+    private static readonly string SetHeartbeatType = CommandCatalog.NameOf<SetHeartbeatCommand>();
+    private static readonly string EmergencyTest = CommandCatalog.NameOf<EmergencyTestCommand>();
+
+    private readonly string _nodeId;
+    private readonly IReadOnlyList<string> _zones;
+    private readonly string? _dataDirectory;
+    private readonly bool _trustSystemClock;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly INodeControlHost _host;
+    private readonly TrustStore _trust;
+    private readonly ReplayGuard _replay;
+    private readonly CommandVerifier _verifier;
+    private readonly RefusalThrottle _throttle = new(ReportInterval);
+    private readonly Dictionary<string, CommandOutcome> _outcomes = new(StringComparer.Ordinal);
+    private readonly Queue<string> _outcomeOrder = new();
+    private readonly Channel<InboundMessage> _queue = Channel.CreateUnbounded<InboundMessage>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Lock _systemClockGate = new();
+    private ClockHealth? _systemClock;
+    private DateTimeOffset _systemClockReadAt;
+    private int _queuedCommands;
+    private int _queuedControl;
+    private long _refused;
+    private long _droppedUnreported;
+    private long _ignoredClockReplies;
+
+    /// <summary>Pins <paramref name="rootKey"/> and reloads what <paramref name="dataDirectory"/> holds from earlier runs.</summary>
+    public SignedControl(
+        string nodeId,
+        IReadOnlyList<string> zones,
+        ReadOnlyMemory<byte> rootKey,
+        string? dataDirectory,
+        bool trustSystemClock,
+        TimeProvider time,
+        ILogger logger,
+        INodeControlHost host)
+    {
+        _nodeId = nodeId;
+        _zones = zones;
+        _dataDirectory = dataDirectory;
+        _trustSystemClock = trustSystemClock;
+        _time = time;
+        _logger = logger;
+        _host = host;
+        _trust = new TrustStore(rootKey.Span);
+        LoadTrust();
+        _replay = new ReplayGuard(LoadCommandState());
+        _verifier = new CommandVerifier(_trust, _replay);
+    }
+
+    /// <summary>Raised after each payload the worker has finished with, so a test knows when to look.</summary>
+    public event Action? Processed;
+
+    /// <summary>The authenticated clock.</summary>
+    public ControllerClock Clock { get; } = new();
+
+    /// <summary>Command payloads refused since start, dropped ones (queue full) included: none of them was obeyed.</summary>
+    public long RefusedCommands => Interlocked.Read(ref _refused);
+
+    /// <summary>Clock-sync replies ignored since start (forged, replayed, too slow).</summary>
+    public long IgnoredClockReplies => Interlocked.Read(ref _ignoredClockReplies);
+
+    /// <summary>
+    /// Hands a payload to the worker; false (and counted) when its queue is full. Called on the MQTT receive loop: it
+    /// only copies and counts, never verifies.
+    /// </summary>
+    public bool TryEnqueue(InboundKind kind, string topic, byte[] payload)
+    {
+        var isCommand = kind == InboundKind.Command;
+        ref var queued = ref isCommand ? ref _queuedCommands : ref _queuedControl;
+        if (Interlocked.Increment(ref queued) > (isCommand ? CommandQueueCapacity : ControlQueueCapacity))
+        {
+            Interlocked.Decrement(ref queued);
+            if (isCommand)
+            {
+                Interlocked.Increment(ref _refused);
+                Interlocked.Increment(ref _droppedUnreported);
+            }
+            else if (kind == InboundKind.TimeReply)
+            {
+                Interlocked.Increment(ref _ignoredClockReplies);
+            }
+
+            return false;
+        }
+
+        return _queue.Writer.TryWrite(new InboundMessage(kind, topic, payload, _time.GetUtcNow()));
+    }
+
+    /// <summary>Takes a reading of the operating system's clock state (each health report brings one).</summary>
+    public void ObserveSystemClock(ClockHealth clock)
+    {
+        lock (_systemClockGate)
+        {
+            _systemClock = clock;
+            _systemClockReadAt = _time.GetUtcNow();
+        }
+    }
+
+    /// <summary>The node's time for expiry checks, and whether it is trusted, from the last known system clock state.</summary>
+    public TrustedTime CurrentTime()
+    {
+        ClockHealth? system;
+        lock (_systemClockGate)
+        {
+            system = _systemClock;
+        }
+
+        var offset = Clock.Offset;
+        return new TrustedTime(_time.GetUtcNow() + (offset ?? TimeSpan.Zero), ClockTrust.IsTrusted(offset is not null, _trustSystemClock, system));
+    }
+
+    /// <summary>The clock part of a health report: the Controller's offset once an authenticated sample is in use.</summary>
+    public ClockHealth ReportClock(ClockHealth system) =>
+        Clock.Offset is { } offset ? new ClockHealth { Synced = true, Source = "controller", OffsetMs = Math.Round(offset.TotalMilliseconds, 1) } : system;
+
+    /// <summary>The worker: one payload at a time until <paramref name="stop"/>; nothing a payload does ends it.</summary>
+    public async Task RunAsync(CancellationToken stop)
+    {
+        try
+        {
+            await foreach (var message in _queue.Reader.ReadAllAsync(stop).ConfigureAwait(false))
+            {
+                Interlocked.Decrement(ref message.Kind == InboundKind.Command ? ref _queuedCommands : ref _queuedControl);
+                try
+                {
+                    await HandleAsync(message, stop).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                {
+                    throw;
+                }
+#pragma warning disable CA1031 // One bad payload (or a failed publish) must not end the worker.
+                catch (Exception exception)
+#pragma warning restore CA1031
+                {
+                    _logger.LogWarning(exception, "Node {NodeId}: handling a message on {Topic} failed", _nodeId, Printable(message.Topic));
+                }
+
+                Processed?.Invoke();
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // The agent is stopping.
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _trust.Dispose();
+
+    private async Task HandleAsync(InboundMessage message, CancellationToken stop)
+    {
+        switch (message.Kind)
+        {
+            case InboundKind.Command:
+                await ReportDropsAsync().ConfigureAwait(false);
+                await HandleCommandAsync(message, stop).ConfigureAwait(false);
+                break;
+            case InboundKind.KeyCertificate:
+                HandleCertificate(message);
+                break;
+            case InboundKind.Revocations:
+                HandleRevocations(message);
+                break;
+            case InboundKind.TimeReply:
+                HandleTimeReply(message);
+                break;
+        }
+    }
+
+    private void HandleCertificate(InboundMessage message)
+    {
+        if (message.Payload.Length == 0 || _trust.CertificatePayloads.Any(known => known.AsSpan().SequenceEqual(message.Payload)))
+        {
+            // A cleared retained topic, or the certificate we already hold, redelivered on every reconnect.
+            return;
+        }
+
+        if (_trust.AddCertificate(message.Payload) is { } refusal)
+        {
+            ReportIgnored("certificate", message.Topic, refusal);
+            return;
+        }
+
+        _logger.LogInformation("Node {NodeId}: trusts the Controller key certified on {Topic}", _nodeId, Printable(message.Topic));
+        SaveTrust();
+    }
+
+    private void HandleRevocations(InboundMessage message)
+    {
+        if (message.Payload.Length == 0)
+        {
+            return;
+        }
+
+        var before = _trust.RevokedKids.Count;
+        if (_trust.ApplyRevocations(message.Payload) is { } refusal)
+        {
+            ReportIgnored("revocation list", message.Topic, refusal);
+            return;
+        }
+
+        if (_trust.RevokedKids.Count != before)
+        {
+            _logger.LogWarning(
+                "Node {NodeId}: Controller keys revoked by the root: {Kids}",
+                _nodeId, Printable(string.Join(",", _trust.RevokedKids.Order(StringComparer.Ordinal))));
+            SaveTrust();
+        }
+    }
+
+    private void HandleTimeReply(InboundMessage message)
+    {
+        var hadOffset = Clock.Offset is not null;
+        if (Clock.Accept(message.Payload, _nodeId, _trust, message.ReceivedAt) is { } refusal)
+        {
+            Interlocked.Increment(ref _ignoredClockReplies);
+            ReportIgnored("clock-sync reply", message.Topic, refusal);
+            return;
+        }
+
+        if (!hadOffset)
+        {
+            _logger.LogInformation("Node {NodeId}: clock synchronised with the Controller (offset {Offset})", _nodeId, Clock.Offset);
+        }
+    }
+
+    private async Task HandleCommandAsync(InboundMessage message, CancellationToken stop)
+    {
+        var parsed = CommandEnvelopeCodec.Parse(message.Payload);
+        if (!parsed.Succeeded)
+        {
+            var unsigned = UnsignedCommand(message.Payload);
+            await RefuseAsync(message.Topic, unsigned, RefusalReasons.Malformed, unsigned is null ? parsed.Detail : "not signed", stop).ConfigureAwait(false);
+            return;
+        }
+
+        var envelope = parsed.Message!;
+        var command = envelope.Command;
+        var hash = Base64Url.EncodeToString(SHA256.HashData(envelope.SignedBytes.Span));
+        if (_outcomes.TryGetValue(command.Id, out var previous))
+        {
+            await AnswerRepeatAsync(message.Topic, envelope, hash, previous, stop).ConfigureAwait(false);
+            return;
+        }
+
+        var time = await CurrentTimeAsync(stop).ConfigureAwait(false);
+        var verdict = _verifier.Verify(message.Payload, _nodeId, _zones, time);
+        if (!verdict.Accepted)
+        {
+            await RefuseAsync(message.Topic, command, verdict.Refusal!, verdict.Detail, stop).ConfigureAwait(false);
+            return;
+        }
+
+        // Accepted: its sequence number is on disk before anything happens, so a replay after a power cut is refused.
+        var outcome = Remember(new CommandOutcome(command.Id, hash, null, null, null, _time.GetUtcNow()));
+        if (!SaveCommandState())
+        {
+            outcome = Remember(outcome with { Status = CommandAckStatus.Failed, Reason = RefusalReasons.StorageFailed });
+            await AckAsync(outcome, stop).ConfigureAwait(false);
+            return;
+        }
+
+        _logger.LogInformation(
+            "Node {NodeId}: obeying command {Id} ({Type}, seq {Seq}, key {Kid}) from {Topic}",
+            _nodeId, Printable(command.Id), command.Type, command.Seq, command.Kid, Printable(message.Topic));
+        outcome = Remember(await ActAsync(command, time, outcome).ConfigureAwait(false));
+        SaveCommandState();
+        await AckAsync(outcome, stop).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The same id again. The same signed bytes, genuinely signed, are the Controller resending after a lost ack: the
+    /// same answer, no second action. Other bytes under an id already used are a replay or a forgery.
+    /// </summary>
+    private async Task AnswerRepeatAsync(string topic, CommandEnvelope envelope, string hash, CommandOutcome previous, CancellationToken stop)
+    {
+        var command = envelope.Command;
+        if (!string.Equals(previous.Hash, hash, StringComparison.Ordinal))
+        {
+            await RefuseAsync(topic, command, RefusalReasons.Replayed, "an accepted command had this id with other content", stop).ConfigureAwait(false);
+            return;
+        }
+
+        if (_trust.Verify(command.Kid, command.Ts, envelope.SignedBytes.Span, envelope.Signature) is { } keyProblem)
+        {
+            await RefuseAsync(topic, command, keyProblem, $"key '{command.Kid}'", stop).ConfigureAwait(false);
+            return;
+        }
+
+        _logger.LogDebug("Node {NodeId}: command {Id} repeated; answering as before", _nodeId, Printable(command.Id));
+        await AckAsync(previous.Status is null ? previous with { Status = CommandAckStatus.Failed, Reason = RefusalReasons.Interrupted } : previous, stop)
+            .ConfigureAwait(false);
+    }
+
+    private async Task<CommandOutcome> ActAsync(SignedCommand command, TrustedTime time, CommandOutcome outcome)
+    {
+        var done = outcome with { Status = CommandAckStatus.Done };
+        if (command.Type == Identify)
+        {
+            return done with { Result = CommandCatalog.WriteBody(_host.Describe(time.Trusted, _replay.HighWater)) };
+        }
+
+        if (command.Type == RebirthType)
+        {
+            _host.Rebirth();
+            return done;
+        }
+
+        if (command.Type == SetHeartbeatType)
+        {
+            var seconds = CommandCatalog.ReadBody<SetHeartbeatCommand>(command)?.HeartbeatSeconds ?? 0;
+            if (seconds < HeartbeatFile.Min.TotalSeconds || seconds > HeartbeatFile.Max.TotalSeconds)
+            {
+                return outcome with { Status = CommandAckStatus.Failed, Reason = RefusalReasons.BadBody };
+            }
+
+            _host.SetHeartbeat(TimeSpan.FromSeconds(seconds));
+            return done;
+        }
+
+        if (command.Type == EmergencyTest)
+        {
+            var note = CommandCatalog.ReadBody<EmergencyTestCommand>(command)?.Note;
+            await _host.RaiseEventAsync(
+                EmergencyTestEventKind,
+                EventSeverity.Warning,
+                EmergencyTest,
+                Limit($"Emergency test {command.Id} (seq {command.Seq}){(note is null ? string.Empty : ": " + note)}")).ConfigureAwait(false);
+            return done;
+        }
+
+        // Known to the catalogue (the verifier checked) but not carried out by this build.
+        return outcome with { Status = CommandAckStatus.Failed, Reason = RefusalReasons.UnknownCommand };
+    }
+
+    private async Task RefuseAsync(string topic, SignedCommand? command, string reason, string? detail, CancellationToken stop)
+    {
+        Interlocked.Increment(ref _refused);
+        var now = _time.GetUtcNow();
+        if (_throttle.Admit(reason, now) is { } suppressed)
+        {
+            var what = command is null
+                ? $"a payload on {topic}"
+                : $"command {command.Id} ({command.Type}, seq {command.Seq}, key {command.Kid}) on {topic}";
+            var text = Limit(Printable(
+                $"Refused {what}: {reason}{(detail is null ? string.Empty : " (" + detail + ")")}"
+                + (suppressed > 0 ? $"; {suppressed} more '{reason}' refusal(s) since the previous report" : string.Empty)));
+            _logger.LogWarning("Node {NodeId}: {Refusal}", _nodeId, text);
+            await _host.RaiseEventAsync(RefusedEventKind, EventSeverity.Warning, reason, text).ConfigureAwait(false);
+        }
+
+        if (command is not null)
+        {
+            await AckAsync(new CommandOutcome(command.Id, string.Empty, CommandAckStatus.Refused, reason, null, now), stop).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ReportDropsAsync()
+    {
+        var dropped = Interlocked.Read(ref _droppedUnreported);
+        if (dropped == 0 || _throttle.Admit(RefusalReasons.Overloaded, _time.GetUtcNow()) is null)
+        {
+            return;
+        }
+
+        Interlocked.Add(ref _droppedUnreported, -dropped);
+        var text = $"Dropped {dropped} command payload(s) unverified: they arrived faster than the node verifies them (queue of {CommandQueueCapacity})";
+        _logger.LogWarning("Node {NodeId}: {Text}", _nodeId, text);
+        await _host.RaiseEventAsync(RefusedEventKind, EventSeverity.Warning, RefusalReasons.Overloaded, text).ConfigureAwait(false);
+    }
+
+    private void ReportIgnored(string what, string topic, string reason)
+    {
+        if (_throttle.Admit(what + ":" + reason, _time.GetUtcNow()) is { } suppressed)
+        {
+            _logger.LogWarning(
+                "Node {NodeId}: ignored a {What} on {Topic}: {Reason} ({Suppressed} more not logged in the last minute)",
+                _nodeId, what, Printable(topic), reason, suppressed);
+        }
+    }
+
+    private async Task AckAsync(CommandOutcome outcome, CancellationToken stop)
+    {
+        var ack = new CommandAck
+        {
+            Id = outcome.Id,
+            NodeId = _nodeId,
+            Status = outcome.Status ?? CommandAckStatus.Failed,
+            Reason = outcome.Reason,
+            Result = outcome.Result,
+            Ts = outcome.Ts,
+        };
+        if (!await _host.PublishAckAsync(ack, stop).ConfigureAwait(false))
+        {
+            _logger.LogDebug("Node {NodeId}: not connected; ack of {Id} not sent (a resend will get it)", _nodeId, Printable(outcome.Id));
+        }
+    }
+
+    private async ValueTask<TrustedTime> CurrentTimeAsync(CancellationToken stop)
+    {
+        if (_trustSystemClock)
+        {
+            bool stale;
+            lock (_systemClockGate)
+            {
+                stale = _systemClock is null || _time.GetUtcNow() - _systemClockReadAt > SystemClockMaxAge;
+            }
+
+            if (stale && await _host.ReadSystemClockAsync(stop).ConfigureAwait(false) is { } clock)
+            {
+                ObserveSystemClock(clock);
+            }
+        }
+
+        return CurrentTime();
+    }
+
+    private CommandOutcome Remember(CommandOutcome outcome)
+    {
+        if (!_outcomes.ContainsKey(outcome.Id))
+        {
+            _outcomeOrder.Enqueue(outcome.Id);
+            if (_outcomeOrder.Count > MaxOutcomes)
+            {
+                _outcomes.Remove(_outcomeOrder.Dequeue());
+            }
+        }
+
+        _outcomes[outcome.Id] = outcome;
+        return outcome;
+    }
+
+    private void LoadTrust()
+    {
+        if (_dataDirectory is null)
+        {
+            return;
+        }
+
+        try
+        {
+            var (certificates, revoked) = TrustFile.Read(_dataDirectory);
+            _trust.Revoke(revoked);
+            foreach (var certificate in certificates)
+            {
+                if (_trust.AddCertificate(certificate) is { } refusal)
+                {
+                    _logger.LogWarning("Node {NodeId}: a stored Controller certificate is no longer accepted ({Reason}); dropped", _nodeId, refusal);
+                }
+            }
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or JsonException or InvalidOperationException or KeyNotFoundException)
+        {
+            _logger.LogWarning(
+                "Node {NodeId}: cannot read {File} ({Error}); commands wait for the broker's retained certificates",
+                _nodeId, TrustFile.FileName, exception.Message);
+        }
+    }
+
+    private ReplayState LoadCommandState()
+    {
+        if (_dataDirectory is null)
+        {
+            _logger.LogWarning("Node {NodeId}: no data folder; accepted commands are not remembered across a restart", _nodeId);
+            return ReplayState.Empty;
+        }
+
+        try
+        {
+            var (replay, outcomes) = CommandStateFile.Read(_dataDirectory);
+            foreach (var outcome in outcomes)
+            {
+                Remember(outcome);
+            }
+
+            return replay;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or JsonException or InvalidOperationException
+            or KeyNotFoundException or FormatException)
+        {
+            // Not ours to trust, and not to be overwritten either: a technician may want to see it.
+            var path = Path.Combine(_dataDirectory, CommandStateFile.FileName);
+            _logger.LogError(
+                "Node {NodeId}: cannot read {Path} ({Error}); moved aside, starting with no accepted commands",
+                _nodeId, path, exception.Message);
+            TryMoveAside(path);
+            return ReplayState.Empty;
+        }
+    }
+
+    private static void TryMoveAside(string path)
+    {
+        try
+        {
+            File.Move(path, path + ".unreadable", overwrite: true);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            // Left where it is; the next save replaces it.
+        }
+    }
+
+    private bool SaveCommandState()
+    {
+        if (_dataDirectory is null)
+        {
+            return true;
+        }
+
+        try
+        {
+            CommandStateFile.Save(_dataDirectory, _replay.State, _outcomeOrder.Select(id => _outcomes[id]));
+            return true;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            _logger.LogError(
+                "Node {NodeId}: cannot store accepted commands in {DataDirectory} ({Error}); not obeying, since a replay after a restart could not be refused",
+                _nodeId, _dataDirectory, exception.Message);
+            return false;
+        }
+    }
+
+    private void SaveTrust()
+    {
+        if (_dataDirectory is null)
+        {
+            return;
+        }
+
+        try
+        {
+            TrustFile.Save(_dataDirectory, _trust.CertificatePayloads, _trust.RevokedKids);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            _logger.LogWarning(
+                "Node {NodeId}: cannot store trusted keys in {DataDirectory} ({Error}); after a restart they come from the broker again",
+                _nodeId, _dataDirectory, exception.Message);
+        }
+    }
+
+    /// <summary>The first line of an unsigned command, parsed, so even that refusal can name the command in an ack.</summary>
+    private static SignedCommand? UnsignedCommand(byte[] payload)
+    {
+        var newline = Array.IndexOf(payload, (byte)'\n');
+        ReadOnlySpan<byte> firstLine = newline < 0 ? payload : payload.AsSpan(0, newline);
+        var decoded = WireCodec.Decode<SignedCommand>(firstLine);
+        return decoded.Succeeded ? decoded.Message : null;
+    }
+
+    /// <summary>Text from the wire, safe for one log line: control characters (a forged id may hold line feeds) replaced.</summary>
+    private static string Printable(string text)
+    {
+        if (!text.Any(char.IsControl))
+        {
+            return text;
+        }
+
+        var builder = new StringBuilder(text.Length);
+        foreach (var c in text)
+        {
+            builder.Append(char.IsControl(c) ? '?' : c);
+        }
+
+        return builder.ToString();
+    }
+
+    private static string Limit(string text) => text.Length <= 1024 ? text : text[..1021] + "...";
+}

@@ -1,0 +1,110 @@
+using System.Text.Json;
+using SmartLoudspeaker.Protocol;
+
+namespace SmartLoudspeaker.Node;
+
+/// <summary>
+/// The command sequence numbers the node has accepted (<see cref="ReplayState"/>) and the outcomes of recent command
+/// ids, in <c>commands.json</c> in the data folder. Written durably after a command is accepted and before it is acted
+/// on: a node that lost power a moment later must still refuse that command when it is replayed after the reboot.
+/// </summary>
+internal static class CommandStateFile
+{
+    /// <summary>The file's name in the data folder.</summary>
+    public const string FileName = "commands.json";
+
+    /// <summary>The stored state; empty when there is no file.</summary>
+    /// <exception cref="IOException">The file exists but cannot be read.</exception>
+    /// <exception cref="JsonException">The file is not ours.</exception>
+    /// <exception cref="InvalidOperationException">A value has the wrong JSON type.</exception>
+    /// <exception cref="FormatException">A timestamp is not one.</exception>
+    public static (ReplayState Replay, IReadOnlyList<CommandOutcome> Outcomes) Read(string dataDirectory)
+    {
+        var path = Path.Combine(dataDirectory, FileName);
+        if (!File.Exists(path))
+        {
+            return (ReplayState.Empty, []);
+        }
+
+        using var document = JsonDocument.Parse(File.ReadAllBytes(path));
+        var root = document.RootElement;
+        var replay = new ReplayState(
+            root.GetProperty("highWater").GetInt64(),
+            [.. root.GetProperty("recent").EnumerateArray().Select(e => e.GetInt64())]);
+        var outcomes = root.GetProperty("outcomes").EnumerateArray().Select(ReadOutcome).ToList();
+        return (replay, outcomes);
+    }
+
+    /// <summary>Stores the state durably (temporary file, fsync, rename).</summary>
+    /// <exception cref="IOException">The data folder cannot be written.</exception>
+    /// <exception cref="UnauthorizedAccessException">No permission on the data folder.</exception>
+    public static void Save(string dataDirectory, ReplayState replay, IEnumerable<CommandOutcome> outcomes)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("v", 1);
+            writer.WriteNumber("highWater", replay.HighWater);
+            writer.WriteStartArray("recent");
+            foreach (var seq in replay.Recent)
+            {
+                writer.WriteNumberValue(seq);
+            }
+
+            writer.WriteEndArray();
+            writer.WriteStartArray("outcomes");
+            foreach (var outcome in outcomes)
+            {
+                WriteOutcome(writer, outcome);
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
+        Directory.CreateDirectory(dataDirectory);
+        DurableFile.Replace(Path.Combine(dataDirectory, FileName), buffer.ToArray());
+    }
+
+    private static void WriteOutcome(Utf8JsonWriter writer, CommandOutcome outcome)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("id", outcome.Id);
+        writer.WriteString("hash", outcome.Hash);
+        writer.WriteString("status", outcome.Status switch
+        {
+            CommandAckStatus.Done => "done",
+            CommandAckStatus.Failed => "failed",
+            CommandAckStatus.Refused => "refused",
+            _ => "pending",
+        });
+        if (outcome.Reason is not null)
+        {
+            writer.WriteString("reason", outcome.Reason);
+        }
+
+        if (outcome.Result is { } result)
+        {
+            writer.WritePropertyName("result");
+            result.WriteTo(writer);
+        }
+
+        writer.WriteString("ts", outcome.Ts);
+        writer.WriteEndObject();
+    }
+
+    private static CommandOutcome ReadOutcome(JsonElement element) => new(
+        element.GetProperty("id").GetString()!,
+        element.GetProperty("hash").GetString()!,
+        element.GetProperty("status").GetString() switch
+        {
+            "done" => CommandAckStatus.Done,
+            "failed" => CommandAckStatus.Failed,
+            "refused" => CommandAckStatus.Refused,
+            _ => null,
+        },
+        element.TryGetProperty("reason", out var reason) ? reason.GetString() : null,
+        element.TryGetProperty("result", out var result) ? result.Clone() : null,
+        element.GetProperty("ts").GetDateTimeOffset());
+}

@@ -1,0 +1,391 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Time.Testing;
+using SmartLoudspeaker.Node.Tests.Support;
+using SmartLoudspeaker.Protocol;
+
+namespace SmartLoudspeaker.Node.Tests;
+
+/// <summary>
+/// Signed control on a real in-process broker: only commands signed by a key the pinned root certified, addressed to
+/// this node, fresh and never seen before are obeyed; everything else is refused, acknowledged as refused, reported and
+/// counted, and none of it stops health from flowing.
+/// </summary>
+public sealed class SignedControlTests : IAsyncLifetime, IDisposable
+{
+    private const string NodeId = "thon-1";
+    private static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+
+    private readonly FakeTimeProvider _time = new(TestKeys.Now);
+    private readonly ListLogger<NodeAgent> _logger = new();
+    private readonly List<NodeAgent> _agents = [];
+    private readonly TestKeys _keys = new();
+    private readonly string _data = Directory.CreateTempSubdirectory("sl-node-control-").FullName;
+    private TestBroker _broker = null!;
+    private MessageRecorder _recorder = null!;
+
+    public async Task InitializeAsync()
+    {
+        _broker = await TestBroker.StartAsync();
+        _recorder = await MessageRecorder.StartAsync(_broker);
+        await _recorder.PublishAsync(Topics.ForControllerKey(_keys.Controller.Kid), _keys.Certificate(_keys.Controller), retain: true);
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var agent in _agents)
+        {
+            await agent.DisposeAsync();
+        }
+
+        await _recorder.DisposeAsync();
+        await _broker.DisposeAsync();
+        Directory.Delete(_data, recursive: true);
+        Assert.Empty(_logger.Errors);
+        Assert.Empty(_broker.Errors);
+    }
+
+    public void Dispose() => _keys.Dispose();
+
+    [Fact]
+    public async Task A_genuine_identify_is_obeyed_and_answered_with_the_node_identity()
+    {
+        var agent = await StartAgentAsync();
+        var birth = (await _recorder.WaitForAsync(NodeId, NodeMessageKind.Birth)).Decode<NodeBirth>();
+        Assert.Contains("commands", birth.Capabilities);
+
+        var command = _keys.Command("identify", NodeId);
+        var ack = await SendAsync(_keys.Controller.Sign(command));
+
+        Assert.Equal(CommandAckStatus.Done, ack.Status);
+        Assert.Equal(NodeId, ack.NodeId);
+        var identity = ack.Result!.Value.Deserialize(ProtocolJsonContext.Default.NodeIdentity)!;
+        Assert.Equal(NodeId, identity.NodeId);
+        Assert.Equal(["zone-1"], identity.Zones);
+        Assert.Equal(30, identity.HeartbeatSeconds);
+        Assert.Equal(agent.BdSeq, identity.BdSeq);
+        Assert.True(identity.ClockTrusted);
+        Assert.Equal(command.Seq, identity.CommandHighWater);
+        Assert.Equal(0, agent.RefusedCommands);
+    }
+
+    [Fact]
+    public async Task Forged_unsigned_expired_misaddressed_unknown_key_and_replayed_commands_are_refused_reported_and_counted()
+    {
+        var agent = await StartAgentAsync();
+        var genuine = _keys.Command("emergency-test", NodeId);
+        Assert.Equal(CommandAckStatus.Done, (await SendAsync(_keys.Controller.Sign(genuine))).Status);
+
+        var cases = new (string Reason, byte[] Payload)[]
+        {
+            (RefusalReasons.BadSignature, _keys.Stranger.Sign(_keys.Command("identify", NodeId))),
+            (RefusalReasons.Malformed, WireCodec.Encode(_keys.Command("identify", NodeId))),
+            (RefusalReasons.Expired, _keys.Controller.Sign(_keys.Command("identify", NodeId, ts: TestKeys.Now.AddHours(-2)))),
+            (RefusalReasons.WrongTarget, _keys.Controller.Sign(_keys.Command("identify", "thon-2"))),
+            (RefusalReasons.UnknownKey, _keys.Rotated.Sign(_keys.Command("identify", NodeId, kid: _keys.Rotated.Kid))),
+            (RefusalReasons.Replayed, _keys.Controller.Sign(_keys.Command("emergency-test", NodeId, seq: genuine.Seq))),
+        };
+        foreach (var (reason, payload) in cases)
+        {
+            var ack = await SendAsync(payload);
+            Assert.Equal(CommandAckStatus.Refused, ack.Status);
+            Assert.Equal(reason, ack.Reason);
+            var refusal = await WaitForEventAsync(e => e.Kind == "security.refused" && e.Code == reason);
+            Assert.Equal(EventSeverity.Warning, refusal.Severity);
+            Assert.Contains(ack.Id, refusal.Text, StringComparison.Ordinal);
+            Assert.Contains(Topics.ForNode(NodeId, NodeMessageKind.Command), refusal.Text, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(cases.Length, agent.RefusedCommands);
+        Assert.Equal(cases.Length, _logger.Warnings.Count(w => w.Contains("Refused command", StringComparison.Ordinal)));
+        Assert.Equal(cases.Length, (await NextHealthAsync()).RefusedCommands);
+        Assert.Single(Events(e => e.Kind == "emergency.test"));
+    }
+
+    [Fact]
+    public async Task A_resent_envelope_gets_the_same_answer_without_a_second_action_but_other_bytes_under_its_id_are_refused()
+    {
+        var agent = await StartAgentAsync();
+        var command = _keys.Command("emergency-test", NodeId, new EmergencyTestCommand { Note = "monthly drill" });
+        var envelope = _keys.Controller.Sign(command);
+        var first = await SendAsync(envelope);
+        Assert.Equal(CommandAckStatus.Done, first.Status);
+
+        var again = await SendAsync(envelope, fromIndex: _recorder.Count);
+        Assert.Equal(CommandAckStatus.Done, again.Status);
+        Assert.Equal(first.Ts, again.Ts);
+
+        var sameIdOtherBytes = _keys.Controller.Sign(_keys.Command("emergency-test", NodeId, id: command.Id));
+        var refused = await SendAsync(sameIdOtherBytes, fromIndex: _recorder.Count);
+        Assert.Equal(CommandAckStatus.Refused, refused.Status);
+        Assert.Equal(RefusalReasons.Replayed, refused.Reason);
+
+        await NextHealthAsync();
+        var test = Assert.Single(Events(e => e.Kind == "emergency.test"));
+        Assert.Contains("monthly drill", test.Text, StringComparison.Ordinal);
+        Assert.Equal(EventSeverity.Warning, test.Severity);
+        Assert.Equal(1, agent.RefusedCommands);
+    }
+
+    [Fact]
+    public async Task After_a_reboot_the_node_still_refuses_replays_repeats_its_answers_and_trusts_stored_keys_without_the_broker()
+    {
+        var before = await StartAgentAsync();
+        var command = _keys.Command("emergency-test", NodeId);
+        var envelope = _keys.Controller.Sign(command);
+        var first = await SendAsync(envelope);
+        Assert.Equal(CommandAckStatus.Done, first.Status);
+        await before.DisposeAsync();
+
+        // The broker no longer holds the certificate: the node must verify with what it stored.
+        await _recorder.PublishAsync(Topics.ForControllerKey(_keys.Controller.Kid), [], retain: true);
+        var after = await StartAgentAsync();
+        Assert.True(File.Exists(Path.Combine(_data, "commands.json")));
+        Assert.True(File.Exists(Path.Combine(_data, "trust.json")));
+
+        var replay = await SendAsync(_keys.Controller.Sign(_keys.Command("emergency-test", NodeId, seq: command.Seq)), fromIndex: _recorder.Count);
+        Assert.Equal(RefusalReasons.Replayed, replay.Reason);
+        var resent = await SendAsync(envelope, fromIndex: _recorder.Count);
+        Assert.Equal(CommandAckStatus.Done, resent.Status);
+        Assert.Equal(first.Ts, resent.Ts);
+        Assert.Equal(CommandAckStatus.Done, (await SendAsync(_keys.Controller.Sign(_keys.Command("identify", NodeId)))).Status);
+
+        await NextHealthAsync();
+        Assert.Single(Events(e => e.Kind == "emergency.test"));
+        Assert.Equal(1, after.RefusedCommands);
+    }
+
+    [Fact]
+    public async Task Without_trusted_time_only_emergency_commands_are_obeyed_and_replays_of_them_are_still_refused()
+    {
+        await StartAgentAsync(trustSystemClock: false);
+        var request = (await _recorder.WaitForAsync(NodeId, NodeMessageKind.TimeRequest)).Decode<ClockSyncRequest>();
+        Assert.Equal(22, request.Nonce.Length);
+
+        var emergency = _keys.Command("emergency-test", NodeId);
+        Assert.Equal(CommandAckStatus.Done, (await SendAsync(_keys.Controller.Sign(emergency))).Status);
+        var identify = await SendAsync(_keys.Controller.Sign(_keys.Command("identify", NodeId)));
+        Assert.Equal(RefusalReasons.ClockUntrusted, identify.Reason);
+        var replay = await SendAsync(_keys.Controller.Sign(_keys.Command("emergency-test", NodeId, seq: emergency.Seq)));
+        Assert.Equal(RefusalReasons.Replayed, replay.Reason);
+
+        // Still untrusted, so it keeps asking every 30 s.
+        var fromIndex = _recorder.Count;
+        _time.Advance(TimeSpan.FromSeconds(30));
+        await _recorder.WaitForAsync(NodeId, NodeMessageKind.TimeRequest, fromIndex);
+    }
+
+    [Fact]
+    public async Task An_authenticated_clock_reply_makes_time_trusted_and_its_offset_is_used_while_a_forged_one_is_ignored()
+    {
+        var agent = await StartAgentAsync(trustSystemClock: false);
+        var request = (await _recorder.WaitForAsync(NodeId, NodeMessageKind.TimeRequest)).Decode<ClockSyncRequest>();
+        var controllerNow = request.T1.AddHours(1);
+        var replyTopic = Topics.ForNode(NodeId, NodeMessageKind.TimeReply);
+
+        await _recorder.PublishAsync(replyTopic, TestKeys.ClockReply(_keys.Stranger, NodeId, request, controllerNow));
+        await _recorder.PublishAsync(replyTopic, TestKeys.ClockReply(_keys.Controller, "thon-2", request, controllerNow));
+        var stillUntrusted = await SendAsync(_keys.Controller.Sign(_keys.Command("identify", NodeId, ts: controllerNow)));
+        Assert.Equal(RefusalReasons.ClockUntrusted, stillUntrusted.Reason);
+        Assert.Equal(2, agent.Control!.IgnoredClockReplies);
+
+        await _recorder.PublishAsync(replyTopic, TestKeys.ClockReply(_keys.Controller, NodeId, request, controllerNow));
+        var ack = await SendAsync(_keys.Controller.Sign(_keys.Command("identify", NodeId, ts: controllerNow)));
+        Assert.Equal(CommandAckStatus.Done, ack.Status);
+        Assert.True(ack.Result!.Value.Deserialize(ProtocolJsonContext.Default.NodeIdentity)!.ClockTrusted);
+
+        // A second reply to the same request: its nonce is spent, so it cannot move the clock.
+        await _recorder.PublishAsync(replyTopic, TestKeys.ClockReply(_keys.Controller, NodeId, request, controllerNow.AddHours(5)));
+        Assert.Equal(CommandAckStatus.Done, (await SendAsync(_keys.Controller.Sign(_keys.Command("identify", NodeId, ts: controllerNow)))).Status);
+        Assert.Equal(3, agent.Control.IgnoredClockReplies);
+        var health = await NextHealthAsync();
+        Assert.Equal("controller", health.Clock.Source);
+        Assert.Equal(3_600_000, health.Clock.OffsetMs);
+    }
+
+    [Fact]
+    public async Task A_rotated_key_is_obeyed_alongside_the_old_one_until_the_root_revokes_the_old_one()
+    {
+        await StartAgentAsync();
+        await _recorder.PublishAsync(Topics.ForControllerKey(_keys.Rotated.Kid), _keys.Certificate(_keys.Rotated), retain: true);
+
+        Assert.Equal(CommandAckStatus.Done, (await SendAsync(_keys.Rotated.Sign(_keys.Command("identify", NodeId, kid: _keys.Rotated.Kid)))).Status);
+        Assert.Equal(CommandAckStatus.Done, (await SendAsync(_keys.Controller.Sign(_keys.Command("identify", NodeId)))).Status);
+
+        await _recorder.PublishAsync(Topics.ControllerRevocations, _keys.Revocation(1, _keys.Controller.Kid), retain: true);
+        var revoked = await SendAsync(_keys.Controller.Sign(_keys.Command("identify", NodeId)));
+        Assert.Equal(CommandAckStatus.Refused, revoked.Status);
+        Assert.Equal(RefusalReasons.RevokedKey, revoked.Reason);
+        Assert.Equal(CommandAckStatus.Done, (await SendAsync(_keys.Rotated.Sign(_keys.Command("identify", NodeId, kid: _keys.Rotated.Kid)))).Status);
+
+        // A revocation list not signed by the root takes nothing back and adds nothing.
+        await _recorder.PublishAsync(Topics.ControllerRevocations, _keys.Stranger.Sign(new KeyRevocationList { Serial = 2, IssuedAt = TestKeys.Now, RevokedKids = [_keys.Rotated.Kid] }), retain: true);
+        Assert.Equal(CommandAckStatus.Done, (await SendAsync(_keys.Rotated.Sign(_keys.Command("identify", NodeId, kid: _keys.Rotated.Kid)))).Status);
+    }
+
+    [Fact]
+    public async Task A_flood_of_bad_envelopes_leaves_health_flowing_and_sends_only_a_few_security_events()
+    {
+        const int Flood = 2000;
+        var agent = await StartAgentAsync();
+        var firstHealth = await _recorder.WaitForAsync(NodeId, NodeMessageKind.Health);
+        var allCounted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        agent.Control!.Processed += () =>
+        {
+            if (agent.RefusedCommands >= Flood)
+            {
+                allCounted.TrySetResult();
+            }
+        };
+        var forged = Enumerable.Range(0, Flood).Select(_ => _keys.Stranger.Sign(_keys.Command("emergency-test", NodeId))).ToList();
+
+        var flooding = Task.Run(async () =>
+        {
+            foreach (var payload in forged)
+            {
+                await _recorder.PublishAsync(Topics.ForNode(NodeId, NodeMessageKind.Command), payload);
+            }
+        });
+        var health = firstHealth;
+        for (var i = 0; i < 3; i++)
+        {
+            _time.Advance(Heartbeat);
+            health = await _recorder.WaitForAsync(NodeId, NodeMessageKind.Health, health.Index + 1);
+        }
+
+        await flooding.WaitAsync(Timeout);
+        await allCounted.Task.WaitAsync(Timeout);
+        var ack = await SendAsync(_keys.Controller.Sign(_keys.Command("identify", NodeId)));
+        Assert.Equal(CommandAckStatus.Done, ack.Status);
+
+        var report = await NextHealthAsync();
+        Assert.Equal(Flood, report.RefusedCommands);
+        // At most one per reason per minute: the flood spanned two minutes of the node's clock.
+        var securityEvents = Events(e => e.Kind == "security.refused");
+        Assert.InRange(securityEvents.Count, 1, 4);
+        Assert.All(securityEvents, e => Assert.True(e.Code is RefusalReasons.BadSignature or RefusalReasons.Overloaded, e.Code));
+        Assert.Empty(Events(e => e.Kind == "emergency.test"));
+    }
+
+    [Fact]
+    public async Task Set_heartbeat_changes_the_interval_announces_it_and_keeps_it_across_a_restart()
+    {
+        var agent = await StartAgentAsync();
+        var firstHealth = await _recorder.WaitForAsync(NodeId, NodeMessageKind.Health);
+
+        var ack = await SendAsync(_keys.Controller.Sign(_keys.Command("set-heartbeat", NodeId, new SetHeartbeatCommand { HeartbeatSeconds = 60 })));
+        Assert.Equal(CommandAckStatus.Done, ack.Status);
+        var birth = await _recorder.WaitForAsync(m => m.IsFor(NodeId, NodeMessageKind.Birth) && m.Decode<NodeBirth>().HeartbeatSeconds == 60, firstHealth.Index);
+        var rebirthHealth = await _recorder.WaitForAsync(NodeId, NodeMessageKind.Health, birth.Index);
+        Assert.Equal(TimeSpan.FromSeconds(60), agent.Heartbeat);
+
+        _time.Advance(TimeSpan.FromSeconds(60));
+        var next = (await _recorder.WaitForAsync(NodeId, NodeMessageKind.Health, rebirthHealth.Index + 1)).Decode<NodeHealth>();
+        Assert.Equal(2, next.Seq);
+
+        var bad = await SendAsync(_keys.Controller.Sign(_keys.Command("set-heartbeat", NodeId, new SetHeartbeatCommand { HeartbeatSeconds = 5 })));
+        Assert.Equal(CommandAckStatus.Failed, bad.Status);
+        Assert.Equal(RefusalReasons.BadBody, bad.Reason);
+
+        await agent.DisposeAsync();
+        var fromIndex = _recorder.Count;
+        await StartAgentAsync();
+        var restarted = (await _recorder.WaitForAsync(NodeId, NodeMessageKind.Birth, fromIndex)).Decode<NodeBirth>();
+        Assert.Equal(60, restarted.HeartbeatSeconds);
+    }
+
+    [Fact]
+    public async Task Rebirth_publishes_a_new_birth_of_the_same_session_then_health()
+    {
+        var agent = await StartAgentAsync();
+        var firstHealth = await _recorder.WaitForAsync(NodeId, NodeMessageKind.Health);
+
+        var ack = await SendAsync(_keys.Controller.Sign(_keys.Command("rebirth", NodeId, target: new CommandTarget { All = true })), Topics.FleetCommands);
+
+        Assert.Equal(CommandAckStatus.Done, ack.Status);
+        var rebirth = await _recorder.WaitForAsync(NodeId, NodeMessageKind.Birth, firstHealth.Index);
+        var birth = rebirth.Decode<NodeBirth>();
+        Assert.Equal(agent.BdSeq, birth.BdSeq);
+        Assert.Equal(0, birth.Seq);
+        Assert.Equal(1, (await _recorder.WaitForAsync(NodeId, NodeMessageKind.Health, rebirth.Index)).Decode<NodeHealth>().Seq);
+    }
+
+    [Fact]
+    public async Task Zone_commands_reach_the_nodes_of_the_zone()
+    {
+        await StartAgentAsync();
+        var ack = await SendAsync(
+            _keys.Controller.Sign(_keys.Command("identify", NodeId, target: new CommandTarget { Zone = "zone-1" })), Topics.ForZoneCommands("zone-1"));
+        Assert.Equal(CommandAckStatus.Done, ack.Status);
+    }
+
+    [Fact]
+    public async Task Without_a_root_key_the_node_announces_no_commands_and_obeys_none()
+    {
+        var agent = new NodeAgent(Settings(trustSystemClock: true) with { RootPublicKey = null }, new SimulatedHealthSource(1), _time, _logger);
+        _agents.Add(agent);
+        await agent.StartAsync(CancellationToken.None);
+        var birth = (await _recorder.WaitForAsync(NodeId, NodeMessageKind.Birth)).Decode<NodeBirth>();
+        Assert.DoesNotContain("commands", birth.Capabilities);
+        Assert.Single(_logger.Warnings, w => w.Contains("obeys NO command", StringComparison.Ordinal));
+
+        await _recorder.PublishAsync(Topics.ForNode(NodeId, NodeMessageKind.Command), _keys.Controller.Sign(_keys.Command("identify", NodeId)));
+        var fromIndex = _recorder.Count;
+        await _recorder.PublishAsync(Topics.ControllerState, WireCodec.Encode(new ControllerState { Online = true, Instance = "barrier", Ts = TestKeys.Now }));
+        await _recorder.WaitForAsync(NodeId, NodeMessageKind.Birth, fromIndex);
+        Assert.DoesNotContain(_recorder.Messages, m => m.IsFor(NodeId, NodeMessageKind.CommandAck) || m.IsFor(NodeId, NodeMessageKind.TimeRequest));
+        Assert.Null((await NextHealthAsync()).RefusedCommands);
+    }
+
+    private async Task<NodeAgent> StartAgentAsync(bool trustSystemClock = true)
+    {
+        var agent = new NodeAgent(Settings(trustSystemClock), new SimulatedHealthSource(1), _time, _logger);
+        _agents.Add(agent);
+        var fromIndex = _recorder.Count;
+        await agent.StartAsync(CancellationToken.None);
+        await _recorder.WaitForAsync(NodeId, NodeMessageKind.Birth, fromIndex);
+        return agent;
+    }
+
+    private NodeAgentSettings Settings(bool trustSystemClock) => new()
+    {
+        NodeId = NodeId,
+        Zones = ["zone-1"],
+        Brokers = [new BrokerEndpoint { Host = "127.0.0.1", Port = _broker.Port }],
+        Heartbeat = Heartbeat,
+        ReconnectWindow = TimeSpan.Zero,
+        ReconnectBackoffCap = TimeSpan.Zero,
+        ConnectTimeout = TimeSpan.FromSeconds(5),
+        RandomSeed = 1,
+        DataDirectory = _data,
+        RootPublicKey = _keys.Root.PublicKey(),
+        TrustSynchronisedSystemClock = trustSystemClock,
+    };
+
+    /// <summary>Publishes a command envelope and waits for the node's ack naming its id.</summary>
+    private async Task<CommandAck> SendAsync(byte[] payload, string? topic = null, int? fromIndex = null)
+    {
+        var start = fromIndex ?? _recorder.Count;
+        using var signedPart = JsonDocument.Parse(Encoding.UTF8.GetString(payload).Split('\n')[0]);
+        var id = signedPart.RootElement.GetProperty("id").GetString();
+        await _recorder.PublishAsync(topic ?? Topics.ForNode(NodeId, NodeMessageKind.Command), payload);
+        var ack = await _recorder.WaitForAsync(m => m.IsFor(NodeId, NodeMessageKind.CommandAck) && m.Decode<CommandAck>().Id == id, start);
+        return ack.Decode<CommandAck>();
+    }
+
+    private async Task<NodeEvent> WaitForEventAsync(Func<NodeEvent, bool> match) =>
+        (await _recorder.WaitForAsync(m => m.IsFor(NodeId, NodeMessageKind.Event) && match(m.Decode<NodeEvent>()))).Decode<NodeEvent>();
+
+    /// <summary>Distinct events (by id: an event is resent until acknowledged) seen so far.</summary>
+    private List<NodeEvent> Events(Func<NodeEvent, bool> match) =>
+        [.. _recorder.Messages.Where(m => m.IsFor(NodeId, NodeMessageKind.Event)).Select(m => m.Decode<NodeEvent>()).Where(match).DistinctBy(e => e.Id)];
+
+    /// <summary>Advances one heartbeat and returns the health it brings (events raised before it are published before it).</summary>
+    private async Task<NodeHealth> NextHealthAsync()
+    {
+        var fromIndex = _recorder.Count;
+        _time.Advance(Heartbeat);
+        return (await _recorder.WaitForAsync(NodeId, NodeMessageKind.Health, fromIndex)).Decode<NodeHealth>();
+    }
+}
