@@ -47,7 +47,8 @@ trap cleanup INT TERM EXIT
 (cd src/Controller/bin/Release/net10.0 && exec dotnet SmartLoudspeaker.Controller.dll \
   --Urls="http://127.0.0.1:$http_port" \
   --Broker:Mode=Embedded --Broker:Port="$mqtt_port" --Broker:BindAddress=127.0.0.1 \
-  --Store:DataDirectory="$data/controller") &
+  --Store:DataDirectory="$data/controller" \
+  --Security:GenerateDemoKeys=true) &
 pids+=($!)
 
 echo "Waiting for the Controller…"
@@ -61,19 +62,24 @@ done
   --Node:Simulation:Enabled=true \
   --Node:Simulation:NodeCount="$nodes" --Node:Simulation:ZoneCount="$zones" \
   --Node:Brokers:0:Host=127.0.0.1 --Node:Brokers:0:Port="$mqtt_port" \
-  --Node:DataDirectory="$data/nodes") &
+  --Node:DataDirectory="$data/nodes" \
+  --Node:Security:RootPublicKeyFile="$data/controller/keys/root.pub") &
 pids+=($!)
 
 cat <<INFO
 
 SmartLoudspeaker demo is running: Controller + $nodes simulated nodes in $zones zones.
+  Web UI:           http://127.0.0.1:$http_port/   (Vietnamese; English from the switch at the top)
   Fleet (JSON):     curl http://127.0.0.1:$http_port/api/nodes
   One node:         curl http://127.0.0.1:$http_port/api/nodes/sim-01
   Health check:     curl http://127.0.0.1:$http_port/healthz
   Metrics:          curl http://127.0.0.1:$http_port/metrics
   API description:  http://127.0.0.1:$http_port/openapi/v1.json
   The wire:         mosquitto_sub -h 127.0.0.1 -p $mqtt_port -t 'sl/v1/#' -v
-Data is kept in $data. Press Ctrl-C to stop.
+  Send a command:   curl -X POST -H 'Content-Type: application/json' -d '{"type":"identify"}' \
+                         http://127.0.0.1:$http_port/api/nodes/sim-01/commands
+Data is kept in $data (demo keys in $data/controller/keys: production keeps the root key offline).
+Press Ctrl-C to stop.
 
 INFO
 wait -n "${pids[@]}"

@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 
 scripts/require-dotnet.sh
 # mosquitto: the integration tests also run against a real Mosquitto broker they start themselves.
-scripts/require-debian-packages.sh mosquitto mosquitto-clients
+# chromium: the browser tests drive Debian's Chromium through Playwright (no browser download is possible).
+scripts/require-debian-packages.sh mosquitto mosquitto-clients chromium
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 results="artifacts/test-results"

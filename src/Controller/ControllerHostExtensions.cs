@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using LiteDB;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using SmartLoudspeaker.Controller.Broker;
@@ -33,17 +32,10 @@ public static class ControllerHostExtensions
         services.AddSingleton<ControllerIdentity>();
         services.AddSingleton<ControllerMetrics>();
 
-        // LiteDB in direct mode: one LiteDatabase per process, shared by every thread, disposed with the host.
-        services.AddSingleton<ILiteDatabase>(provider =>
-        {
-            var options = provider.GetRequiredService<IOptions<StoreOptions>>().Value;
-            var directory = Path.GetFullPath(options.DataDirectory);
-            Directory.CreateDirectory(directory);
-            var path = Path.Combine(directory, options.FileName);
-            provider.GetRequiredService<ILogger<LiteDbFleetStore>>().LogInformation("Store: {Path}", path);
-            return new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct });
-        });
+        // LiteDB in direct mode: one LiteDatabase per process, owned by the store (one writer thread), disposed with the host.
+        services.TryAddSingleton<StoreFileSystem>();
         services.AddSingleton<IFleetStore, LiteDbFleetStore>();
+        services.AddSingleton<StoreMaintenance>();
         services.AddSingleton<FleetRegistry>();
         services.AddSingleton<IngestPipeline>();
         services.AddSingleton<ControllerMqttClient>();
@@ -52,10 +44,12 @@ public static class ControllerHostExtensions
         services.AddSingleton<MqttConnectionService>();
         services.AddSingleton<FleetSweeper>();
 
-        // Hosted services start in this order: the broker listens before the client connects to it.
+        // Hosted services start in this order: the store opens first, the broker listens before the client connects to it.
+        services.AddHostedService<StoreStartup>();
         services.AddHostedService(provider => provider.GetRequiredService<EmbeddedBroker>());
         services.AddHostedService(provider => provider.GetRequiredService<MqttConnectionService>());
         services.AddHostedService(provider => provider.GetRequiredService<FleetSweeper>());
+        services.AddHostedService(provider => provider.GetRequiredService<StoreMaintenance>());
 
         services.AddProblemDetails();
         services.AddOpenApi();

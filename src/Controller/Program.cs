@@ -1,16 +1,50 @@
 using SmartLoudspeaker.Controller;
 using SmartLoudspeaker.Controller.Api;
+using SmartLoudspeaker.Controller.Web;
+using SmartLoudspeaker.Controller.Store;
+using SmartLoudspeaker.Controller.Commands;
+using SmartLoudspeaker.Controller.Security;
+
+// "keys …" runs the offline root's key tool instead of the Controller (docs/security.md, "Keys").
+if (KeyCommandLine.Handles(args))
+{
+    return KeyCommandLine.Run(args, Console.Out, Console.Error, TimeProvider.System);
+}
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddSystemd();
 builder.AddSmartLoudspeakerController();
+builder.AddControllerSecurity();
+builder.AddSmartLoudspeakerWeb();
 
 var app = builder.Build();
 app.MapSmartLoudspeakerApi();
+app.MapCommandApi();
+app.MapSmartLoudspeakerWeb();
 
 // A start-up failure (broker port in use, invalid configuration) is logged with its fix and ends the process with a
-// non-zero code. It is not caught here: WebApplicationFactory learns of a failed start from this exception.
-app.Run();
+// non-zero code. It is not caught here: WebApplicationFactory learns of a failed start from this exception. The one
+// exception is a store from a newer schema: restarting cannot help, so it gets its own exit code, which the systemd
+// unit lists in RestartPreventExitStatus= to stop a crash loop.
+try
+{
+    app.Run();
+}
+catch (Exception exception) when (StoreRefusal(exception) is { } refusal)
+{
+    await Console.Error.WriteLineAsync($"crit: {refusal.Message}");
+    return ControllerExitCodes.StoreSchemaTooNew;
+}
+
+return 0;
+
+static StoreSchemaTooNewException? StoreRefusal(Exception? exception) => exception switch
+{
+    null => null,
+    StoreSchemaTooNewException refusal => refusal,
+    AggregateException aggregate => aggregate.InnerExceptions.Select(StoreRefusal).FirstOrDefault(found => found is not null),
+    _ => StoreRefusal(exception.InnerException),
+};
 
 /// <summary>Entry point; public so tests can host the controller with <c>WebApplicationFactory&lt;Program&gt;</c>.</summary>
 public partial class Program;

@@ -1,3 +1,4 @@
+using RefusalReasons = SmartLoudspeaker.Controller.Ingest.RefusalReasons;
 using System.Buffers;
 using System.Text;
 using SmartLoudspeaker.Controller.Ingest;

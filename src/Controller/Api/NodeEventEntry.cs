@@ -5,6 +5,9 @@ namespace SmartLoudspeaker.Controller.Api;
 /// <summary>One stored node event.</summary>
 public sealed record NodeEventEntry
 {
+    /// <summary>The controller's number for it: increasing in storing order, the cursor of the events endpoint.</summary>
+    public required long Seq { get; init; }
+
     /// <summary>The node's event id.</summary>
     public required string Id { get; init; }
 

@@ -41,15 +41,32 @@ internal static class NodeViews
         Hardware = node.Hardware,
         BdSeq = node.BdSeq,
         History = history.Select(record => new HealthSample(record.ReceivedAt, record.Health)).ToArray(),
-        Events = events.Select(record => new NodeEventEntry
-        {
-            Id = record.Event.Id,
-            Kind = record.Event.Kind,
-            Severity = record.Event.Severity,
-            Code = record.Event.Code,
-            Text = record.Event.Text,
-            Ts = record.Event.Ts,
-            ReceivedAt = record.ReceivedAt,
-        }).ToArray(),
+        Events = events.Select(Event).ToArray(),
     };
+
+    public static NodeEventEntry Event(EventRecord record) => new()
+    {
+        Seq = record.Seq,
+        Id = record.Event.Id,
+        Kind = record.Event.Kind,
+        Severity = record.Event.Severity,
+        Code = record.Event.Code,
+        Text = record.Event.Text,
+        Ts = record.Event.Ts,
+        ReceivedAt = record.ReceivedAt,
+    };
+
+    public static HourlyHealthSample Hourly(HealthAggregate aggregate) => new()
+    {
+        Hour = aggregate.Hour,
+        Samples = aggregate.Samples,
+        ClockSyncedShare = aggregate.ClockSyncedShare,
+        CpuTempC = Range(aggregate.CpuTempC),
+        Load1 = Range(aggregate.Load1)!,
+        SignalDbm = Range(aggregate.SignalDbm),
+        MemoryAvailableMb = Range(aggregate.MemoryAvailableMb)!,
+        DiskFreeMb = Range(aggregate.DiskFreeMb)!,
+    };
+
+    private static FigureRange? Range(MinAvgMax? figures) => figures is null ? null : new FigureRange(figures.Min, figures.Avg, figures.Max);
 }

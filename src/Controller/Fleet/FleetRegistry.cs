@@ -5,9 +5,11 @@ using SmartLoudspeaker.Protocol;
 namespace SmartLoudspeaker.Controller.Fleet;
 
 /// <summary>
-/// The fleet view: every node's latest state in memory, written through to the store. Each change is stored first
-/// and published in memory only once stored, under one lock, so memory and store never disagree and a store failure
-/// leaves both as they were.
+/// The fleet view: every node's latest state in memory, written through to the store. Each change is queued to the
+/// store and applied in memory under one lock, so the store receives changes in the order they happened; the
+/// returned task completes when the change is durable. If the store fails, memory is ahead of it until the node
+/// speaks again (nothing about a node's state is acknowledged to it: a restarted controller asks every node for a
+/// fresh birth).
 /// </summary>
 internal sealed class FleetRegistry
 {
@@ -52,7 +54,8 @@ internal sealed class FleetRegistry
         }
     }
 
-    public NodeState ApplyBirth(NodeBirth birth, DateTimeOffset now)
+    /// <summary>Applies a birth; the task completes when it is durable.</summary>
+    public Task ApplyBirth(NodeBirth birth, DateTimeOffset now)
     {
         lock (_gate)
         {
@@ -72,40 +75,39 @@ internal sealed class FleetRegistry
                 Health = previous?.Health,
                 HealthReceivedAt = previous?.HealthReceivedAt,
             };
-            Commit(node);
-            return node;
+            return Commit(node);
         }
     }
 
-    public DeathOutcome ApplyDeath(NodeDeath death, DateTimeOffset now)
+    /// <summary>Applies a death; the task completes when what changed is durable.</summary>
+    public (DeathOutcome Outcome, Task Stored) ApplyDeath(NodeDeath death, DateTimeOffset now)
     {
-        NodeState node;
         lock (_gate)
         {
             if (!_nodes.TryGetValue(death.NodeId, out var current))
             {
-                return DeathOutcome.UnknownNode;
+                return (DeathOutcome.UnknownNode, Task.CompletedTask);
             }
 
             if (current.BdSeq != death.BdSeq)
             {
-                return DeathOutcome.StaleSession;
+                return (DeathOutcome.StaleSession, Task.CompletedTask);
             }
 
             if (!current.Online)
             {
-                return DeathOutcome.Applied;
+                return (DeathOutcome.Applied, Task.CompletedTask);
             }
 
-            node = current with { Online = false, StateSince = now };
-            Commit(node);
+            return (DeathOutcome.Applied, Commit(current with { Online = false, StateSince = now }));
         }
-
-        return DeathOutcome.Applied;
     }
 
-    /// <summary>Records a health report; null when the node was never born here (its heartbeat is unknown).</summary>
-    public NodeState? ApplyHealth(string nodeId, NodeHealth health, DateTimeOffset now)
+    /// <summary>
+    /// Records a health report; null when the node was never born here (its heartbeat is unknown), else a task that
+    /// completes when it is durable.
+    /// </summary>
+    public Task? ApplyHealth(string nodeId, NodeHealth health, DateTimeOffset now)
     {
         lock (_gate)
         {
@@ -114,7 +116,7 @@ internal sealed class FleetRegistry
                 return null;
             }
 
-            _store.AppendHealth(new HealthRecord(nodeId, now, health));
+            var report = _store.AppendHealthAsync(new HealthRecord(nodeId, now, health));
             var node = current with { LastSeen = now, Health = health, HealthReceivedAt = now };
 
             // A report from the current session brings back a node that was only silent; one from another session
@@ -124,8 +126,7 @@ internal sealed class FleetRegistry
                 node = node with { Online = true, StateSince = now };
             }
 
-            Commit(node);
-            return node;
+            return Task.WhenAll(report, Commit(node));
         }
     }
 
@@ -136,7 +137,8 @@ internal sealed class FleetRegistry
         {
             if (_nodes.TryGetValue(nodeId, out var current) && current.LastSeen < now)
             {
-                Commit(current with { LastSeen = now });
+                // Last-seen is not acknowledged to anyone; a failure shows in the store's status and log.
+                _ = Commit(current with { LastSeen = now });
             }
         }
     }
@@ -152,7 +154,7 @@ internal sealed class FleetRegistry
                 if (current.Online && Liveness.IsSilent(current.LastSeen, current.Heartbeat, offlineAfterHeartbeats, now))
                 {
                     var node = current with { Online = false, StateSince = now };
-                    Commit(node);
+                    _ = Commit(node);
                     marked.Add(node);
                 }
             }
@@ -161,9 +163,9 @@ internal sealed class FleetRegistry
         return marked;
     }
 
-    private void Commit(NodeState node)
+    private Task Commit(NodeState node)
     {
-        _store.SaveNode(node);
+        var stored = _store.SaveNodeAsync(node);
         var stateChanged = !_nodes.TryGetValue(node.Id, out var previous) || previous.Online != node.Online;
         _nodes[node.Id] = node;
         if (stateChanged)
@@ -172,6 +174,7 @@ internal sealed class FleetRegistry
         }
 
         Changed?.Invoke(node);
+        return stored;
     }
 
     private void UpdateGauges()

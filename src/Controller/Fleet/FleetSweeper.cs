@@ -45,21 +45,15 @@ internal sealed class FleetSweeper : BackgroundService
     private void Sweep()
     {
         var now = _timeProvider.GetUtcNow();
-        try
+        // Store failures surface in the store's status and log; the in-memory view is judged regardless.
+        foreach (var node in _fleet.Sweep(now, _options.OfflineAfterHeartbeats))
         {
-            foreach (var node in _fleet.Sweep(now, _options.OfflineAfterHeartbeats))
-            {
-                _logger.LogWarning(
-                    "Node {NodeId} offline: silent since {LastSeen:o} ({Factor} × {Heartbeat} s heartbeat)",
-                    node.Id,
-                    node.LastSeen,
-                    _options.OfflineAfterHeartbeats,
-                    node.HeartbeatSeconds);
-            }
-        }
-        catch (Exception exception) when (exception is LiteDB.LiteException or IOException)
-        {
-            _logger.LogError(exception, "Liveness sweep could not store its result; will retry on the next tick");
+            _logger.LogWarning(
+                "Node {NodeId} offline: silent since {LastSeen:o} ({Factor} × {Heartbeat} s heartbeat)",
+                node.Id,
+                node.LastSeen,
+                _options.OfflineAfterHeartbeats,
+                node.HeartbeatSeconds);
         }
 
         Swept?.Invoke(now);

@@ -1,5 +1,6 @@
 using System.Buffers;
 using LiteDB;
+using SmartLoudspeaker.Controller.Commands;
 using SmartLoudspeaker.Controller.Fleet;
 using SmartLoudspeaker.Controller.Metrics;
 using SmartLoudspeaker.Controller.Mqtt;
@@ -12,12 +13,15 @@ namespace SmartLoudspeaker.Controller.Ingest;
 /// Everything a node sends comes through here: topic parsed, payload decoded and checked against the topic, then
 /// applied to the fleet view and the store. Bad input is refused, logged and counted, and changes nothing; the
 /// pipeline never throws, so one bad message cannot stop the controller's client.
+/// Everything up to queuing the store write runs synchronously in the caller, so writes are queued in arrival order;
+/// the returned task then waits for the durability point, and only after it is an <see cref="EventAck"/> sent.
 /// </summary>
 internal sealed class IngestPipeline
 {
     private readonly FleetRegistry _fleet;
     private readonly IFleetStore _store;
     private readonly IMqttPublisher _publisher;
+    private readonly IControlMessageSink _control;
     private readonly ControllerMetrics _metrics;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<IngestPipeline> _logger;
@@ -26,6 +30,7 @@ internal sealed class IngestPipeline
         FleetRegistry fleet,
         IFleetStore store,
         IMqttPublisher publisher,
+        IControlMessageSink control,
         ControllerMetrics metrics,
         TimeProvider timeProvider,
         ILogger<IngestPipeline> logger)
@@ -33,6 +38,7 @@ internal sealed class IngestPipeline
         _fleet = fleet;
         _store = store;
         _publisher = publisher;
+        _control = control;
         _metrics = metrics;
         _timeProvider = timeProvider;
         _logger = logger;
@@ -59,9 +65,10 @@ internal sealed class IngestPipeline
             {
                 result = await HandleNodeMessageAsync(topic, parsed, payload, now, cancellationToken);
             }
-            catch (Exception exception) when (exception is LiteException or IOException or UnauthorizedAccessException)
+            catch (Exception exception) when (exception is LiteException or IOException or UnauthorizedAccessException or ObjectDisposedException)
             {
-                _logger.LogError(exception, "Store failed while ingesting {Topic}", topic);
+                // The writer logged the failure once for its whole batch; this is one message it cost.
+                _logger.LogWarning("Store failed while ingesting {Topic}; nothing was acknowledged: {Message}", topic, exception.Message);
                 result = Refused(topic, parsed, RefusalReasons.StoreError, exception.Message);
             }
 #pragma warning disable CA1031 // The MQTT client's handler must survive any bug here; the error is logged and counted.
@@ -115,7 +122,7 @@ internal sealed class IngestPipeline
                 }
 
                 ObserveLag(topic, birth.Ts, now);
-                _fleet.ApplyBirth(birth, now);
+                var stored = _fleet.ApplyBirth(birth, now);
                 _logger.LogInformation(
                     "Node {NodeId} online: birth bdSeq {BdSeq}, software {Software}, zones {Zones}, heartbeat {Heartbeat} s",
                     birth.NodeId,
@@ -123,6 +130,7 @@ internal sealed class IngestPipeline
                     birth.Software,
                     string.Join(",", birth.Zones),
                     birth.HeartbeatSeconds);
+                await stored;
                 return Accepted(topic, parsed);
             }
 
@@ -141,7 +149,8 @@ internal sealed class IngestPipeline
                 }
 
                 // The death's timestamp is the connect that registered the Will, so it says nothing about lag.
-                switch (_fleet.ApplyDeath(death, now))
+                var (outcome, stored) = _fleet.ApplyDeath(death, now);
+                switch (outcome)
                 {
                     case DeathOutcome.Applied:
                         _logger.LogInformation("Node {NodeId} offline: death ({Reason}) of bdSeq {BdSeq}", death.NodeId, death.Reason, death.BdSeq);
@@ -157,6 +166,7 @@ internal sealed class IngestPipeline
                         break;
                 }
 
+                await stored;
                 return Accepted(topic, parsed);
             }
 
@@ -169,7 +179,8 @@ internal sealed class IngestPipeline
                 }
 
                 var health = decoded.Message!;
-                if (_fleet.ApplyHealth(parsed.NodeId, health, now) is null)
+                var stored = _fleet.ApplyHealth(parsed.NodeId, health, now);
+                if (stored is null)
                 {
                     // Without a birth the heartbeat (and so liveness) is unknown; the node sends one when it sees
                     // the controller's state, so nothing is lost by waiting for it.
@@ -177,6 +188,7 @@ internal sealed class IngestPipeline
                 }
 
                 ObserveLag(topic, health.Ts, now);
+                await stored;
                 return Accepted(topic, parsed);
             }
 
@@ -189,11 +201,14 @@ internal sealed class IngestPipeline
                 }
 
                 var nodeEvent = decoded.Message!;
-                var stored = _store.TryAddEvent(new EventRecord(parsed.NodeId, now, nodeEvent));
+                var storing = _store.TryAddEventAsync(new EventRecord(parsed.NodeId, now, nodeEvent));
                 _fleet.Touch(parsed.NodeId, now);
-                if (stored)
+
+                // The durability point: a failure throws to the caller's handler and no acknowledgement goes out.
+                if (await storing)
                 {
                     ObserveLag(topic, nodeEvent.Ts, now);
+                    _control.EventStored(parsed.NodeId, nodeEvent);
                     _logger.LogInformation(
                         "Node {NodeId} event {Kind} {Code} ({Severity}) {EventId}",
                         parsed.NodeId,
@@ -207,7 +222,7 @@ internal sealed class IngestPipeline
                     _logger.LogDebug("Node {NodeId} repeated event {EventId}; acknowledging again", parsed.NodeId, nodeEvent.Id);
                 }
 
-                // Acknowledge after storing, and again for a repeat: the repeat means our earlier ack was lost.
+                // Acknowledge after storing durably, and again for a repeat: the repeat means our earlier ack was lost.
                 var ack = WireCodec.Encode(new EventAck { Ids = [nodeEvent.Id] });
                 if (!await _publisher.PublishAsync(Topics.ForNode(parsed.NodeId, NodeMessageKind.EventAck), ack, atLeastOnce: true, retain: false, cancellationToken))
                 {
@@ -232,10 +247,25 @@ internal sealed class IngestPipeline
                 }
 
                 ObserveLag(topic, ack.Ts, now);
-                _store.AddCommandAck(new CommandAckRecord(parsed.NodeId, now, ack));
+                var storing = _store.AddCommandAckAsync(new CommandAckRecord(parsed.NodeId, now, ack));
                 _fleet.Touch(parsed.NodeId, now);
+                await storing;
+                _control.AckReceived(parsed.NodeId, ack, now);
                 _logger.LogInformation(
                     "Node {NodeId} answered command {CommandId}: {Status} {Reason}", parsed.NodeId, ack.Id, ack.Status, ack.Reason);
+                return Accepted(topic, parsed);
+            }
+
+            case NodeMessageKind.TimeRequest:
+            {
+                var decoded = WireCodec.Decode<ClockSyncRequest>(bytes.Span);
+                if (!decoded.Succeeded)
+                {
+                    return Refused(topic, parsed, decoded.Failure, decoded.Detail);
+                }
+
+                // t2 of the reply is this message's receive time, taken before anything else ran.
+                await _control.TimeRequestAsync(parsed.NodeId, decoded.Message!, now, cancellationToken);
                 return Accepted(topic, parsed);
             }
 

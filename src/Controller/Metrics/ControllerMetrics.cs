@@ -27,6 +27,13 @@ public sealed class ControllerMetrics
             "Controller receive time minus the message's timestamp (node clock); negative values count as 0.",
             new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.005, 2, 14), LabelNames = ["kind"] });
         MqttConnected = factory.CreateGauge("sl_mqtt_connected", "1 while the controller's MQTT client is connected.");
+        StoreHealthy = factory.CreateGauge("sl_store_healthy", "1 while the store's last write batch succeeded.");
+        StoreDamaged = factory.CreateGauge("sl_store_damaged", "1 when this run found the store file damaged and moved it aside.");
+        StoreWriteFailures = factory.CreateCounter("sl_store_write_failures_total", "Write batches that failed (nothing in them was acknowledged).");
+        StoreBatch = factory.CreateHistogram(
+            "sl_store_batch_seconds",
+            "Time from a write batch's start to its durability point.",
+            new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.0005, 2, 14) });
         NodesByState.WithLabels("online").Set(0);
         NodesByState.WithLabels("offline").Set(0);
     }
@@ -47,4 +54,12 @@ public sealed class ControllerMetrics
     internal Histogram IngestLag { get; }
 
     internal Gauge MqttConnected { get; }
+
+    internal Gauge StoreHealthy { get; }
+
+    internal Gauge StoreDamaged { get; }
+
+    internal Counter StoreWriteFailures { get; }
+
+    internal Histogram StoreBatch { get; }
 }

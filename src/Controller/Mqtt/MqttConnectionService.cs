@@ -146,10 +146,15 @@ internal sealed class MqttConnectionService : BackgroundService
         return Task.CompletedTask;
     }
 
-    private async Task OnMessageReceivedAsync(MqttApplicationMessageReceivedEventArgs args)
+    private Task OnMessageReceivedAsync(MqttApplicationMessageReceivedEventArgs args)
     {
-        // The pipeline never throws; PUBACK goes out after it returns, i.e. after the message was stored.
-        await _ingest.HandleAsync(args.ApplicationMessage.Topic, args.ApplicationMessage.Payload, CancellationToken.None);
+        // Not awaited: MQTTnet hands over one message at a time, so awaiting each store write's fsync would allow one
+        // write per fsync and defeat group commit. The pipeline reads the payload and queues its store write before
+        // its first await (so order is kept), never throws, and sends the application acknowledgement (EventAck)
+        // only after the durability point. The broker's PUBACK therefore means "received", as docs/protocol.md says;
+        // what must not be lost is acknowledged by the application.
+        _ = _ingest.HandleAsync(args.ApplicationMessage.Topic, args.ApplicationMessage.Payload, CancellationToken.None);
+        return Task.CompletedTask;
     }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);

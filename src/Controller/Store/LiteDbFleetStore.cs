@@ -1,54 +1,63 @@
+using System.Globalization;
 using System.Text;
 using LiteDB;
 using Microsoft.Extensions.Options;
 using SmartLoudspeaker.Controller.Fleet;
+using SmartLoudspeaker.Controller.Metrics;
 using SmartLoudspeaker.Controller.Options;
 using SmartLoudspeaker.Protocol;
 
 namespace SmartLoudspeaker.Controller.Store;
 
 /// <summary>
-/// The fleet store in LiteDB. Documents are built by hand rather than with LiteDB's <c>BsonMapper</c> (whose
-/// concurrency races are fixed only in 5.0.22, and we have 5.0.20), and protocol messages are kept as their wire JSON
-/// so the stored shape is the documented one. Instants are stored as UTC ticks: LiteDB's dates keep milliseconds only.
+/// The fleet store in LiteDB, written only by its <see cref="StoreWriter"/> (docs/storage.md). Documents are built by
+/// hand rather than with LiteDB's <c>BsonMapper</c> (whose concurrency races are fixed only in 5.0.22, and we have
+/// 5.0.20), and protocol messages are kept as their wire JSON so the stored shape is the documented one. Instants
+/// are stored as UTC ticks: LiteDB's dates keep milliseconds only.
 /// </summary>
-internal sealed class LiteDbFleetStore : IFleetStore
+internal sealed class LiteDbFleetStore : IFleetStore, IDisposable
 {
-    private const string Nodes = "nodes";
-    private const string Health = "health";
-    private const string Events = "events";
-    private const string Acks = "acks";
-
-    /// <summary>Trim a node's health history every this many appends, not on each one.</summary>
-    private const int TrimEvery = 64;
-
-    private readonly ILiteDatabase _database;
-    private readonly int _healthKeptPerNode;
+    private readonly LiteDatabase _database;
+    private readonly StoreWriter _writer;
+    private readonly StoreOptions _options;
     private readonly ILogger<LiteDbFleetStore> _logger;
-    private readonly Lock _writeGate = new();
-    private readonly Dictionary<string, int> _appendsSinceTrim = new(StringComparer.Ordinal);
 
-    public LiteDbFleetStore(ILiteDatabase database, IOptions<StoreOptions> options, ILogger<LiteDbFleetStore> logger)
+    public LiteDbFleetStore(
+        IOptions<StoreOptions> options,
+        StoreFileSystem fileSystem,
+        ControllerMetrics metrics,
+        TimeProvider timeProvider,
+        ILogger<LiteDbFleetStore> logger)
     {
-        _database = database;
-        _healthKeptPerNode = options.Value.HealthKeptPerNode;
+        _options = options.Value;
         _logger = logger;
-        _database.GetCollection(Health, BsonAutoId.Int64).EnsureIndex("node", "$.node");
-        _database.GetCollection(Events, BsonAutoId.Int64).EnsureIndex("key", "$.key", unique: true);
-        _database.GetCollection(Events, BsonAutoId.Int64).EnsureIndex("node", "$.node");
-        _database.GetCollection(Acks, BsonAutoId.Int64).EnsureIndex("node", "$.node");
+        Status = new StoreStatus(metrics);
+        var directory = Path.GetFullPath(_options.DataDirectory);
+        Directory.CreateDirectory(directory);
+        var path = Path.Combine(directory, _options.FileName);
+        logger.LogInformation("Store: {Path} (durability: {Durability})", path, _options.Durability);
+        _database = StoreOpener.Open(path, timeProvider, logger, out var degraded);
+        if (degraded is not null)
+        {
+            Status.StartedDegraded(degraded);
+        }
+
+        var journal = new WriteJournal(fileSystem.OpenJournal(path + ".journal"));
+        _writer = new StoreWriter(_database, journal, _options, () => fileSystem.FreeBytes(directory), Status, metrics, logger);
     }
+
+    public StoreStatus Status { get; }
 
     public IReadOnlyList<NodeState> LoadNodes()
     {
         var nodes = new List<NodeState>();
-        foreach (var document in _database.GetCollection(Nodes).FindAll())
+        foreach (var document in _database.GetCollection(StoreCollections.Nodes).FindAll())
         {
             try
             {
                 nodes.Add(ToNode(document));
             }
-            catch (Exception exception) when (exception is InvalidCastException or ArgumentException or FormatException)
+            catch (Exception exception) when (exception is InvalidCastException or ArgumentException or FormatException or KeyNotFoundException)
             {
                 _logger.LogWarning("Skipping unreadable stored node {Document}: {Message}", document["_id"], exception.Message);
             }
@@ -57,140 +66,194 @@ internal sealed class LiteDbFleetStore : IFleetStore
         return nodes;
     }
 
-    public void SaveNode(NodeState node)
-    {
-        lock (_writeGate)
+    public Task SaveNodeAsync(NodeState node) => _writer.Enqueue(StoreOp.Upsert(StoreCollections.Nodes, ToDocument(node)));
+
+    public Task AppendHealthAsync(HealthRecord record) =>
+        _writer.Enqueue(StoreOp.Upsert(StoreCollections.Health, new BsonDocument
         {
-            _database.GetCollection(Nodes).Upsert(ToDocument(node));
+            // The session and sequence keep two reports received in the same tick apart (a fake clock does that).
+            ["_id"] = StoreCollections.NodeKey(record.NodeId, record.ReceivedAt.UtcTicks) + "-" + record.Health.BdSeq.ToString(CultureInfo.InvariantCulture)
+                + "." + record.Health.Seq.ToString(CultureInfo.InvariantCulture),
+            ["node"] = record.NodeId,
+            ["at"] = record.ReceivedAt.UtcTicks,
+            ["json"] = Encoding.UTF8.GetString(WireCodec.Encode(record.Health)),
+        }));
+
+    public Task<bool> TryAddEventAsync(EventRecord record) =>
+        _writer.Enqueue(StoreOp.InsertEventIfNew(new BsonDocument
+        {
+            ["key"] = record.NodeId + "/" + record.Event.Id,
+            ["node"] = record.NodeId,
+            ["at"] = record.ReceivedAt.UtcTicks,
+            ["json"] = Encoding.UTF8.GetString(WireCodec.Encode(record.Event)),
+        }));
+
+    public Task AddCommandAckAsync(CommandAckRecord record) =>
+        _writer.Enqueue(StoreOp.Upsert(StoreCollections.Acks, new BsonDocument
+        {
+            ["_id"] = record.NodeId + "/" + record.Ack.Id,
+            ["node"] = record.NodeId,
+            ["command"] = record.Ack.Id,
+            ["at"] = record.ReceivedAt.UtcTicks,
+            ["json"] = Encoding.UTF8.GetString(WireCodec.Encode(record.Ack)),
+        }));
+
+    public IReadOnlyList<HealthRecord> RecentHealth(string nodeId, int max) =>
+        ReadHealth(NodeRange(StoreCollections.Health, nodeId, 0, long.MaxValue).OrderByDescending("_id").Limit(max));
+
+    public IReadOnlyList<HealthRecord> HealthBetween(string nodeId, DateTimeOffset from, DateTimeOffset to, int max) =>
+        ReadHealth(NodeRange(StoreCollections.Health, nodeId, from.UtcTicks, to.UtcTicks - 1).OrderBy("_id").Limit(max));
+
+    public IReadOnlyList<HealthAggregate> HourlyBetween(string nodeId, DateTimeOffset from, DateTimeOffset to, int max) =>
+        NodeRange(StoreCollections.HealthHourly, nodeId, from.UtcTicks, to.UtcTicks - 1).OrderBy("_id").Limit(max).ToList()
+            .Select(ToAggregate).ToArray();
+
+    public IReadOnlyList<EventRecord> RecentEvents(string nodeId, int max) =>
+        ReadEvents(NodeRange(StoreCollections.Events, nodeId, 0, long.MaxValue).OrderByDescending("_id").Limit(max));
+
+    public IReadOnlyList<EventRecord> EventsAfter(string nodeId, long after, int limit) =>
+        ReadEvents(NodeRange(StoreCollections.Events, nodeId, after + 1, long.MaxValue).OrderBy("_id").Limit(limit));
+
+    public async Task<RetentionPlan> MaintainAsync(DateTimeOffset now)
+    {
+        var meta = _database.GetCollection(StoreCollections.Meta).FindById(StoreCollections.AggregatedKey);
+        DateTimeOffset? aggregatedUntil = meta is null ? null : new DateTimeOffset(meta["value"].AsInt64, TimeSpan.Zero);
+        var oldest = _database.GetCollection(StoreCollections.Health).FindOne(Query.All("at", Query.Ascending));
+        DateTimeOffset? oldestRaw = oldest is null ? null : new DateTimeOffset(oldest["at"].AsInt64, TimeSpan.Zero);
+        var plan = RetentionPlanner.Plan(now, aggregatedUntil, oldestRaw, _options.RawHealthRetention, _options.AggregateRetention);
+
+        var ops = new List<StoreOp>();
+        foreach (var hour in plan.AggregateHours)
+        {
+            ops.AddRange(Aggregate(hour).Select(aggregate => StoreOp.Upsert(StoreCollections.HealthHourly, ToDocument(aggregate))));
+        }
+
+        if (plan.AggregateHours.Count > 0)
+        {
+            ops.Add(StoreOp.Upsert(StoreCollections.Meta, new BsonDocument
+            {
+                ["_id"] = StoreCollections.AggregatedKey,
+                ["value"] = plan.AggregateHours[^1].AddHours(1).UtcTicks,
+            }));
+        }
+
+        ops.Add(StoreOp.DeleteBefore(StoreCollections.Health, plan.PruneRawBefore.UtcTicks));
+        ops.Add(StoreOp.DeleteBefore(StoreCollections.HealthHourly, plan.PruneAggregatesBefore.UtcTicks));
+        await _writer.Enqueue([.. ops]);
+        return plan;
+    }
+
+    public void Dispose()
+    {
+        _writer.Dispose();
+        _database.Dispose();
+    }
+
+    private IEnumerable<HealthAggregate> Aggregate(DateTimeOffset hour)
+    {
+        var reports = _database.GetCollection(StoreCollections.Health)
+            .Find(Query.And(Query.GTE("at", hour.UtcTicks), Query.LT("at", hour.AddHours(1).UtcTicks)))
+            .Select(document => (Node: document["node"].AsString, Health: WireCodec.Decode<NodeHealth>(Encoding.UTF8.GetBytes(document["json"].AsString)).Message))
+            .Where(report => report.Health is not null)
+            .GroupBy(report => report.Node, report => report.Health!, StringComparer.Ordinal);
+        foreach (var node in reports)
+        {
+            var samples = node.ToList();
+            yield return new HealthAggregate
+            {
+                NodeId = node.Key,
+                Hour = hour,
+                Samples = samples.Count,
+                ClockSyncedShare = samples.Count(sample => sample.Clock.Synced) / (double)samples.Count,
+                CpuTempC = MinAvgMax.Of(samples.Where(sample => sample.Cpu.TempC.HasValue).Select(sample => sample.Cpu.TempC!.Value)),
+                Load1 = MinAvgMax.Of(samples.Select(sample => sample.Cpu.Load1))!,
+                SignalDbm = MinAvgMax.Of(samples.Where(sample => sample.Link.SignalDbm.HasValue).Select(sample => (double)sample.Link.SignalDbm!.Value)),
+                MemoryAvailableMb = MinAvgMax.Of(samples.Select(sample => (double)sample.Memory.AvailableMb))!,
+                DiskFreeMb = MinAvgMax.Of(samples.Select(sample => (double)sample.Memory.DiskFreeMb))!,
+            };
         }
     }
 
-    public void AppendHealth(HealthRecord record)
-    {
-        lock (_writeGate)
-        {
-            var collection = _database.GetCollection(Health, BsonAutoId.Int64);
-            collection.Insert(new BsonDocument
-            {
-                ["node"] = record.NodeId,
-                ["at"] = record.ReceivedAt.UtcTicks,
-                ["json"] = Encoding.UTF8.GetString(WireCodec.Encode(record.Health)),
-            });
+    /// <summary>
+    /// One node's documents keyed from <paramref name="first"/> to <paramref name="last"/>: one range of the primary
+    /// index. The upper bound ends in '~', which sorts after any suffix a key may carry.
+    /// </summary>
+    private ILiteQueryable<BsonDocument> NodeRange(string collection, string nodeId, long first, long last) =>
+        _database.GetCollection(collection).Query()
+            .Where(Query.Between("_id", StoreCollections.NodeKey(nodeId, Math.Max(0, first)), StoreCollections.NodeKey(nodeId, Math.Max(0, last)) + "~"));
 
-            _appendsSinceTrim.TryGetValue(record.NodeId, out var appends);
-            if (appends % TrimEvery == 0)
-            {
-                Trim(collection, record.NodeId);
-            }
-
-            _appendsSinceTrim[record.NodeId] = appends + 1;
-        }
-    }
-
-    public IReadOnlyList<HealthRecord> RecentHealth(string nodeId, int max)
+    private static List<HealthRecord> ReadHealth(ILiteQueryableResult<BsonDocument> query)
     {
         var records = new List<HealthRecord>();
-        var documents = _database.GetCollection(Health, BsonAutoId.Int64).Query()
-            .Where(Query.EQ("node", nodeId))
-            .OrderByDescending("_id")
-            .Limit(max)
-            .ToList();
-        foreach (var document in documents)
+        foreach (var document in query.ToList())
         {
             var decoded = WireCodec.Decode<NodeHealth>(Encoding.UTF8.GetBytes(document["json"].AsString));
             if (decoded.Succeeded)
             {
-                records.Add(new HealthRecord(nodeId, FromTicks(document["at"]), decoded.Message!));
+                records.Add(new HealthRecord(document["node"].AsString, FromTicks(document["at"]), decoded.Message!));
             }
         }
 
         return records;
     }
 
-    public bool TryAddEvent(EventRecord record)
-    {
-        var key = record.NodeId + "/" + record.Event.Id;
-        lock (_writeGate)
-        {
-            var collection = _database.GetCollection(Events, BsonAutoId.Int64);
-            if (collection.Exists(Query.EQ("key", key)))
-            {
-                return false;
-            }
-
-            collection.Insert(new BsonDocument
-            {
-                ["key"] = key,
-                ["node"] = record.NodeId,
-                ["at"] = record.ReceivedAt.UtcTicks,
-                ["json"] = Encoding.UTF8.GetString(WireCodec.Encode(record.Event)),
-            });
-            return true;
-        }
-    }
-
-    public IReadOnlyList<EventRecord> RecentEvents(string nodeId, int max)
+    private static List<EventRecord> ReadEvents(ILiteQueryableResult<BsonDocument> query)
     {
         var records = new List<EventRecord>();
-        var documents = _database.GetCollection(Events, BsonAutoId.Int64).Query()
-            .Where(Query.EQ("node", nodeId))
-            .OrderByDescending("_id")
-            .Limit(max)
-            .ToList();
-        foreach (var document in documents)
+        foreach (var document in query.ToList())
         {
             var decoded = WireCodec.Decode<NodeEvent>(Encoding.UTF8.GetBytes(document["json"].AsString));
             if (decoded.Succeeded)
             {
-                records.Add(new EventRecord(nodeId, FromTicks(document["at"]), decoded.Message!));
+                records.Add(new EventRecord(document["node"].AsString, FromTicks(document["at"]), decoded.Message!, document["seq"].AsInt64));
             }
         }
 
         return records;
     }
 
-    public void AddCommandAck(CommandAckRecord record)
+    private static BsonDocument ToDocument(HealthAggregate aggregate)
     {
-        lock (_writeGate)
+        var document = new BsonDocument
         {
-            _database.GetCollection(Acks, BsonAutoId.Int64).Insert(new BsonDocument
-            {
-                ["node"] = record.NodeId,
-                ["command"] = record.Ack.Id,
-                ["at"] = record.ReceivedAt.UtcTicks,
-                ["json"] = Encoding.UTF8.GetString(WireCodec.Encode(record.Ack)),
-            });
+            ["_id"] = StoreCollections.NodeKey(aggregate.NodeId, aggregate.Hour.UtcTicks),
+            ["node"] = aggregate.NodeId,
+            ["at"] = aggregate.Hour.UtcTicks,
+            ["n"] = aggregate.Samples,
+            ["sync"] = aggregate.ClockSyncedShare,
+            ["load1"] = Figures(aggregate.Load1),
+            ["mem"] = Figures(aggregate.MemoryAvailableMb),
+            ["disk"] = Figures(aggregate.DiskFreeMb),
+        };
+        if (aggregate.CpuTempC is { } temp)
+        {
+            document["temp"] = Figures(temp);
         }
+
+        if (aggregate.SignalDbm is { } signal)
+        {
+            document["signal"] = Figures(signal);
+        }
+
+        return document;
     }
 
-    public bool IsHealthy()
+    private static HealthAggregate ToAggregate(BsonDocument document) => new()
     {
-        try
-        {
-            _ = _database.GetCollection(Nodes).Count();
-            return true;
-        }
-        catch (LiteException exception)
-        {
-            _logger.LogWarning("Store health check failed: {Message}", exception.Message);
-            return false;
-        }
-    }
+        NodeId = document["node"].AsString,
+        Hour = FromTicks(document["at"]),
+        Samples = document["n"].AsInt32,
+        ClockSyncedShare = document["sync"].AsDouble,
+        CpuTempC = document.TryGetValue("temp", out var temp) ? Figures(temp) : null,
+        Load1 = Figures(document["load1"]),
+        SignalDbm = document.TryGetValue("signal", out var signal) ? Figures(signal) : null,
+        MemoryAvailableMb = Figures(document["mem"]),
+        DiskFreeMb = Figures(document["disk"]),
+    };
 
-    private void Trim(ILiteCollection<BsonDocument> collection, string nodeId)
-    {
-        var oldestKept = collection.Query()
-            .Where(Query.EQ("node", nodeId))
-            .OrderByDescending("_id")
-            .Skip(_healthKeptPerNode - 1)
-            .Limit(1)
-            .ToDocuments()
-            .FirstOrDefault();
-        if (oldestKept is not null)
-        {
-            collection.DeleteMany(Query.And(Query.EQ("node", nodeId), Query.LT("_id", oldestKept["_id"])));
-        }
-    }
+    private static BsonArray Figures(MinAvgMax figures) => [figures.Min, figures.Avg, figures.Max];
+
+    private static MinAvgMax Figures(BsonValue value) => new(value.AsArray[0].AsDouble, value.AsArray[1].AsDouble, value.AsArray[2].AsDouble);
 
     private static BsonDocument ToDocument(NodeState node)
     {

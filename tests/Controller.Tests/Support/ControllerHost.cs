@@ -23,12 +23,14 @@ internal sealed class ControllerHost : WebApplicationFactory<Program>
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
     private readonly Dictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _services;
     private HttpClient? _http;
 
-    private ControllerHost(Dictionary<string, string?> settings, FakeTimeProvider clock)
+    private ControllerHost(Dictionary<string, string?> settings, FakeTimeProvider clock, Action<IServiceCollection>? services)
     {
         _settings = settings;
         Clock = clock;
+        _services = services;
     }
 
     public FakeTimeProvider Clock { get; }
@@ -40,7 +42,8 @@ internal sealed class ControllerHost : WebApplicationFactory<Program>
     public HttpClient Http => _http ??= CreateClient();
 
     /// <summary>Builds a host; <see cref="WebApplicationFactory{T}.StartServer"/> (or the first request) starts it.</summary>
-    public static ControllerHost Create(string dataDirectory, FakeTimeProvider? clock = null, IDictionary<string, string?>? settings = null)
+    public static ControllerHost Create(
+        string dataDirectory, FakeTimeProvider? clock = null, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         var all = new Dictionary<string, string?>
         {
@@ -55,12 +58,13 @@ internal sealed class ControllerHost : WebApplicationFactory<Program>
             all[key] = value;
         }
 
-        return new ControllerHost(all, clock ?? new FakeTimeProvider(new DateTimeOffset(2026, 5, 1, 0, 0, 0, TimeSpan.Zero)));
+        return new ControllerHost(all, clock ?? new FakeTimeProvider(new DateTimeOffset(2026, 5, 1, 0, 0, 0, TimeSpan.Zero)), services);
     }
 
-    public static ControllerHost Start(string dataDirectory, FakeTimeProvider? clock = null, IDictionary<string, string?>? settings = null)
+    public static ControllerHost Start(
+        string dataDirectory, FakeTimeProvider? clock = null, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
-        var host = Create(dataDirectory, clock, settings);
+        var host = Create(dataDirectory, clock, settings, services);
         host.StartServer();
 
         // Tests begin once the controller's client is connected and subscribed, as a deployment settles before use.
@@ -194,7 +198,11 @@ internal sealed class ControllerHost : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
 
-        builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
+        builder.ConfigureServices(services =>
+        {
+            services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock));
+            _services?.Invoke(services);
+        });
         builder.ConfigureLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Debug));
     }
 

@@ -1,0 +1,152 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using SmartLoudspeaker.Controller.Fleet;
+using SmartLoudspeaker.Controller.Store;
+using SmartLoudspeaker.Protocol;
+
+namespace SmartLoudspeaker.Controller.Commands;
+
+/// <summary>The REST surface of signed control: issue commands, follow their outcomes, see what nodes refused.</summary>
+public static class CommandEndpoints
+{
+    private const int DefaultLimit = 20;
+    private const int MaxLimit = 200;
+    private const int DefaultRefusalEvents = 200;
+    private const int MaxRefusalEvents = 1000;
+
+    /// <summary>
+    /// Maps <c>POST /api/nodes/{id}/commands</c>, <c>POST /api/zones/{zone}/commands</c>, <c>POST /api/fleet/commands</c>,
+    /// <c>GET /api/commands/{commandId}</c>, <c>GET /api/nodes/{id}/commands</c> and <c>GET /api/security/refusals</c>.
+    /// </summary>
+    public static WebApplication MapCommandApi(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var commands = app.MapGroup("/api").WithTags("Commands");
+        commands.MapPost("/nodes/{id}/commands", IssueToNode).WithName("IssueNodeCommand")
+            .WithSummary("Signs and sends a command to one known node; 202 with its id, whose outcome is at /api/commands/{commandId}.");
+        commands.MapPost("/zones/{zone}/commands", IssueToZone).WithName("IssueZoneCommand")
+            .WithSummary("Signs and sends a command to every node of a zone (one publish on the zone's topic).");
+        commands.MapPost("/fleet/commands", IssueToFleet).WithName("IssueFleetCommand")
+            .WithSummary("Signs and sends a command to every node (one publish on the fleet topic).");
+        commands.MapGet("/commands/{commandId}", GetCommand).WithName("GetCommand")
+            .WithSummary("A command and each addressed node's outcome (pending, done, refused, failed, unanswered).");
+        commands.MapGet("/nodes/{id}/commands", ListNodeCommands).WithName("ListNodeCommands")
+            .WithSummary("A node's recent commands, newest first; limit 1–200 (default 20).");
+        app.MapGet("/api/security/refusals", ListRefusals).WithName("ListSecurityRefusals").WithTags("Security")
+            .WithSummary("Per node, the commands it refused (security.refused events among its newest 'limit' events, 1–1000, default 200).");
+        return app;
+    }
+
+    private static async Task<Results<Accepted<CommandAccepted>, BadRequest<ProblemDetails>, NotFound<ProblemDetails>, ProblemHttpResult>> IssueToNode(
+        string id, IssueCommandRequest request, CommandService service, FleetRegistry fleet, CancellationToken cancellationToken)
+    {
+        if (!Identifiers.IsValid(id))
+        {
+            return TypedResults.BadRequest(Invalid("Invalid node id", "Node ids are 1–64 characters of a–z, 0–9 and '-', not starting with '-'."));
+        }
+
+        // A node never seen cannot be expected to answer; a typo would otherwise wait for an answer until expiry.
+        if (fleet.Find(id) is null)
+        {
+            return TypedResults.NotFound(new ProblemDetails { Title = "Unknown node", Detail = $"No node '{id}' has been seen.", Status = StatusCodes.Status404NotFound });
+        }
+
+        return await IssueAsync(new CommandTarget { Node = id }, request, service, cancellationToken);
+    }
+
+    private static async Task<Results<Accepted<CommandAccepted>, BadRequest<ProblemDetails>, NotFound<ProblemDetails>, ProblemHttpResult>> IssueToZone(
+        string zone, IssueCommandRequest request, CommandService service, CancellationToken cancellationToken) =>
+        Identifiers.IsValid(zone)
+            ? await IssueAsync(new CommandTarget { Zone = zone }, request, service, cancellationToken)
+            : TypedResults.BadRequest(Invalid("Invalid zone id", "Zone ids are 1–64 characters of a–z, 0–9 and '-', not starting with '-'."));
+
+    private static Task<Results<Accepted<CommandAccepted>, BadRequest<ProblemDetails>, NotFound<ProblemDetails>, ProblemHttpResult>> IssueToFleet(
+        IssueCommandRequest request, CommandService service, CancellationToken cancellationToken) =>
+        IssueAsync(new CommandTarget { All = true }, request, service, cancellationToken);
+
+    private static async Task<Results<Accepted<CommandAccepted>, BadRequest<ProblemDetails>, NotFound<ProblemDetails>, ProblemHttpResult>> IssueAsync(
+        CommandTarget target, IssueCommandRequest request, CommandService service, CancellationToken cancellationToken)
+    {
+        // Keys first: without them no request can succeed, and the answer says how to configure them.
+        if (service.Unavailable() is { } unavailable)
+        {
+            return Unavailable(unavailable);
+        }
+
+        var result = await service.IssueAsync(target, request.Type, request.Body, cancellationToken);
+        return result.Failure switch
+        {
+            IssueFailure.None => TypedResults.Accepted($"/api/commands/{result.Command!.Id}", new CommandAccepted(result.Command.Id, result.Command.Command.Seq)),
+            IssueFailure.Invalid => TypedResults.BadRequest(Invalid("Invalid command", result.Problem!)),
+            _ => Unavailable(result.Problem!),
+        };
+    }
+
+    private static Results<Ok<CommandView>, NotFound<ProblemDetails>> GetCommand(string commandId, ICommandLog log, TimeProvider timeProvider) =>
+        log.Find(commandId) is { } record
+            ? TypedResults.Ok(record.View(timeProvider.GetUtcNow()))
+            : TypedResults.NotFound(new ProblemDetails
+            {
+                Title = "Unknown command",
+                Detail = $"No command '{commandId}' is known (commands issued before the Controller's last restart are not kept).",
+                Status = StatusCodes.Status404NotFound,
+            });
+
+    private static Results<Ok<CommandView[]>, BadRequest<ProblemDetails>> ListNodeCommands(string id, string? limit, ICommandLog log, TimeProvider timeProvider)
+    {
+        if (!Identifiers.IsValid(id))
+        {
+            return TypedResults.BadRequest(Invalid("Invalid node id", "Node ids are 1–64 characters of a–z, 0–9 and '-', not starting with '-'."));
+        }
+
+        if (!TryLimit(limit, DefaultLimit, MaxLimit, out var size))
+        {
+            return TypedResults.BadRequest(Invalid("Invalid 'limit'", $"'limit' must be a whole number 1–{MaxLimit}, not '{limit}'."));
+        }
+
+        var now = timeProvider.GetUtcNow();
+        return TypedResults.Ok(log.ForNode(id, size).Select(record => record.View(now)).ToArray());
+    }
+
+    private static Results<Ok<NodeRefusalSummary[]>, BadRequest<ProblemDetails>> ListRefusals(string? limit, FleetRegistry fleet, IFleetStore store)
+    {
+        if (!TryLimit(limit, DefaultRefusalEvents, MaxRefusalEvents, out var size))
+        {
+            return TypedResults.BadRequest(Invalid("Invalid 'limit'", $"'limit' must be a whole number 1–{MaxRefusalEvents}, not '{limit}'."));
+        }
+
+        var summaries = new List<NodeRefusalSummary>();
+        foreach (var node in fleet.Snapshot())
+        {
+            var refusals = store.RecentEvents(node.Id, size).Where(record => record.Event.Kind == ControlMessageRouter.SecurityRefusedKind).ToList();
+            if (refusals.Count == 0)
+            {
+                continue;
+            }
+
+            summaries.Add(new NodeRefusalSummary
+            {
+                NodeId = node.Id,
+                Refusals = refusals.Count,
+                ByReason = refusals.GroupBy(record => record.Event.Code ?? "unknown", StringComparer.Ordinal)
+                    .ToDictionary(group => group.Key, group => group.Count(), StringComparer.Ordinal),
+                LastAt = refusals.Max(record => record.ReceivedAt),
+            });
+        }
+
+        return TypedResults.Ok(summaries.OrderByDescending(summary => summary.Refusals).ThenBy(summary => summary.NodeId, StringComparer.Ordinal).ToArray());
+    }
+
+    private static bool TryLimit(string? text, int fallback, int max, out int limit)
+    {
+        limit = fallback;
+        return text is null || (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out limit) && limit >= 1 && limit <= max);
+    }
+
+    private static ProblemHttpResult Unavailable(string detail) =>
+        TypedResults.Problem(title: "Commands unavailable", detail: detail, statusCode: StatusCodes.Status503ServiceUnavailable);
+
+    private static ProblemDetails Invalid(string title, string detail) =>
+        new() { Title = title, Detail = detail, Status = StatusCodes.Status400BadRequest };
+}

@@ -1,0 +1,41 @@
+using SmartLoudspeaker.Controller.Security;
+using SmartLoudspeaker.Protocol;
+
+namespace SmartLoudspeaker.Controller.Commands;
+
+/// <summary>Hands ingest's control messages to the services that own them.</summary>
+internal sealed class ControlMessageRouter : IControlMessageSink
+{
+    /// <summary>The event kind a node raises when it refuses a command (docs/security.md).</summary>
+    public const string SecurityRefusedKind = "security.refused";
+
+    private readonly CommandService _commands;
+    private readonly ClockSyncResponder _clock;
+    private readonly SecurityMetrics _metrics;
+
+    public ControlMessageRouter(CommandService commands, ClockSyncResponder clock, SecurityMetrics metrics)
+    {
+        _commands = commands;
+        _clock = clock;
+        _metrics = metrics;
+    }
+
+    public void AckReceived(string nodeId, CommandAck ack, DateTimeOffset receivedAt) => _commands.RecordAck(nodeId, ack, receivedAt);
+
+    public async Task TimeRequestAsync(string nodeId, ClockSyncRequest request, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    {
+        if (await _clock.RespondAsync(nodeId, request, receivedAt, cancellationToken))
+        {
+            await _commands.ResendAfterClockSyncAsync(nodeId, cancellationToken);
+        }
+    }
+
+    public void EventStored(string nodeId, NodeEvent nodeEvent)
+    {
+        ArgumentNullException.ThrowIfNull(nodeEvent);
+        if (nodeEvent.Kind == SecurityRefusedKind)
+        {
+            _metrics.NodeRefusals.WithLabels(SecurityMetrics.ReasonLabel(nodeEvent.Code)).Inc();
+        }
+    }
+}

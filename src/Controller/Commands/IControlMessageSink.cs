@@ -1,0 +1,20 @@
+using SmartLoudspeaker.Protocol;
+
+namespace SmartLoudspeaker.Controller.Commands;
+
+/// <summary>
+/// Where the ingest pipeline hands what belongs to signed control: command acknowledgements, clock-sync requests and
+/// stored node events (for the refusal counters). Ingest decodes and checks them against the topic first, as it does
+/// every message; this side must not throw for anything a node can send.
+/// </summary>
+internal interface IControlMessageSink
+{
+    /// <summary>A valid acknowledgement from <paramref name="nodeId"/> (the topic's node), received at <paramref name="receivedAt"/>.</summary>
+    void AckReceived(string nodeId, CommandAck ack, DateTimeOffset receivedAt);
+
+    /// <summary>A valid clock-sync request from <paramref name="nodeId"/>, received at <paramref name="receivedAt"/> (the reply's t2).</summary>
+    Task TimeRequestAsync(string nodeId, ClockSyncRequest request, DateTimeOffset receivedAt, CancellationToken cancellationToken);
+
+    /// <summary>A node event stored for the first time.</summary>
+    void EventStored(string nodeId, NodeEvent nodeEvent);
+}

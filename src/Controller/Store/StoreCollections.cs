@@ -1,0 +1,28 @@
+namespace SmartLoudspeaker.Controller.Store;
+
+/// <summary>Collection names and the document keys shared by the store's parts.</summary>
+internal static class StoreCollections
+{
+    public const string Meta = "meta";
+    public const string Nodes = "nodes";
+    public const string Health = "health";
+    public const string HealthHourly = "health_hourly";
+    public const string Events = "events";
+    public const string Acks = "acks";
+
+    /// <summary>The meta document holding the schema version.</summary>
+    public const string SchemaKey = "schema";
+
+    /// <summary>The meta document holding the last event number handed out.</summary>
+    public const string EventSeqKey = "eventSeq";
+
+    /// <summary>The meta document holding the end of the last aggregated hour.</summary>
+    public const string AggregatedKey = "aggregated";
+
+    /// <summary>
+    /// A key that sorts by node, then time: "{node}|{ticks:D19}". Node ids cannot contain '|', so one node's range
+    /// is contiguous in the primary index and a node's history is one index range scan, not a filter.
+    /// </summary>
+    public static string NodeKey(string nodeId, long number) =>
+        nodeId + "|" + number.ToString("D19", System.Globalization.CultureInfo.InvariantCulture);
+}

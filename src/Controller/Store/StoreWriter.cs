@@ -1,0 +1,300 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using LiteDB;
+using SmartLoudspeaker.Controller.Metrics;
+using SmartLoudspeaker.Controller.Options;
+
+namespace SmartLoudspeaker.Controller.Store;
+
+/// <summary>
+/// The store's only writer: one thread drains a queue, applies everything pending as one LiteDB transaction (group
+/// commit), reaches the durability point once for the whole batch, and only then completes the writes' tasks, which
+/// is when acknowledgements may go out. LiteDB transactions are bound to a thread, so nothing here awaits.
+/// </summary>
+internal sealed class StoreWriter : IDisposable
+{
+    private readonly ILiteDatabase _database;
+    private readonly WriteJournal _journal;
+    private readonly StoreOptions _options;
+    private readonly Func<long> _freeBytes;
+    private readonly StoreStatus _status;
+    private readonly ControllerMetrics _metrics;
+    private readonly ILogger _logger;
+    private readonly BlockingCollection<PendingWrite> _queue = new();
+    private readonly Thread _thread;
+    private long _eventSeq;
+
+    public StoreWriter(
+        ILiteDatabase database,
+        WriteJournal journal,
+        StoreOptions options,
+        Func<long> freeBytes,
+        StoreStatus status,
+        ControllerMetrics metrics,
+        ILogger logger)
+    {
+        _database = database;
+        _journal = journal;
+        _options = options;
+        _freeBytes = freeBytes;
+        _status = status;
+        _metrics = metrics;
+        _logger = logger;
+        _eventSeq = ReadEventSeq();
+        Replay();
+        _thread = new Thread(Run) { Name = "store-writer", IsBackground = true };
+        _thread.Start();
+    }
+
+    /// <summary>Queues writes; the task completes after their durability point, or fails and nothing was acknowledged.</summary>
+    public Task<bool> Enqueue(params StoreOp[] ops)
+    {
+        var pending = new PendingWrite(ops);
+        try
+        {
+            _queue.Add(pending);
+        }
+        catch (InvalidOperationException)
+        {
+            pending.Done.SetException(new ObjectDisposedException(nameof(StoreWriter), "the store is shutting down"));
+        }
+
+        return pending.Done.Task;
+    }
+
+    /// <summary>Writes what is queued, folds the journal into LiteDB and stops the thread.</summary>
+    public void Dispose()
+    {
+        _queue.CompleteAdding();
+        _thread.Join();
+        try
+        {
+            _database.Checkpoint();
+            _journal.Reset();
+        }
+        catch (Exception exception) when (exception is IOException or LiteException)
+        {
+            _logger.LogWarning("Could not fold the journal into the store at shutdown; it is replayed at the next start: {Message}", exception.Message);
+        }
+
+        _journal.Dispose();
+        _queue.Dispose();
+    }
+
+    private void Run()
+    {
+        var batch = new List<PendingWrite>(_options.MaxBatch);
+        foreach (var first in _queue.GetConsumingEnumerable())
+        {
+            batch.Add(first);
+            while (batch.Count < _options.MaxBatch && _queue.TryTake(out var next))
+            {
+                batch.Add(next);
+            }
+
+            Write(batch);
+            batch.Clear();
+        }
+    }
+
+    private void Write(List<PendingWrite> batch)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var seqBefore = _eventSeq;
+        var results = new bool[batch.Count];
+        var applied = new List<StoreOp>();
+        try
+        {
+            var free = _freeBytes();
+            if (free < _options.MinimumFreeBytes)
+            {
+                throw new IOException($"only {free / (1024 * 1024)} MiB free in the data folder, below Store:MinimumFreeBytes; writes are refused until space returns");
+            }
+
+            if (!_database.BeginTrans())
+            {
+                throw new InvalidOperationException("a store transaction was already open on the writer thread");
+            }
+
+            try
+            {
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    var result = true;
+                    foreach (var op in batch[i].Ops)
+                    {
+                        result &= Apply(op, applied);
+                    }
+
+                    results[i] = result;
+                }
+
+                if (_eventSeq != seqBefore)
+                {
+                    var seq = StoreOp.Upsert(StoreCollections.Meta, new BsonDocument { ["_id"] = StoreCollections.EventSeqKey, ["value"] = _eventSeq });
+                    Apply(seq, applied);
+                }
+
+                // The journal is written before Commit, so a failed append rolls the batch back: LiteDB never holds
+                // a write the journal lacks, and a resent event is not "already stored" unless it is durable.
+                if (_options.Durability == StoreDurability.Journal)
+                {
+                    _journal.Append(applied);
+                }
+
+                _database.Commit();
+            }
+            catch
+            {
+                _database.Rollback();
+                throw;
+            }
+
+            AfterCommit();
+        }
+#pragma warning disable CA1031 // The writer thread must outlive any failure: the batch fails, nothing in it is acknowledged.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            _eventSeq = seqBefore;
+            if (_status.WritesSucceed)
+            {
+                _logger.LogError(exception, "Store write of {Count} pending writes failed; none is acknowledged (senders resend)", batch.Count);
+            }
+
+            _status.WriteFailed(exception.Message);
+            foreach (var pending in batch)
+            {
+                pending.Done.TrySetException(exception);
+            }
+
+            return;
+        }
+
+        if (!_status.WritesSucceed)
+        {
+            _logger.LogWarning("Store writes succeed again");
+        }
+
+        _status.WriteSucceeded();
+        _metrics.StoreBatch.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            batch[i].Done.TrySetResult(results[i]);
+        }
+    }
+
+    /// <summary>
+    /// Completes the durability point after Commit: a checkpoint (Checkpoint mode), or folding a grown journal into
+    /// LiteDB (Journal mode, whose durability point was the append).
+    /// </summary>
+    private void AfterCommit()
+    {
+        switch (_options.Durability)
+        {
+            case StoreDurability.Checkpoint:
+                _database.Checkpoint();
+                break;
+            case StoreDurability.Journal when _journal.Length > _options.JournalCheckpointBytes:
+                // The checkpoint fsyncs LiteDB's log and data file, so the journal's content is no longer needed.
+                _database.Checkpoint();
+                _journal.Reset();
+                break;
+            default:
+                // Commit only: LiteDB's writer thread writes and fsyncs the log later. Not durable; the benchmark baseline.
+                break;
+        }
+    }
+
+    /// <summary>Applies one op inside the open transaction; false only for an event that was already stored.</summary>
+    private bool Apply(StoreOp op, List<StoreOp> applied)
+    {
+        var collection = _database.GetCollection(op.Collection);
+        switch (op.Kind)
+        {
+            case StoreOpKind.Upsert:
+                collection.Upsert(op.Document!);
+                applied.Add(op);
+                return true;
+            case StoreOpKind.InsertEventIfNew:
+            {
+                var document = op.Document!;
+                if (collection.Exists(Query.EQ("key", document["key"])))
+                {
+                    return false;
+                }
+
+                // Numbered here, in the one writer, so numbers follow the order of storing and never repeat.
+                var numbered = new BsonDocument(document);
+                var seq = ++_eventSeq;
+                numbered["seq"] = seq;
+                numbered["_id"] = StoreCollections.NodeKey(document["node"].AsString, seq);
+                collection.Insert(numbered);
+                applied.Add(StoreOp.Upsert(op.Collection, numbered));
+                return true;
+            }
+
+            case StoreOpKind.DeleteBefore:
+                collection.DeleteMany(Query.LT("at", op.Before));
+                applied.Add(op);
+                return true;
+            default:
+                throw new InvalidOperationException($"unknown store op {op.Kind}");
+        }
+    }
+
+    /// <summary>Re-applies the journal (idempotent ops) after a crash, then folds it into LiteDB and empties it.</summary>
+    private void Replay()
+    {
+        var batches = _journal.ReadAll();
+        if (batches.Count == 0)
+        {
+            return;
+        }
+
+        var ops = 0;
+        foreach (var batch in batches)
+        {
+            _database.BeginTrans();
+            foreach (var op in batch)
+            {
+                ApplyReplayed(op);
+                ops++;
+            }
+
+            _database.Commit();
+        }
+
+        _database.Checkpoint();
+        _journal.Reset();
+        _eventSeq = ReadEventSeq();
+        _logger.LogInformation("Store journal replayed: {Batches} batches, {Ops} writes", batches.Count, ops);
+    }
+
+    private void ApplyReplayed(StoreOp op)
+    {
+        var collection = _database.GetCollection(op.Collection);
+        if (op.Kind == StoreOpKind.DeleteBefore)
+        {
+            collection.DeleteMany(Query.LT("at", op.Before));
+            return;
+        }
+
+        var document = op.Document!;
+        if (op.Collection == StoreCollections.Events && collection.Exists(Query.And(Query.EQ("key", document["key"]), Query.Not("_id", document["_id"]))))
+        {
+            return;
+        }
+
+        if (op.Collection == StoreCollections.Meta && document["_id"] == StoreCollections.EventSeqKey
+            && collection.FindById(StoreCollections.EventSeqKey) is { } stored && stored["value"].AsInt64 > document["value"].AsInt64)
+        {
+            return;
+        }
+
+        collection.Upsert(document);
+    }
+
+    private long ReadEventSeq() =>
+        _database.GetCollection(StoreCollections.Meta).FindById(StoreCollections.EventSeqKey) is { } document ? document["value"].AsInt64 : 0;
+}

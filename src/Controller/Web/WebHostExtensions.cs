@@ -1,0 +1,99 @@
+using System.Globalization;
+using System.IO.Compression;
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
+using Microsoft.AspNetCore.Localization;
+using Microsoft.AspNetCore.ResponseCompression;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.WebEncoders;
+using Microsoft.AspNetCore.Diagnostics;
+using SmartLoudspeaker.Controller.Web.Localization;
+
+namespace SmartLoudspeaker.Controller.Web;
+
+/// <summary>Composition of the web UI: Razor Pages under Web/Pages, languages, compression, live updates, error pages.</summary>
+public static class WebHostExtensions
+{
+    /// <summary>Registers the web UI's services, with options bound from "Web".</summary>
+    public static WebApplicationBuilder AddSmartLoudspeakerWeb(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddOptions<WebOptions>().Bind(builder.Configuration.GetSection(WebOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<WebOptions>, WebOptionsValidator>();
+        services.AddSingleton<CommuneClock>();
+
+        // The request's culture is set by the localization middleware before any page asks for its strings.
+        services.AddScoped(_ => UiText.For(CultureInfo.CurrentCulture));
+        services.AddRazorPages(options => options.RootDirectory = "/Web/Pages");
+
+        // Razor would otherwise write every Vietnamese letter as an entity (&#x1EBF; for "ế"): three times the bytes.
+        services.Configure<WebEncoderOptions>(options => options.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
+
+        services.AddResponseCompression(options =>
+        {
+            // The pages carry no secret next to text an attacker controls, so compressing over HTTPS (BREACH) is safe.
+            options.EnableForHttps = true;
+            options.Providers.Add<BrotliCompressionProvider>();
+            options.Providers.Add<GzipCompressionProvider>();
+            options.MimeTypes = ResponseCompressionDefaults.MimeTypes.Concat(["image/svg+xml"]);
+        });
+
+        // Fastest: HTML is compressed per request on a two-core machine; the ratio lost is small at these sizes.
+        services.Configure<BrotliCompressionProviderOptions>(options => options.Level = CompressionLevel.Fastest);
+        services.Configure<GzipCompressionProviderOptions>(options => options.Level = CompressionLevel.Fastest);
+        return builder;
+    }
+
+    /// <summary>Maps the pages, the live-update stream, the language switch and static files, and the friendly error pages.</summary>
+    public static WebApplication MapSmartLoudspeakerWeb(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+
+        // text/event-stream is not in the compressed types: a compressor would hold events back until its buffer fills.
+        app.UseResponseCompression();
+        app.UseRequestLocalization(new RequestLocalizationOptions
+        {
+            DefaultRequestCulture = new RequestCulture(UiCultures.Vietnamese),
+            SupportedCultures = [.. UiCultures.All],
+            SupportedUICultures = [.. UiCultures.All],
+
+            // Only the user's own choice: the browser's Accept-Language would turn a phone set to English into an
+            // English UI, while Vietnamese is the default the commune expects.
+            RequestCultureProviders = [new CookieRequestCultureProvider()],
+        });
+
+        // People get pages in their language instead of stack traces or blank 404s; machines (API, metrics, the
+        // event stream) keep their own error shapes: the error page answers them with problem details, and their
+        // empty error statuses are left alone. Both handlers sit on the main pipeline, not in a UseWhen branch,
+        // because only there do they route the re-executed request again.
+        app.UseExceptionHandler("/error/500");
+        app.UseStatusCodePagesWithReExecute("/error/{0}");
+        app.Use((context, next) =>
+        {
+            if (!PeopleRequests.Are(context.Request) && context.Features.Get<IStatusCodePagesFeature>() is { } statusCodePages)
+            {
+                statusCodePages.Enabled = false;
+            }
+
+            return next(context);
+        });
+
+        app.UseStaticFiles(new StaticFileOptions
+        {
+            OnPrepareResponse = context =>
+            {
+                // Links carry a content hash (?v=…), so a cached copy is never stale: no revalidation on 4G.
+                if (context.Context.Request.Query.ContainsKey("v"))
+                {
+                    context.Context.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
+                }
+            },
+        });
+
+        app.MapRazorPages();
+        LiveEndpoints.Map(app);
+        LanguageEndpoints.Map(app);
+        return app;
+    }
+}

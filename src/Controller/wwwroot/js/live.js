@@ -1,0 +1,137 @@
+// Live updates for pages that show nodes (the node list, a node page). The page is complete without this script;
+// the script only keeps it current. The server sends each changed node as JSON ("node" events) with every figure
+// already worded in the page's language; this script copies the words into the elements marked data-f, sets the
+// condition (data-c) that colours the row, and adds or removes rows that start or stop matching the page's filter.
+// A node page's stream also sends "command" events (a command line, worded like the server-rendered one: an
+// acknowledgement turns "pending" into "done") and "security" events (the node's refusals, shown in the alert panel).
+// EventSource reconnects by itself after most drops; when it gives up (an error answer, e.g. from a proxy while
+// the controller restarts), the script starts a new one, backing off up to 30 s. The banner says so meanwhile.
+(function () {
+  "use strict";
+  var live = document.querySelector("[data-live]");
+  if (!live || !window.EventSource) { return; }
+  var banner = document.getElementById("live-status");
+  var template = document.getElementById("node-row-template");
+  var rows = document.getElementById("node-rows");
+  var delay = 1000;
+  var source = null;
+  // Every node's condition, from the stream (which starts with the whole fleet), for the counts above the list.
+  var conditions = {};
+
+  function setBanner(reconnecting) { if (banner) { banner.hidden = !reconnecting; } }
+
+  function fill(element, node) {
+    element.setAttribute("data-c", node.c);
+    element.querySelectorAll("[data-f]").forEach(function (field) {
+      var value = node.f[field.getAttribute("data-f")];
+      if (value !== undefined && field.textContent !== value) { field.textContent = value; }
+    });
+    element.querySelectorAll("a[data-link]").forEach(function (link) {
+      link.href = "/nodes/" + encodeURIComponent(node.id);
+      link.textContent = node.id;
+    });
+  }
+
+  function recount() {
+    document.querySelectorAll("[data-count]").forEach(function (count) {
+      var wanted = count.getAttribute("data-count");
+      count.textContent = String(Object.keys(conditions).filter(function (id) { return conditions[id] === wanted; }).length);
+    });
+  }
+
+  function apply(node) {
+    var found = document.querySelectorAll("[data-node='" + CSS.escape(node.id) + "']");
+    if (!node.show) {
+      found.forEach(function (element) { if (element.tagName === "TR") { element.remove(); } });
+    } else if (found.length === 0 && template && rows) {
+      var row = template.content.firstElementChild.cloneNode(true);
+      row.setAttribute("data-node", node.id);
+      fill(row, node);
+      rows.appendChild(row);
+    } else {
+      found.forEach(function (element) { fill(element, node); });
+    }
+  }
+
+  function command(line) {
+    var list = document.getElementById("command-rows");
+    var commandTemplate = document.getElementById("command-template");
+    if (!list) { return; }
+    var item = list.querySelector("[data-cmd='" + CSS.escape(line.id) + "']");
+    if (!item) {
+      if (!commandTemplate) { return; }
+      item = commandTemplate.content.firstElementChild.cloneNode(true);
+      item.setAttribute("data-cmd", line.id);
+      list.insertBefore(item, list.firstElementChild);
+      document.querySelectorAll("[data-no-commands]").forEach(function (empty) { empty.hidden = true; });
+    }
+    item.setAttribute("data-s", line.s);
+    item.querySelectorAll("[data-f]").forEach(function (field) {
+      var value = line.f[field.getAttribute("data-f")];
+      if (value !== undefined && field.textContent !== value) { field.textContent = value; }
+    });
+    var identity = item.querySelector("[data-identity]");
+    if (identity && identity.children.length !== line.identity.length) {
+      identity.textContent = "";
+      line.identity.forEach(function (pair) {
+        var row = document.createElement("div");
+        var term = document.createElement("dt");
+        var value = document.createElement("dd");
+        term.textContent = pair[0];
+        value.textContent = pair[1];
+        row.appendChild(term);
+        row.appendChild(value);
+        identity.appendChild(row);
+      });
+    }
+  }
+
+  function security(summary) {
+    var panel = document.querySelector("[data-security]");
+    if (!panel) { return; }
+    panel.hidden = summary.count === 0;
+    panel.querySelector("[data-f='headline']").textContent = summary.headline;
+    panel.querySelector("[data-f='since']").textContent = summary.since;
+    var list = panel.querySelector("[data-list]");
+    list.textContent = "";
+    summary.lines.forEach(function (line) {
+      var item = document.createElement("li");
+      var time = document.createElement("time");
+      var reason = document.createElement("strong");
+      var detail = document.createElement("small");
+      item.setAttribute("data-code", line.code);
+      time.setAttribute("datetime", line.iso);
+      time.textContent = line.at;
+      reason.textContent = line.reason;
+      detail.textContent = line.text;
+      item.appendChild(time);
+      item.appendChild(document.createTextNode(" — "));
+      item.appendChild(reason);
+      item.appendChild(document.createElement("br"));
+      item.appendChild(detail);
+      list.appendChild(item);
+    });
+  }
+
+  function connect() {
+    source = new EventSource(live.getAttribute("data-live"));
+    source.addEventListener("open", function () { delay = 1000; setBanner(false); });
+    source.addEventListener("node", function (event) {
+      var node = JSON.parse(event.data);
+      conditions[node.id] = node.c;
+      apply(node);
+      recount();
+    });
+    source.addEventListener("command", function (event) { command(JSON.parse(event.data)); });
+    source.addEventListener("security", function (event) { security(JSON.parse(event.data)); });
+    source.addEventListener("error", function () {
+      setBanner(true);
+      if (source.readyState === EventSource.CLOSED) {
+        setTimeout(connect, delay);
+        delay = Math.min(delay * 2, 30000);
+      }
+    });
+  }
+
+  connect();
+})();

@@ -1,0 +1,79 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.TestUtilities;
+
+namespace SmartLoudspeaker.Browser.Tests;
+
+/// <summary>
+/// What a test does beside the browser: issue commands through the REST API, and read a node's command and ack topics
+/// with an eavesdropping MQTT client, as someone with broker access would.
+/// </summary>
+internal static class CommandTraffic
+{
+    /// <summary>
+    /// A node remembers the outcomes of its last 64 commands, so that the Controller's resend of an envelope (same bytes)
+    /// gets the same answer without a second action. Beyond them, the same bytes are judged afresh: a replay.
+    /// </summary>
+    public const int NodeOutcomeMemory = 64;
+
+    public static string CommandTopic(string nodeId) => Topics.ForNode(nodeId, NodeMessageKind.Command);
+
+    public static string AckTopic(string nodeId) => Topics.ForNode(nodeId, NodeMessageKind.CommandAck);
+
+    public static async Task<string> IssueAsync(HttpClient http, string nodeId, string type)
+    {
+        using var response = await http.PostAsJsonAsync($"/api/nodes/{nodeId}/commands", new { type });
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("commandId").GetString()!;
+    }
+
+    /// <summary>The command id inside a captured envelope's signed first line.</summary>
+    public static string CommandIdOf(byte[] envelope)
+    {
+        var firstLine = envelope.AsSpan(0, Array.IndexOf(envelope, (byte)'\n'));
+        using var signed = JsonDocument.Parse(firstLine.ToArray());
+        return signed.RootElement.GetProperty("id").GetString()!;
+    }
+
+    /// <summary>The <paramref name="occurrence"/>-th (1-based) ack of <paramref name="commandId"/> on the probe, as (status, reason, ts).</summary>
+    public static async Task<(string Status, string? Reason, string Ts)> AckAsync(MqttProbe probe, string nodeId, string commandId, int occurrence = 1)
+    {
+        var seen = 0;
+        var message = await probe.WaitForAsync(
+            received => received.Topic == AckTopic(nodeId) && IdOf(received) == commandId && ++seen >= occurrence,
+            Eventually.Timeout);
+        using var ack = JsonDocument.Parse(message.Payload);
+        var root = ack.RootElement;
+        return (root.GetProperty("status").GetString()!, root.TryGetProperty("reason", out var reason) ? reason.GetString() : null, root.GetProperty("ts").GetString()!);
+    }
+
+    /// <summary>
+    /// Issues enough newer commands that the node no longer keeps the outcome of an earlier one, and waits for the last
+    /// answer (a node answers in order).
+    /// </summary>
+    public static async Task MoveNodeOnAsync(HttpClient http, MqttProbe probe, string nodeId)
+    {
+        var last = string.Empty;
+        for (var i = 0; i < NodeOutcomeMemory; i++)
+        {
+            last = await IssueAsync(http, nodeId, "identify");
+        }
+
+        Assert.Equal("done", (await AckAsync(probe, nodeId, last)).Status);
+    }
+
+    private static string? IdOf(ReceivedMessage message)
+    {
+        try
+        {
+            using var ack = JsonDocument.Parse(message.Payload);
+            return ack.RootElement.GetProperty("id").GetString();
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,111 @@
+using System.Globalization;
+using SmartLoudspeaker.TestUtilities;
+
+namespace SmartLoudspeaker.Browser.Tests;
+
+/// <summary>
+/// The built Controller as its own process on real loopback ports, in the Production environment (so its error
+/// pages are the ones people get). It can be stopped and started again on the same ports and store. With demo keys
+/// (the default) it signs commands, and nodes pin <see cref="RootPublicKeyFile"/>.
+/// </summary>
+public sealed class ControllerProcess : IAsyncDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
+    private readonly string dataDirectory;
+    private ProgramProcess? process;
+
+    private readonly bool demoKeys;
+    private readonly bool externalBroker;
+
+    /// <param name="dataDirectory">The store and keys folder.</param>
+    /// <param name="demoKeys">Start with Security:GenerateDemoKeys (commands enabled).</param>
+    /// <param name="externalBrokerPort">
+    /// A broker to use instead of the embedded one (Mosquitto: there anyone may publish on a command topic, the position
+    /// of an attacker with broker access, which the embedded broker's publish policy would otherwise stop first).
+    /// </param>
+    public ControllerProcess(string dataDirectory, bool demoKeys = true, int? externalBrokerPort = null)
+    {
+        this.dataDirectory = dataDirectory;
+        this.demoKeys = demoKeys;
+        externalBroker = externalBrokerPort is not null;
+        HttpPort = FreePort.Next();
+        MqttPort = externalBrokerPort ?? FreePort.Next();
+    }
+
+    public int HttpPort { get; }
+
+    public int MqttPort { get; }
+
+    /// <summary>The demo root's public key, written by the Controller at its first start (what a node pins).</summary>
+    public string RootPublicKeyFile => Path.Combine(dataDirectory, "keys", "root.pub");
+
+    /// <summary>The pinned root for a node: the DER SubjectPublicKeyInfo in <see cref="RootPublicKeyFile"/> (base64url text).</summary>
+    public ReadOnlyMemory<byte> RootPublicKey() => System.Buffers.Text.Base64Url.DecodeFromChars(File.ReadAllText(RootPublicKeyFile).Trim());
+
+    public Uri BaseAddress => new($"http://127.0.0.1:{HttpPort.ToString(CultureInfo.InvariantCulture)}/");
+
+    public async Task StartAsync()
+    {
+        process = ProgramProcess.Start(
+            RepositoryPaths.ProgramAssembly("Controller", "SmartLoudspeaker.Controller"),
+            [
+                $"--Urls=http://127.0.0.1:{HttpPort.ToString(CultureInfo.InvariantCulture)}",
+                externalBroker ? "--Broker:Mode=External" : "--Broker:Mode=Embedded",
+                $"--Broker:Port={MqttPort.ToString(CultureInfo.InvariantCulture)}",
+                externalBroker ? "--Broker:Host=127.0.0.1" : "--Broker:BindAddress=127.0.0.1",
+                $"--Store:DataDirectory={dataDirectory}",
+                $"--Security:GenerateDemoKeys={(demoKeys ? "true" : "false")}",
+            ],
+            new Dictionary<string, string> { ["ASPNETCORE_ENVIRONMENT"] = "Production" });
+
+        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow + StartTimeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"The Controller exited with {process.ExitCode}:\n{process.RecentOutput}");
+            }
+
+            try
+            {
+                if ((await http.GetAsync(new Uri("healthz", UriKind.Relative))).IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            catch (TaskCanceledException)
+            {
+                // Not answering yet.
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"The Controller did not become healthy in {StartTimeout}:\n{process.RecentOutput}");
+    }
+
+    public async Task StopAsync()
+    {
+        if (process is not null)
+        {
+            await process.StopAsync(TimeSpan.FromSeconds(20));
+            await process.DisposeAsync();
+            process = null;
+        }
+    }
+
+    public string RecentOutput => process?.RecentOutput ?? string.Empty;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (process is not null)
+        {
+            await process.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,161 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Playwright;
+using SmartLoudspeaker.Node;
+using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.TestUtilities;
+
+namespace SmartLoudspeaker.Browser.Tests;
+
+/// <summary>
+/// What the browser tests of one class share: a Controller process with a small fleet of in-process simulated nodes
+/// (two villages, one node running hot), and one headless Chromium (Debian's, launched by Playwright).
+/// </summary>
+public sealed class FleetUiFixture : IAsyncLifetime
+{
+    /// <summary>Node ids and their zones ("thôn" = village).</summary>
+    public static readonly IReadOnlyList<(string Id, string Zone)> Fleet =
+    [
+        ("loa-thon1-a", "thon-1"),
+        ("loa-thon1-b", "thon-1"),
+        ("loa-thon2-a", "thon-2"),
+        ("loa-thon2-nong", "thon-2"),
+    ];
+
+    /// <summary>The node whose simulated CPU is above the overheating threshold.</summary>
+    public const string HotNode = "loa-thon2-nong";
+
+    private readonly Dictionary<string, NodeAgent> agents = new(StringComparer.Ordinal);
+    private readonly string dataDirectory = Path.Combine(Path.GetTempPath(), "sl-browser-" + Guid.NewGuid().ToString("N"));
+    private IPlaywright? playwright;
+
+    public ControllerProcess Controller { get; private set; } = null!;
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    /// <summary>Where screenshots go: artifacts/screenshots at the repository root.</summary>
+    public static string ScreenshotDirectory { get; } = Path.Combine(RepositoryPaths.Root, "artifacts", "screenshots");
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(ScreenshotDirectory);
+        Controller = new ControllerProcess(dataDirectory);
+        await Controller.StartAsync();
+        foreach (var (id, zone) in Fleet)
+        {
+            await StartNodeAsync(id, zone);
+        }
+
+        await agents["loa-thon1-a"].RaiseEventAsync("fault.raised", EventSeverity.Warning, "speaker-line", "Đường loa 2 hở mạch");
+        await agents["loa-thon1-a"].RaiseEventAsync("relay.test", EventSeverity.Info, null, "Relay test OK");
+
+        playwright = await Playwright.CreateAsync();
+        Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args =
+            [
+                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run",
+            ],
+        });
+    }
+
+    /// <summary>A fresh browser context (no cookies) at phone size, in Vietnamese unless told otherwise.</summary>
+    public async Task<IPage> NewPageAsync(string? culture = null)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = Controller.BaseAddress.ToString(),
+            ViewportSize = new ViewportSize { Width = 360, Height = 740 },
+            DeviceScaleFactor = 1,
+            Locale = "en-US",
+        });
+        if (culture is not null)
+        {
+            await context.AddCookiesAsync(
+            [
+                new Cookie
+                {
+                    Name = ".AspNetCore.Culture",
+                    Value = $"c={culture}|uic={culture}",
+                    Domain = "127.0.0.1",
+                    Path = "/",
+                },
+            ]);
+        }
+
+        return await context.NewPageAsync();
+    }
+
+    /// <summary>Cuts a node off without a goodbye: the broker's Last Will or the silence rule must find it out.</summary>
+    public async Task CutNodeAsync(string id)
+    {
+        var agent = agents[id];
+        agents.Remove(id);
+        await agent.DisposeAsync();
+    }
+
+    public static async Task ScreenshotAsync(IPage page, string name) =>
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDirectory, name + ".png"), FullPage = true });
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.DisposeAsync();
+        }
+
+        playwright?.Dispose();
+        foreach (var agent in agents.Values)
+        {
+            await agent.DisposeAsync();
+        }
+
+        if (Controller is not null)
+        {
+            await Controller.DisposeAsync();
+        }
+
+        try
+        {
+            Directory.Delete(dataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still closing; the temporary folder is cleaned by the system.
+        }
+    }
+
+    private async Task StartNodeAsync(string id, string zone)
+    {
+        IHealthSource health = new SimulatedHealthSource(SimulatedHealthSource.SeedFor(id));
+        if (id == HotNode)
+        {
+            health = new HotHealthSource(health);
+        }
+
+        var agent = new NodeAgent(
+            new NodeAgentSettings
+            {
+                NodeId = id,
+                Zones = [zone],
+                Brokers = [new BrokerEndpoint { Host = "127.0.0.1", Port = Controller.MqttPort }],
+
+                // One report a second: charts fill and a silent node is declared offline within seconds.
+                Heartbeat = TimeSpan.FromSeconds(1),
+                KeepAlive = TimeSpan.FromSeconds(5),
+                ReconnectWindow = TimeSpan.FromMilliseconds(200),
+                ReconnectBackoffCap = TimeSpan.FromSeconds(1),
+                DataDirectory = Path.Combine(dataDirectory, "nodes", id),
+                RootPublicKey = Controller.RootPublicKey(),
+            },
+            health,
+            TimeProvider.System,
+            NullLogger<NodeAgent>.Instance);
+        agents[id] = agent;
+        await agent.StartAsync(CancellationToken.None);
+        using var timeout = new CancellationTokenSource(Eventually.Timeout);
+        await agent.WaitForBirthAsync(timeout.Token);
+    }
+}

@@ -1,0 +1,124 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Playwright;
+using SmartLoudspeaker.Node;
+using SmartLoudspeaker.TestUtilities;
+
+namespace SmartLoudspeaker.Browser.Tests;
+
+/// <summary>
+/// The signed-control pages' world: a real Mosquitto (where, as for an attacker with broker access, anyone may publish
+/// on a command topic), the Controller as a process with demo keys, in-process nodes pinning its root, one Chromium.
+/// Each test uses its own node: a node reports a refusal reason at most once a minute, so tests must not share one.
+/// </summary>
+public sealed class SignedControlUiFixture : IAsyncLifetime
+{
+    public const string IdentifyNode = "loa-lenh-nhan-dien";
+    public const string ReplayNode = "loa-lenh-phat-lai";
+    public const string MosquittoPubNode = "loa-lenh-mosquitto";
+    public const string PanelNode = "loa-lenh-giao-dien";
+
+    private readonly Dictionary<string, NodeAgent> agents = new(StringComparer.Ordinal);
+    private readonly string dataDirectory = Path.Combine(Path.GetTempPath(), "sl-browser-control-" + Guid.NewGuid().ToString("N"));
+    private IPlaywright? playwright;
+
+    public MosquittoBroker Mosquitto { get; private set; } = null!;
+
+    public ControllerProcess Controller { get; private set; } = null!;
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    public NodeAgent Agent(string id) => agents[id];
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(FleetUiFixture.ScreenshotDirectory);
+        Mosquitto = await MosquittoBroker.StartAsync();
+        Controller = new ControllerProcess(dataDirectory, demoKeys: true, externalBrokerPort: Mosquitto.Port);
+        await Controller.StartAsync();
+        foreach (var id in new[] { IdentifyNode, ReplayNode, MosquittoPubNode, PanelNode })
+        {
+            await StartNodeAsync(id);
+        }
+
+        playwright = await Playwright.CreateAsync();
+        Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+    }
+
+    /// <summary>A fresh phone-sized context (no cookies) in <paramref name="culture"/>.</summary>
+    public async Task<IPage> NewPageAsync(string culture = "vi-VN")
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = Controller.BaseAddress.ToString(),
+            ViewportSize = new ViewportSize { Width = 360, Height = 740 },
+            DeviceScaleFactor = 1,
+        });
+        await context.AddCookiesAsync(
+        [
+            new Cookie { Name = ".AspNetCore.Culture", Value = $"c={culture}|uic={culture}", Domain = "127.0.0.1", Path = "/" },
+        ]);
+        return await context.NewPageAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.DisposeAsync();
+        }
+
+        playwright?.Dispose();
+        foreach (var agent in agents.Values)
+        {
+            await agent.DisposeAsync();
+        }
+
+        if (Controller is not null)
+        {
+            await Controller.DisposeAsync();
+        }
+
+        if (Mosquitto is not null)
+        {
+            await Mosquitto.DisposeAsync();
+        }
+
+        try
+        {
+            Directory.Delete(dataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still closing; the temporary folder is cleaned by the system.
+        }
+    }
+
+    private async Task StartNodeAsync(string id)
+    {
+        var agent = new NodeAgent(
+            new NodeAgentSettings
+            {
+                NodeId = id,
+                Zones = ["thon-5"],
+                Brokers = [new BrokerEndpoint { Host = "127.0.0.1", Port = Mosquitto.Port }],
+                Heartbeat = TimeSpan.FromSeconds(2),
+                KeepAlive = TimeSpan.FromSeconds(5),
+                ReconnectWindow = TimeSpan.FromMilliseconds(200),
+                ReconnectBackoffCap = TimeSpan.FromSeconds(1),
+                DataDirectory = Path.Combine(dataDirectory, "nodes", id),
+                RootPublicKey = Controller.RootPublicKey(),
+            },
+            new SimulatedHealthSource(SimulatedHealthSource.SeedFor(id)),
+            TimeProvider.System,
+            NullLogger<NodeAgent>.Instance);
+        agents[id] = agent;
+        await agent.StartAsync(CancellationToken.None);
+        using var timeout = new CancellationTokenSource(Eventually.Timeout);
+        await agent.WaitForBirthAsync(timeout.Token);
+    }
+}

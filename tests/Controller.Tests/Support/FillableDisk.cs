@@ -1,0 +1,67 @@
+using SmartLoudspeaker.Controller.Store;
+
+namespace SmartLoudspeaker.Controller.Tests.Support;
+
+/// <summary>
+/// The store's disk, made "full" on demand: the journal's writes fail with the IOException a full
+/// disk gives (ENOSPC). Clearing <see cref="Full"/> is space returning.
+/// </summary>
+internal sealed class FillableDisk : StoreFileSystem
+{
+    private volatile bool _full;
+
+    public bool Full
+    {
+        get => _full;
+        set => _full = value;
+    }
+
+    public override Stream OpenJournal(string path) => new LimitedStream(base.OpenJournal(path), this);
+
+    private sealed class LimitedStream(Stream inner, FillableDisk disk) : Stream
+    {
+        public override bool CanRead => inner.CanRead;
+
+        public override bool CanSeek => inner.CanSeek;
+
+        public override bool CanWrite => inner.CanWrite;
+
+        public override long Length => inner.Length;
+
+        public override long Position
+        {
+            get => inner.Position;
+            set => inner.Position = value;
+        }
+
+        public override void Flush() => inner.Flush();
+
+        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+
+        public override long Seek(long offset, SeekOrigin origin) => inner.Seek(offset, origin);
+
+        public override void SetLength(long value) => inner.SetLength(value);
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            if (disk.Full)
+            {
+                // Part of the record reaches the file before the error, as with a real ENOSPC mid-write.
+                inner.Write(buffer, offset, Math.Min(count, 3));
+                throw new IOException("No space left on device", unchecked((int)0x8007001C));
+            }
+
+            inner.Write(buffer, offset, count);
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                inner.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+    }
+}
