@@ -67,8 +67,10 @@ public sealed class SignedControlPageTests(SignedControlUiFixture fixture, ITest
         await Assertions.Expect(line).ToHaveAttributeAsync("data-s", "done", new() { Timeout = (float)Eventually.Timeout.TotalMilliseconds });
         Assert.Equal(TimeSpan.FromSeconds(12), fixture.Agent(node).Heartbeat);
 
+        // The address already holds the previous "sent=": wait for the one naming the new command.
+        var previous = page.Url;
         await page.GetByRole(AriaRole.Button, new() { Name = "Request rebirth" }).ClickAsync();
-        await page.WaitForURLAsync(url => url.Contains("sent=", StringComparison.Ordinal));
+        await page.WaitForURLAsync(url => url != previous && url.Contains("sent=", StringComparison.Ordinal));
         await Assertions.Expect(page.Locator("#command-rows > li").First.Locator("[data-f=type]")).ToHaveTextAsync("Rebirth");
         await Assertions.Expect(page.Locator("#command-rows > li").First).ToHaveAttributeAsync("data-s", "done", new() { Timeout = (float)Eventually.Timeout.TotalMilliseconds });
     }
