@@ -76,8 +76,8 @@ SmartLoudspeaker demo is running: Controller + $nodes simulated nodes in $zones 
   Metrics:          curl http://127.0.0.1:$http_port/metrics
   API description:  http://127.0.0.1:$http_port/openapi/v1.json
   The wire:         mosquitto_sub -h 127.0.0.1 -p $mqtt_port -t 'sl/v1/#' -v
-  Send a command:   curl -X POST -H 'Content-Type: application/json' -d '{"type":"identify"}' \
-                         http://127.0.0.1:$http_port/api/nodes/sim-01/commands
+  Send a command:   the node page's buttons, or
+    curl -X POST -H 'Content-Type: application/json' -d '{"type":"identify"}' http://127.0.0.1:$http_port/api/nodes/sim-01/commands
 Data is kept in $data (demo keys in $data/controller/keys: production keeps the root key offline).
 Press Ctrl-C to stop.
 
