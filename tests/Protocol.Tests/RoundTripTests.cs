@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text;
 using SmartLoudspeaker.Protocol;
 
@@ -25,6 +26,53 @@ public sealed class RoundTripTests
 
     [Fact]
     public void Command_ack_round_trips() => AssertRoundTrip(SampleMessages.Acknowledgement());
+
+    [Fact]
+    public void Key_certificate_round_trips() => AssertRoundTrip(SampleMessages.Certificate());
+
+    [Fact]
+    public void Revocation_list_round_trips() => AssertRoundTrip(SampleMessages.Revocations());
+
+    [Fact]
+    public void Clock_sync_request_round_trips() => AssertRoundTrip(SampleMessages.TimeRequest());
+
+    [Fact]
+    public void Clock_sync_reply_round_trips() => AssertRoundTrip(SampleMessages.TimeReply());
+
+    [Fact]
+    public void A_command_acknowledgement_carries_an_identity_result()
+    {
+        var ack = SampleMessages.Acknowledgement() with
+        {
+            Status = CommandAckStatus.Done,
+            Reason = null,
+            Result = JsonSerializer.SerializeToElement(SampleMessages.Identity(), ProtocolJsonContext.Default.NodeIdentity),
+        };
+
+        var decoded = Decoded(ack);
+
+        var identity = decoded.Result!.Value.Deserialize(ProtocolJsonContext.Default.NodeIdentity)!;
+        Assert.Equal(SampleMessages.Identity() with { Zones = identity.Zones }, identity);
+        Assert.Equal(["thon-3"], identity.Zones);
+        Assert.Equal(WireCodec.Encode(ack), WireCodec.Encode(decoded));
+    }
+
+    public static TheoryData<object> CommandBodies() =>
+        [new IdentifyCommand(), new RebirthCommand(), new SetHeartbeatCommand { HeartbeatSeconds = 60 }, new EmergencyTestCommand { Note = "diễn tập" }];
+
+    [Theory]
+    [MemberData(nameof(CommandBodies))]
+    public void Every_command_body_round_trips_through_a_signed_command(object body)
+    {
+        var type = CommandCatalog.Names.Single(name => CommandCatalog.BodyType(name) == body.GetType());
+        var element = JsonSerializer.SerializeToElement(body, ProtocolJsonContext.Default.GetTypeInfo(body.GetType())!);
+        var command = SampleMessages.Command() with { Type = type, Body = element };
+
+        var decoded = Decoded(command);
+        var readBack = decoded.Body!.Value.Deserialize(ProtocolJsonContext.Default.GetTypeInfo(body.GetType())!);
+
+        Assert.Equal(body, readBack);
+    }
 
     [Fact]
     public void Signed_command_round_trips_with_its_body()

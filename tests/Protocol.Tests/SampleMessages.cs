@@ -66,6 +66,41 @@ internal static class SampleMessages
         Body = JsonDocument.Parse("""{"blink":true}""").RootElement,
     };
 
+    public static KeyCertificate Certificate() => new()
+    {
+        Kid = "controller-2026-11",
+        PublicKey = "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE",
+        NotBefore = Now.AddDays(-1),
+        NotAfter = Now.AddDays(365),
+    };
+
+    public static KeyRevocationList Revocations() => new() { Serial = 3, IssuedAt = Now, RevokedKids = ["controller-2025-11"] };
+
+    public static ClockSyncRequest TimeRequest() => new() { Nonce = "q8ZyJ3t0m2k4Yb1x9uVw0A", T1 = Now };
+
+    public static ClockSyncReply TimeReply() => new()
+    {
+        Kid = "controller-2026-11",
+        NodeId = "thon-3-nha-van-hoa",
+        Nonce = "q8ZyJ3t0m2k4Yb1x9uVw0A",
+        T1 = Now,
+        T2 = Now.AddMilliseconds(120),
+        T3 = Now.AddMilliseconds(121),
+    };
+
+    public static NodeIdentity Identity() => new()
+    {
+        NodeId = "thon-3-nha-van-hoa",
+        Zones = ["thon-3"],
+        Software = "0.1.0",
+        Model = "Raspberry Pi 4 Model B Rev 1.4",
+        BdSeq = 7,
+        HeartbeatSeconds = 30,
+        UptimeSeconds = 86_400,
+        ClockTrusted = true,
+        CommandHighWater = 42,
+    };
+
     public static CommandAck Acknowledgement() => new()
     {
         Id = "cmd-000042",
