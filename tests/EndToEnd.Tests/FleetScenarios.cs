@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using SmartLoudspeaker.TestUtilities;
+using SmartLoudspeaker.TestUtilities.Proxy;
 
 namespace SmartLoudspeaker.EndToEnd.Tests;
 
@@ -77,6 +78,34 @@ public abstract class FleetScenarios : IAsyncLifetime
         await Eventually.TrueAsync(
             async () => node.BdSeq != firstSession && await controller.IsOnlineAsync("thon-cut"),
             because: "back online in a new session");
+    }
+
+    [Fact]
+    public async Task A_node_on_a_slow_asymmetric_link_stays_online_and_its_reports_are_seen_late()
+    {
+        // A congested 4G uplink: what the node sends takes 1.5 s, what it receives 50 ms. MQTTnet's client gives a
+        // ping half a keepalive to come back (measured), so the round trip must stay under that: 6 s keepalive here,
+        // 30 s in production.
+        var uplink = TimeSpan.FromSeconds(1.5);
+        var keepAlive = TimeSpan.FromSeconds(6);
+        await using var controller = await StartControllerAsync(dataPath);
+        await using var link = new LoopbackTcpProxy(controller.MqttPort)
+        {
+            UpstreamProfile = new LinkProfile { Delay = uplink },
+            DownstreamProfile = new LinkProfile { Delay = TimeSpan.FromMilliseconds(50) },
+        };
+        await Nodes.StartAsync("thon-slow", [link.Port], keepAlive: keepAlive);
+        await Eventually.TrueAsync(
+            async () => await controller.FindNodeAsync("thon-slow") is { } node && node.TryGetProperty("health", out var health) && health.ValueKind == System.Text.Json.JsonValueKind.Object,
+            because: "online with health over the slow link");
+
+        var seen = (await controller.FindNodeAsync("thon-slow"))!.Value;
+        var measuredAt = seen.GetProperty("health").GetProperty("ts").GetDateTimeOffset();
+        var receivedAt = seen.GetProperty("healthReceivedAt").GetDateTimeOffset();
+        Assert.True(receivedAt - measuredAt >= uplink - TimeSpan.FromMilliseconds(100), $"report seen {(receivedAt - measuredAt).TotalSeconds:F2} s after it was measured");
+
+        // Two keepalive periods with pings crossing the slow uplink: the node must not blink offline.
+        await Continuously.TrueAsync(() => controller.IsOnlineAsync("thon-slow"), keepAlive * 2, "online throughout on a slow link");
     }
 
     [Fact]
