@@ -4,6 +4,8 @@ using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using SmartLoudspeaker.Node.Tests.Support;
+using SmartLoudspeaker.TestUtilities;
+using SmartLoudspeaker.TestUtilities.Proxy;
 using Xunit.Abstractions;
 
 namespace SmartLoudspeaker.Node.Tests;
@@ -23,7 +25,7 @@ public sealed class FleetReconnectLoadTests(ITestOutputHelper output)
     public async Task After_a_ten_second_outage_300_nodes_return_spread_at_most_a_tenth_per_second_and_all_within_a_minute()
     {
         await using var broker = await TestBroker.StartAsync();
-        await using var link = new TcpRelay(broker.Port);
+        await using var link = new LoopbackTcpProxy(broker.Port);
         var clock = Stopwatch.StartNew();
         var connects = new ConcurrentQueue<(string ClientId, TimeSpan At)>();
         broker.Server.ClientConnectedAsync += e =>
@@ -48,12 +50,21 @@ public sealed class FleetReconnectLoadTests(ITestOutputHelper output)
             await Task.WhenAll(agents.Select(agent => agent.StartAsync(CancellationToken.None)));
             await Task.WhenAll(agents.Select(agent => agent.WaitForBirthAsync(CancellationToken.None))).WaitAsync(TimeSpan.FromSeconds(40));
 
-            // The broker's host goes away: every link is reset and the port refuses, for ten seconds.
-            link.Refuse();
-            link.KillConnections();
-            await Task.Delay(Outage);
-            var returned = clock.Elapsed;
-            link.Accept();
+            // The broker goes away: every link is reset and every connect refused, for ten seconds.
+            var returned = TimeSpan.Zero;
+            await link.RunScriptAsync(
+            [
+                new FaultStep(TimeSpan.Zero, proxy =>
+                {
+                    proxy.NewConnections = NewConnectionMode.Refuse;
+                    proxy.CutAll();
+                }),
+                new FaultStep(Outage, proxy =>
+                {
+                    returned = clock.Elapsed;
+                    proxy.NewConnections = NewConnectionMode.Forward;
+                }),
+            ]);
 
             var back = await WaitForEveryNodeAsync(connects, returned, agents.Select(agent => agent.NodeId).ToHashSet(StringComparer.Ordinal));
             var perSecond = back.Values.GroupBy(at => (int)(at - returned).TotalSeconds).ToDictionary(second => second.Key, second => second.Count());

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using SmartLoudspeaker.Node.Tests.Support;
 using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.TestUtilities;
 
 namespace SmartLoudspeaker.Node.Tests;
 
@@ -40,7 +41,7 @@ public sealed class NodeAgentDurabilityTests : IAsyncLifetime
     {
         var live = Path.Combine(_root, "live");
         var afterCut = Path.Combine(_root, "after-cut");
-        await using var link = new TcpRelay(_broker.Port);
+        await using var link = new LoopbackTcpProxy(_broker.Port);
         var before = CreateAgent(live, link.Port, initialBdSeq: 10);
         await before.StartAsync(CancellationToken.None);
         Assert.Equal(10, (await _recorder.WaitForAsync("node-p", NodeMessageKind.Birth)).Decode<NodeBirth>().BdSeq);
@@ -48,7 +49,7 @@ public sealed class NodeAgentDurabilityTests : IAsyncLifetime
         await _recorder.WaitForAsync(m => m.IsFor("node-p", NodeMessageKind.Event) && m.Decode<NodeEvent>().Id == first);
 
         // A reconnect: bdSeq 11 is stored before that attempt, not only at start and stop.
-        link.KillConnections();
+        link.CutAll();
         await _recorder.WaitForAsync(m => m.IsFor("node-p", NodeMessageKind.Birth) && m.Decode<NodeBirth>().BdSeq == 11);
         var second = await before.RaiseEventAsync("fault.raised", EventSeverity.Warning, "mains-lost", null);
 

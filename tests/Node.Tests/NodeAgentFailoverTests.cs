@@ -4,6 +4,8 @@ using MQTTnet.Protocol;
 using MQTTnet.Server;
 using SmartLoudspeaker.Node.Tests.Support;
 using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.TestUtilities;
+using SmartLoudspeaker.TestUtilities.Proxy;
 
 namespace SmartLoudspeaker.Node.Tests;
 
@@ -49,8 +51,9 @@ public sealed class NodeAgentFailoverTests : IAsyncLifetime
     [Fact]
     public async Task Fails_over_stays_while_the_primary_flaps_returns_after_three_healthy_probes_without_a_death_and_fails_over_again()
     {
-        await using var primaryPort = new TcpRelay(_primary.Port);
-        primaryPort.Refuse();
+        // Closed, not Refuse: the failback probe is a bare TCP connect, which an accept-then-reset would satisfy.
+        await using var primaryPort = new LoopbackTcpProxy(_primary.Port);
+        primaryPort.NewConnections = NewConnectionMode.Closed;
         var leftBackup = new TaskCompletionSource<MqttClientDisconnectType>(TaskCreationOptions.RunContinuationsAsynchronously);
         _backup.Server.ClientDisconnectedAsync += e =>
         {
@@ -99,8 +102,8 @@ public sealed class NodeAgentFailoverTests : IAsyncLifetime
 
         // The primary fails again: ordinary failover, the Will on the primary, a new session on the backup.
         var beforeLoss = _onBackup.Count;
-        primaryPort.Refuse();
-        primaryPort.KillConnections();
+        primaryPort.NewConnections = NewConnectionMode.Closed;
+        primaryPort.CutAll();
         var will = (await _onPrimary.WaitForAsync("node-fb", NodeMessageKind.Death)).Decode<NodeDeath>();
         Assert.Equal(DeathReason.Lost, will.Reason);
         Assert.Equal(2, will.BdSeq);
@@ -130,17 +133,17 @@ public sealed class NodeAgentFailoverTests : IAsyncLifetime
     [Fact]
     public async Task A_broker_that_accepts_tcp_but_never_answers_connect_is_given_up_after_the_connect_timeout()
     {
-        await using var silent = MisbehavingServer.Silent();
+        await using var silent = new LoopbackTcpProxy(_primary.Port) { NewConnections = NewConnectionMode.BlackHole };
         var agent = CreateAgent("node-si", [Endpoint(silent.Port), Endpoint(_backup.Port)], initialBdSeq: 0);
 
         await agent.StartAsync(CancellationToken.None);
-        await silent.FirstConnection.WaitAsync(Timeout);
+        await silent.WaitForBlackHoledAsync("node-si", Timeout);
         _time.Advance(ConnectTimeout - TimeSpan.FromMilliseconds(1));
         Assert.Equal(0, agent.Connections);
         _time.Advance(TimeSpan.FromMilliseconds(1));
 
         await _onBackup.WaitForAsync("node-si", NodeMessageKind.Birth);
-        Assert.Equal(1, silent.Connections);
+        Assert.Equal(1, silent.BlackHoledConnections);
         Assert.Equal(1, agent.BrokerIndex);
         Assert.Contains(_logger.Warnings, w => w.Contains("no CONNACK within", StringComparison.Ordinal));
     }
@@ -148,27 +151,34 @@ public sealed class NodeAgentFailoverTests : IAsyncLifetime
     [Fact]
     public async Task Half_a_connack_then_a_reset_is_a_failed_attempt_not_a_crash()
     {
-        await using var broken = MisbehavingServer.HalfConnackThenReset();
+        // Stalled until the cut is armed: the CONNECT is held at the proxy, so no CONNACK can come back before.
+        await using var broken = new LoopbackTcpProxy(_primary.Port);
+        broken.Stall();
         var agent = CreateAgent("node-hc", [Endpoint(broken.Port), Endpoint(_backup.Port)], initialBdSeq: 0);
 
         await agent.StartAsync(CancellationToken.None);
+        var connection = await broken.WaitForConnectionAsync("node-hc", Timeout);
+        var halfConnack = connection.CutMidPacket(LinkDirection.Downstream);
+        broken.Resume();
+        await halfConnack.WaitAsync(Timeout);
 
         await _onBackup.WaitForAsync("node-hc", NodeMessageKind.Birth);
-        Assert.Equal(1, broken.Connections);
+        Assert.Equal(1, broken.AcceptedConnections);
         Assert.Equal(1, agent.BrokerIndex);
     }
 
     [Fact]
     public async Task Half_a_packet_then_a_reset_mid_session_ends_in_a_new_session()
     {
-        await using var link = new TcpRelay(_backup.Port);
+        await using var link = new LoopbackTcpProxy(_backup.Port);
         var agent = CreateAgent("node-hp", [Endpoint(link.Port)], initialBdSeq: 30);
         await agent.StartAsync(CancellationToken.None);
         await agent.WaitForBirthAsync(CancellationToken.None).WaitAsync(Timeout);
 
-        link.CutMidNextDownstreamPacket();
+        var cut = link.CutMidPacket(LinkDirection.Downstream);
         await _onBackup.PublishAsync(
             Topics.ForNode("node-hp", NodeMessageKind.EventAck), WireCodec.Encode(new EventAck { Ids = ["0123456789abcdef0123456789abcdef"] }));
+        await cut.WaitAsync(Timeout);
 
         var will = (await _onBackup.WaitForAsync("node-hp", NodeMessageKind.Death)).Decode<NodeDeath>();
         Assert.Equal(30, will.BdSeq);
@@ -177,17 +187,8 @@ public sealed class NodeAgentFailoverTests : IAsyncLifetime
         Assert.Equal(0, agent.RejectedMessages);
     }
 
-    private static void SetReachable(TcpRelay relay, bool reachable)
-    {
-        if (reachable)
-        {
-            relay.Accept();
-        }
-        else
-        {
-            relay.Refuse();
-        }
-    }
+    private static void SetReachable(LoopbackTcpProxy link, bool reachable) =>
+        link.NewConnections = reachable ? NewConnectionMode.Forward : NewConnectionMode.Closed;
 
     private static BrokerEndpoint Endpoint(int port) => new() { Host = "127.0.0.1", Port = port };
 

@@ -4,6 +4,7 @@ using System.Text;
 using Microsoft.Extensions.Time.Testing;
 using SmartLoudspeaker.Node.Tests.Support;
 using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.TestUtilities;
 
 namespace SmartLoudspeaker.Node.Tests;
 
@@ -108,13 +109,13 @@ public sealed class NodeAgentTests : IAsyncLifetime
     [Fact]
     public async Task Abrupt_connection_loss_fires_the_will_then_reconnects_with_next_bdseq_and_a_new_birth()
     {
-        await using var relay = new TcpRelay(_broker.Port);
-        var agent = CreateAgent("node-c", Broker(relay.Port), initialBdSeq: 255);
+        await using var link = new LoopbackTcpProxy(_broker.Port);
+        var agent = CreateAgent("node-c", Broker(link.Port), initialBdSeq: 255);
         await agent.StartAsync(CancellationToken.None);
         var firstBirth = (await _recorder.WaitForAsync("node-c", NodeMessageKind.Birth)).Decode<NodeBirth>();
         Assert.Equal(255, firstBirth.BdSeq);
 
-        relay.KillConnections();
+        link.CutAll();
 
         var will = (await _recorder.WaitForAsync("node-c", NodeMessageKind.Death)).Decode<NodeDeath>();
         Assert.Equal(DeathReason.Lost, will.Reason);
@@ -175,8 +176,8 @@ public sealed class NodeAgentTests : IAsyncLifetime
     [Fact]
     public async Task Events_are_resent_on_reconnect_until_acknowledged()
     {
-        await using var relay = new TcpRelay(_broker.Port);
-        var agent = CreateAgent("node-f", Broker(relay.Port), initialBdSeq: 20);
+        await using var link = new LoopbackTcpProxy(_broker.Port);
+        var agent = CreateAgent("node-f", Broker(link.Port), initialBdSeq: 20);
         await agent.StartAsync(CancellationToken.None);
         await agent.WaitForBirthAsync(CancellationToken.None).WaitAsync(Timeout);
 
@@ -190,7 +191,7 @@ public sealed class NodeAgentTests : IAsyncLifetime
         Assert.Equal("overheat", first.Code);
         Assert.Equal(1, agent.PendingEvents);
 
-        relay.KillConnections();
+        link.CutAll();
         var rebirth = await _recorder.WaitForAsync(m => m.IsFor("node-f", NodeMessageKind.Birth) && m.Decode<NodeBirth>().BdSeq == 21);
         var resent = (await _recorder.WaitForAsync("node-f", NodeMessageKind.Event, rebirth.Index)).Decode<NodeEvent>();
         Assert.Equal(id, resent.Id);
@@ -202,7 +203,7 @@ public sealed class NodeAgentTests : IAsyncLifetime
         Assert.Equal(0, agent.PendingEvents);
 
         var beforeCut = _recorder.Count;
-        relay.KillConnections();
+        link.CutAll();
         var nextBirth = await _recorder.WaitForAsync(m => m.IsFor("node-f", NodeMessageKind.Birth) && m.Decode<NodeBirth>().BdSeq == 22, beforeCut);
         await agent.WaitForBirthAsync(CancellationToken.None).WaitAsync(Timeout);
         _time.Advance(Heartbeat);

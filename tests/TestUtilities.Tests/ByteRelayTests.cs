@@ -152,6 +152,7 @@ public sealed class ByteRelayTests
 
         await Wire.AssertRefusedAsync(proxy.Port);
         Assert.Equal(1, server.AcceptedCount);
+        Assert.Equal(1, proxy.RefusedConnections);
         await open.GetStream().WriteAsync(new byte[] { 2 });
         Assert.Equal([2], await Wire.ReadExactlyAsync(open.GetStream(), 1));
 
@@ -159,6 +160,42 @@ public sealed class ByteRelayTests
         using var later = await Wire.ConnectAsync(proxy.Port);
         await later.GetStream().WriteAsync(new byte[] { 3 });
         Assert.Equal([3], await Wire.ReadExactlyAsync(later.GetStream(), 1));
+    }
+
+    [Fact]
+    public async Task Closed_mode_closes_the_port_so_even_a_bare_connect_is_refused_and_forward_reopens_the_same_port()
+    {
+        await using var server = TestTcpServer.StartEcho();
+        await using var proxy = new LoopbackTcpProxy(server.Port);
+        using var open = await Wire.ConnectAsync(proxy.Port);
+        await open.GetStream().WriteAsync(new byte[] { 1 });
+        await Wire.ReadExactlyAsync(open.GetStream(), 1);
+
+        proxy.NewConnections = NewConnectionMode.Closed;
+
+        // The host refuses the handshake itself: unlike Refuse mode, the connect never succeeds.
+        using (var refused = new TcpClient())
+        {
+            var failure = await Record.ExceptionAsync(() => refused.ConnectAsync(IPAddress.Loopback, proxy.Port).WaitAsync(Limits.Prompt));
+            Assert.Equal(SocketError.ConnectionRefused, Assert.IsType<SocketException>(failure).SocketErrorCode);
+        }
+
+        Assert.Equal((1, 0, 1), (server.AcceptedCount, proxy.RefusedConnections, proxy.AcceptedConnections));
+        await open.GetStream().WriteAsync(new byte[] { 2 });
+        Assert.Equal([2], await Wire.ReadExactlyAsync(open.GetStream(), 1));
+
+        // Open again on the same port while a connection accepted on it is still open.
+        proxy.NewConnections = NewConnectionMode.Forward;
+        using var later = await Wire.ConnectAsync(proxy.Port);
+        await later.GetStream().WriteAsync(new byte[] { 3 });
+        Assert.Equal([3], await Wire.ReadExactlyAsync(later.GetStream(), 1));
+        Assert.Equal(2, proxy.AcceptedConnections);
+
+        // Closed, then another mode than Forward: the port opens for that mode too.
+        proxy.NewConnections = NewConnectionMode.Closed;
+        proxy.NewConnections = NewConnectionMode.Refuse;
+        await Wire.AssertRefusedAsync(proxy.Port);
+        Assert.Equal(1, proxy.RefusedConnections);
     }
 
     [Fact]

@@ -191,6 +191,35 @@ public sealed class MqttFaultTests
     }
 
     [Fact]
+    public async Task A_black_holed_connect_is_found_by_its_client_id_and_counted()
+    {
+        await using var broker = await EmbeddedTestBroker.StartAsync();
+        await using var proxy = new LoopbackTcpProxy(broker.Port);
+        proxy.NewConnections = NewConnectionMode.BlackHole;
+        using var client = new MqttClientFactory().CreateMqttClient();
+        var options = new MqttClientOptionsBuilder()
+            .WithTcpServer("127.0.0.1", proxy.Port)
+            .WithClientId("hopeful")
+            .WithProtocolVersion(MqttProtocolVersion.V311)
+            .WithTimeout(TimeSpan.FromSeconds(30))
+            .Build();
+        using var giveUp = new CancellationTokenSource();
+
+        var seen = proxy.WaitForBlackHoledAsync("hopeful", Limits.Prompt);
+        var connecting = client.ConnectAsync(options, giveUp.Token);
+        await seen;
+
+        // Found while the client still waits for its CONNACK, and found again once it is there.
+        Assert.False(connecting.IsCompleted);
+        await proxy.WaitForBlackHoledAsync("hopeful", Limits.Prompt);
+        await Assert.ThrowsAsync<TimeoutException>(() => proxy.WaitForBlackHoledAsync("someone-else", Limits.Quiet));
+        Assert.Equal((1, 0), (proxy.BlackHoledConnections, proxy.AcceptedConnections));
+        await giveUp.CancelAsync();
+        await Assert.ThrowsAnyAsync<Exception>(() => connecting).WaitAsync(Limits.Prompt);
+        Assert.Empty(proxy.Connections);
+    }
+
+    [Fact]
     public async Task Refuse_makes_an_mqtt_connect_fail_at_once()
     {
         await using var broker = await EmbeddedTestBroker.StartAsync();

@@ -8,8 +8,9 @@ namespace SmartLoudspeaker.TestUtilities;
 /// The one bad network link of the test suite: a TCP relay on loopback between clients and a server (usually an MQTT
 /// broker) that can stall (sockets open, nothing forwarded — the half-open link a broker only notices by keepalive),
 /// cut (both sockets reset), cut in the middle of an MQTT packet, add delay, jitter and a bandwidth cap per direction,
-/// drop QoS 0 publishes, hang or refuse new connections, and switch to another server. It reads the MQTT framing of
-/// what it relays (a stream that is not MQTT passes through as raw bytes), so connections can be found by client id.
+/// drop QoS 0 publishes, hang or refuse new connections (or close its port), and switch to another server. It reads
+/// the MQTT framing of what it relays (a stream that is not MQTT passes through as raw bytes), so connections (and
+/// black-holed clients) can be found by client id.
 /// </summary>
 /// <remarks>
 /// Delays, jitter and bandwidth are scheduled on the <see cref="TimeProvider"/> given to the constructor; with a fake
@@ -17,16 +18,20 @@ namespace SmartLoudspeaker.TestUtilities;
 /// </remarks>
 public sealed class LoopbackTcpProxy : IAsyncDisposable
 {
-    private readonly TcpListener listener = new(IPAddress.Loopback, 0);
     private readonly CancellationTokenSource stopping = new();
     private readonly Lock gate = new();
     private readonly List<ProxyConnection> connections = [];
     private readonly List<Task> closings = [];
+    private readonly List<Task> acceptLoops = [];
     private readonly List<Socket> blackHoled = [];
+    private readonly HashSet<string> blackHoledClientIds = new(StringComparer.Ordinal);
     private readonly List<(string ClientId, TaskCompletionSource<ProxyConnection> Found)> waiters = [];
+    private readonly List<(string ClientId, TaskCompletionSource Found)> blackHoleWaiters = [];
     private readonly ProxyContext context;
-    private readonly Task acceptLoop;
+    private TcpListener? listener;
     private int targetPort;
+    private int blackHoledConnections;
+    private int refusedConnections;
     private LinkProfile upstreamProfile = LinkProfile.Perfect;
     private LinkProfile downstreamProfile = LinkProfile.Perfect;
     private NewConnectionMode newConnections = NewConnectionMode.Forward;
@@ -40,12 +45,13 @@ public sealed class LoopbackTcpProxy : IAsyncDisposable
     {
         this.targetPort = targetPort;
         context = new ProxyContext(timeProvider ?? TimeProvider.System, random ?? new Random(), Identify);
-        listener.Start();
-        Port = ((IPEndPoint)listener.LocalEndpoint).Port;
-
-        // On the thread pool, away from the caller's synchronization context (xunit's has as many threads as cores):
-        // the link's timing must not wait for test code to yield.
-        acceptLoop = Task.Run(() => AcceptAsync(stopping.Token));
+        var first = new TcpListener(IPAddress.Loopback, 0);
+        first.Start();
+        Port = ((IPEndPoint)first.LocalEndpoint).Port;
+        lock (gate)
+        {
+            Listen(first);
+        }
     }
 
     /// <summary>The port clients connect to instead of the server's.</summary>
@@ -67,7 +73,19 @@ public sealed class LoopbackTcpProxy : IAsyncDisposable
     /// <summary>Connections forwarded to a server so far (black-holed and refused ones are not).</summary>
     public int AcceptedConnections { get; private set; }
 
-    /// <summary>What happens to clients that connect from now on; connections already open are not affected.</summary>
+    /// <summary>Connections swallowed by <see cref="NewConnectionMode.BlackHole"/> so far, closed ones included.</summary>
+    public int BlackHoledConnections => Volatile.Read(ref blackHoledConnections);
+
+    /// <summary>
+    /// Connections accepted and reset by <see cref="NewConnectionMode.Refuse"/> so far (connects to a
+    /// <see cref="NewConnectionMode.Closed"/> port never reach the proxy and are not counted).
+    /// </summary>
+    public int RefusedConnections => Volatile.Read(ref refusedConnections);
+
+    /// <summary>
+    /// What happens to clients that connect from now on; connections already open are not affected. Setting
+    /// <see cref="NewConnectionMode.Closed"/> closes the listening port at once; any other mode opens it again.
+    /// </summary>
     public NewConnectionMode NewConnections
     {
         get
@@ -82,7 +100,25 @@ public sealed class LoopbackTcpProxy : IAsyncDisposable
         {
             lock (gate)
             {
+                var wasClosed = newConnections == NewConnectionMode.Closed;
                 newConnections = value;
+                if (disposed || wasClosed == (value == NewConnectionMode.Closed))
+                {
+                    return;
+                }
+
+                if (value == NewConnectionMode.Closed)
+                {
+                    listener?.Stop();
+                    listener = null;
+                    return;
+                }
+
+                // The same port again. Connections accepted on it are still open and keep it bound: reuse allows that.
+                var reopened = new TcpListener(IPAddress.Loopback, Port);
+                reopened.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+                reopened.Start();
+                Listen(reopened);
             }
         }
     }
@@ -213,6 +249,40 @@ public sealed class LoopbackTcpProxy : IAsyncDisposable
     }
 
     /// <summary>
+    /// Completes once a connection swallowed by <see cref="NewConnectionMode.BlackHole"/> has sent a CONNECT carrying
+    /// <paramref name="clientId"/> (already, or from now on): the client is then waiting for a CONNACK that never
+    /// comes. Throws <see cref="TimeoutException"/> when none does within <paramref name="timeout"/> (real time).
+    /// </summary>
+    public async Task WaitForBlackHoledAsync(string clientId, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(clientId);
+        TaskCompletionSource found;
+        lock (gate)
+        {
+            ObjectDisposedException.ThrowIf(disposed, this);
+            if (blackHoledClientIds.Contains(clientId))
+            {
+                return;
+            }
+
+            found = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            blackHoleWaiters.Add((clientId, found));
+        }
+
+        try
+        {
+            await found.Task.WaitAsync(timeout, cancellationToken);
+        }
+        finally
+        {
+            lock (gate)
+            {
+                blackHoleWaiters.RemoveAll(waiter => waiter.Found == found);
+            }
+        }
+    }
+
+    /// <summary>
     /// Applies each step when it is due: a step's <see cref="FaultStep.After"/> counts from when the previous step was
     /// due, so slow steps do not push the rest of the script later.
     /// </summary>
@@ -242,22 +312,35 @@ public sealed class LoopbackTcpProxy : IAsyncDisposable
             disposed = true;
         }
 
-        // Cancel before stopping the listener: the accept loop takes "not listening" for the end only once cancelled.
         await stopping.CancelAsync();
-        listener.Stop();
-        await acceptLoop;
+        Task[] accepting;
+        lock (gate)
+        {
+            listener?.Stop();
+            listener = null;
+            accepting = [.. acceptLoops];
+        }
+
+        await Task.WhenAll(accepting);
         Resume();
         CutAll();
         Task[] closing;
         (string ClientId, TaskCompletionSource<ProxyConnection> Found)[] waiting;
+        (string ClientId, TaskCompletionSource Found)[] waitingForHoles;
         lock (gate)
         {
             closing = [.. closings];
             waiting = [.. waiters];
+            waitingForHoles = [.. blackHoleWaiters];
         }
 
         await Task.WhenAll(closing);
         foreach (var (_, found) in waiting)
+        {
+            found.TrySetException(new ObjectDisposedException(nameof(LoopbackTcpProxy)));
+        }
+
+        foreach (var (_, found) in waitingForHoles)
         {
             found.TrySetException(new ObjectDisposedException(nameof(LoopbackTcpProxy)));
         }
@@ -277,28 +360,55 @@ public sealed class LoopbackTcpProxy : IAsyncDisposable
         }
     }
 
-    private async Task AcceptAsync(CancellationToken cancellation)
+    /// <summary>Starts accepting on <paramref name="started"/>, which becomes the listener (under the lock).</summary>
+    private void Listen(TcpListener started)
+    {
+        listener = started;
+        acceptLoops.RemoveAll(task => task.IsCompleted);
+
+        // On the thread pool, away from the caller's synchronization context (xunit's has as many threads as cores):
+        // the link's timing must not wait for test code to yield.
+        acceptLoops.Add(Task.Run(() => AcceptAsync(started, stopping.Token)));
+    }
+
+    /// <summary>Whether <paramref name="candidate"/> is still the listener (it is not once closed or disposed).</summary>
+    private bool IsListening(TcpListener candidate)
+    {
+        lock (gate)
+        {
+            return ReferenceEquals(listener, candidate);
+        }
+    }
+
+    private async Task AcceptAsync(TcpListener from, CancellationToken cancellation)
     {
         while (true)
         {
             Socket inbound;
             try
             {
-                inbound = await listener.AcceptSocketAsync(cancellation);
+                inbound = await from.AcceptSocketAsync(cancellation);
             }
             catch (Exception exception) when (exception is OperationCanceledException or SocketException or ObjectDisposedException
-                or InvalidOperationException && cancellation.IsCancellationRequested)
+                or InvalidOperationException && (cancellation.IsCancellationRequested || !IsListening(from)))
             {
+                // Disposed, or the port was closed: this listener is done.
                 return;
             }
 
             inbound.NoDelay = true;
             switch (NewConnections)
             {
+                case NewConnectionMode.Closed:
+                    // Accepted just as the port closed: a closed port would have refused it.
+                    ProxyConnection.Reset(inbound);
+                    continue;
                 case NewConnectionMode.Refuse:
+                    Interlocked.Increment(ref refusedConnections);
                     ProxyConnection.Reset(inbound);
                     continue;
                 case NewConnectionMode.BlackHole:
+                    Interlocked.Increment(ref blackHoledConnections);
                     lock (gate)
                     {
                         blackHoled.Add(inbound);
@@ -364,14 +474,43 @@ public sealed class LoopbackTcpProxy : IAsyncDisposable
         }
     }
 
-    /// <summary>A black hole reads so the client's sends succeed, as they would towards a hung broker.</summary>
+    private void IdentifyBlackHoled(string clientId)
+    {
+        lock (gate)
+        {
+            blackHoledClientIds.Add(clientId);
+            foreach (var (_, found) in blackHoleWaiters.Where(waiter => waiter.ClientId == clientId))
+            {
+                found.TrySetResult();
+            }
+        }
+    }
+
+    /// <summary>
+    /// A black hole reads so the client's sends succeed, as they would towards a hung broker; it frames what it
+    /// swallows only to learn the client id of a CONNECT.
+    /// </summary>
     private async Task DiscardAsync(Socket socket, CancellationToken cancellation)
     {
         var buffer = new byte[4096];
+        var framer = new MqttStreamFramer(LinkDirection.Upstream);
+        var segments = new List<WireSegment>();
         try
         {
-            while (await socket.ReceiveAsync(buffer.AsMemory(), SocketFlags.None, cancellation) > 0)
+            int read;
+            while ((read = await socket.ReceiveAsync(buffer.AsMemory(), SocketFlags.None, cancellation)) > 0)
             {
+                if (framer.IsRaw)
+                {
+                    continue;
+                }
+
+                segments.Clear();
+                framer.Feed(buffer.AsSpan(0, read), segments);
+                foreach (var clientId in segments.Select(segment => segment.ClientId).OfType<string>())
+                {
+                    IdentifyBlackHoled(clientId);
+                }
             }
         }
         catch (Exception exception) when (exception is SocketException or ObjectDisposedException or OperationCanceledException)

@@ -69,6 +69,9 @@ internal sealed class TestKeys : IDisposable
         },
     };
 
+    /// <summary>What the Controller sends when it resends <paramref name="command"/>: the same id, type, target, body and exp, a new seq and ts.</summary>
+    public SignedCommand Resend(SignedCommand command, DateTimeOffset ts) => command with { Ts = ts, Seq = ++_nextSeq };
+
     /// <summary>The Controller's signed answer to <paramref name="request"/>, its clock reading <paramref name="controllerNow"/>.</summary>
     public static byte[] ClockReply(PayloadSigner signer, string nodeId, ClockSyncRequest request, DateTimeOffset controllerNow) =>
         signer.Sign(new ClockSyncReply { Kid = signer.Kid, NodeId = nodeId, Nonce = request.Nonce, T1 = request.T1, T2 = controllerNow, T3 = controllerNow });

@@ -14,4 +14,11 @@ public enum NewConnectionMode
 
     /// <summary>Accepts and resets at once: a dead broker behind a load balancer that still completes handshakes.</summary>
     Refuse,
+
+    /// <summary>
+    /// Closes the listening port, so the host itself refuses connects (ECONNREFUSED): a broker whose process is down.
+    /// Unlike <see cref="Refuse"/>, even a bare TCP connect fails (a reachability probe tells the two apart). The
+    /// port is listened on again, the same number, once another mode is set.
+    /// </summary>
+    Closed,
 }
