@@ -12,12 +12,6 @@ namespace SmartLoudspeaker.Browser.Tests;
 /// </summary>
 internal static class CommandTraffic
 {
-    /// <summary>
-    /// A node remembers the outcomes of its last 64 commands, so that the Controller's resend of an envelope (same bytes)
-    /// gets the same answer without a second action. Beyond them, the same bytes are judged afresh: a replay.
-    /// </summary>
-    public const int NodeOutcomeMemory = 64;
-
     public static string CommandTopic(string nodeId) => Topics.ForNode(nodeId, NodeMessageKind.Command);
 
     public static string AckTopic(string nodeId) => Topics.ForNode(nodeId, NodeMessageKind.CommandAck);
@@ -47,21 +41,6 @@ internal static class CommandTraffic
         using var ack = JsonDocument.Parse(message.Payload);
         var root = ack.RootElement;
         return (root.GetProperty("status").GetString()!, root.TryGetProperty("reason", out var reason) ? reason.GetString() : null, root.GetProperty("ts").GetString()!);
-    }
-
-    /// <summary>
-    /// Issues enough newer commands that the node no longer keeps the outcome of an earlier one, and waits for the last
-    /// answer (a node answers in order).
-    /// </summary>
-    public static async Task MoveNodeOnAsync(HttpClient http, MqttProbe probe, string nodeId)
-    {
-        var last = string.Empty;
-        for (var i = 0; i < NodeOutcomeMemory; i++)
-        {
-            last = await IssueAsync(http, nodeId, "identify");
-        }
-
-        Assert.Equal("done", (await AckAsync(probe, nodeId, last)).Status);
     }
 
     private static string? IdOf(ReceivedMessage message)

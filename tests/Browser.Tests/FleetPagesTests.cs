@@ -124,6 +124,74 @@ public sealed partial class FleetPagesTests(FleetUiFixture fixture, ITestOutputH
     }
 
     [Fact]
+    public async Task The_range_switch_draws_seven_days_from_the_hourly_aggregates()
+    {
+        var page = await fixture.NewPageAsync();
+        await page.GotoAsync($"/nodes/{FleetUiFixture.HistoryNode}");
+        var switcher = page.Locator("nav.ranges");
+        await Assertions.Expect(switcher.Locator("a[aria-current='page']")).ToHaveAttributeAsync("data-range", "24h");
+        await Assertions.Expect(page.Locator(".charts")).ToHaveAttributeAsync("data-range", "24h");
+
+        await switcher.Locator("a[data-range='7d']").ClickAsync();
+
+        await Assertions.Expect(page).ToHaveURLAsync(RangeInUrl());
+        await Assertions.Expect(switcher.Locator("a[aria-current='page']")).ToHaveTextAsync("7 ngày");
+        var charts = page.Locator(".charts[data-range='7d'] svg.chart");
+        await Assertions.Expect(charts).ToHaveCountAsync(4);
+        var temperature = charts.First;
+
+        // One point per seeded hour, plus the live hour or two that maintenance has not aggregated yet.
+        Assert.InRange(await PointsAsync(temperature), HealthHistorySeed.HoursWithReports, HealthHistorySeed.HoursWithReports + 3);
+        await Assertions.Expect(temperature.Locator("path.band")).ToHaveCountAsync(1);
+
+        // The seeded silence and the day between the seeded history and the live reports are gaps, not lines.
+        var line = await temperature.Locator("path.line").GetAttributeAsync("d") ?? string.Empty;
+        Assert.True(line.Count(letter => letter == 'M') >= 3, $"The line should lift at both gaps: {line[..Math.Min(line.Length, 200)]}");
+
+        await Assertions.Expect(temperature.Locator("title")).ToHaveTextAsync("Nhiệt độ CPU (°C)");
+        await Assertions.Expect(temperature.Locator("desc")).ToContainTextAsync("trung bình");
+        var box = page.Locator(".chart-box").First;
+        await Assertions.Expect(box.Locator(".chart-summary")).ToContainTextAsync("thấp nhất");
+        // Seven days with a label every second local midnight: three labels.
+        await Assertions.Expect(box.Locator(".time-axis time")).ToHaveCountAsync(3);
+        Assert.Matches(@"^\d\d/\d\d$", await box.Locator(".time-axis time").First.TextContentAsync() ?? string.Empty);
+        await Assertions.Expect(box.Locator(".axis.max")).Not.ToHaveTextAsync(await box.Locator(".axis.min").TextContentAsync() ?? string.Empty);
+
+        var clock = page.Locator(".chart-box").Nth(2);
+        await Assertions.Expect(clock.Locator("figcaption")).ToHaveTextAsync("Đồng hồ đồng bộ (% báo cáo mỗi giờ)");
+        await Assertions.Expect(clock.Locator(".axis.max")).ToHaveTextAsync("100 %");
+        await Assertions.Expect(clock.Locator(".chart-flags")).ToContainTextAsync("giờ có báo cáo");
+
+        await page.Locator("#history").ScrollIntoViewIfNeededAsync();
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(FleetUiFixture.ScreenshotDirectory, "node-history-7d-vi.png") });
+    }
+
+    [Fact]
+    public async Task An_invalid_range_gets_a_clear_message_in_the_users_language_and_the_default_range()
+    {
+        using var http = new HttpClient { BaseAddress = fixture.Controller.BaseAddress };
+        var path = $"/nodes/{FleetUiFixture.HistoryNode}?range=1nam";
+
+        var response = await http.GetAsync(new Uri(path, UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Contains("Khoảng thời gian «1nam» không hợp lệ; đang hiện 24 giờ.", body, StringComparison.Ordinal);
+        Assert.Contains("class=\"charts\" data-range=\"24h\"", body, StringComparison.Ordinal);
+
+        using var english = new HttpRequestMessage(HttpMethod.Get, path + new string('x', 500));
+        english.Headers.Add("Cookie", $".AspNetCore.Culture=c={English}|uic={English}");
+        var englishBody = await (await http.SendAsync(english)).Content.ReadAsStringAsync();
+        Assert.Contains("The time range “1namxxxxxxxxxxxxxxxx…” is not valid; showing 24 hours.", englishBody, StringComparison.Ordinal);
+
+        foreach (var text in new[] { body, englishBody })
+        {
+            Assert.DoesNotContain(" at SmartLoudspeaker.", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("Exception", text, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Screenshots_of_every_page_at_phone_size_in_both_languages()
     {
         foreach (var culture in new[] { "vi-VN", English })
@@ -134,6 +202,8 @@ public sealed partial class FleetPagesTests(FleetUiFixture fixture, ITestOutputH
             await FleetUiFixture.ScreenshotAsync(page, $"fleet-list-{suffix}");
             await page.GotoAsync($"/nodes/{FleetUiFixture.HotNode}");
             await FleetUiFixture.ScreenshotAsync(page, $"node-{suffix}");
+            await page.GotoAsync($"/nodes/{FleetUiFixture.HistoryNode}?range=30d");
+            await FleetUiFixture.ScreenshotAsync(page, $"node-history-30d-{suffix}");
             await page.GotoAsync("/nodes/khong-co");
             await FleetUiFixture.ScreenshotAsync(page, $"not-found-{suffix}");
             await page.GotoAsync("/?state=banana&zone=" + new string('x', 300));
@@ -148,6 +218,7 @@ public sealed partial class FleetPagesTests(FleetUiFixture fixture, ITestOutputH
     [InlineData("/nodes/" + FleetUiFixture.HotNode)]
     [InlineData("/nodes/khong-co")]
     [InlineData("/?state=banana")]
+    [InlineData("/nodes/" + FleetUiFixture.HistoryNode + "?range=7d")]
     public async Task Pages_have_no_serious_or_critical_accessibility_violations(string path)
     {
         foreach (var culture in new[] { "vi-VN", English })
@@ -246,7 +317,8 @@ public sealed partial class FleetPagesTests(FleetUiFixture fixture, ITestOutputH
         string[] paths =
         [
             "/", "/?state=offline", "/?state=banana&zone=Bad&sort=nope&dir=up", "/?zone=thon-99", "/nodes/" + FleetUiFixture.HotNode,
-            "/nodes/loa-thon1-a", "/nodes/khong-co", "/no/such/page", "/error/500", "/error/400",
+            "/nodes/loa-thon1-a", "/nodes/loa-thon1-a?range=6h", "/nodes/loa-thon1-a?range=7d", "/nodes/loa-thon1-a?range=30d",
+            "/nodes/loa-thon1-a?range=bad", "/nodes/khong-co", "/no/such/page", "/error/500", "/error/400",
         ];
         foreach (var path in paths)
         {
@@ -264,9 +336,12 @@ public sealed partial class FleetPagesTests(FleetUiFixture fixture, ITestOutputH
     private static string Describe(AxeResultItem violation) =>
         $"{violation.Impact} {violation.Id}: {violation.Help} — {string.Join("; ", violation.Nodes.Select(node => node.Html))}";
 
+    [GeneratedRegex(@"\?range=7d#history$")]
+    private static partial Regex RangeInUrl();
+
     [GeneratedRegex("""<(?:link|script)[^>]+(?:href|src)="(?<url>/[^"]+)""")]
     private static partial Regex AssetLink();
 
-    [GeneratedRegex(@"\b(?:App|Nav|Fleet|Column|Filter|Node|Chart|Unit|Clock|Fault|Condition|Event|Severity|Error|NotFound|Layout|Live|Role|Language|Command|CommandType|CommandStatus|Refusal|Identity|Security)\.[A-Za-z-]+\b")]
+    [GeneratedRegex(@"\b(?:App|Nav|Fleet|Column|Filter|Node|Chart|Unit|Clock|Fault|Condition|Event|Severity|Error|NotFound|Layout|Live|Role|Language|Command|CommandType|CommandStatus|Refusal|Identity|Security|Range)\.[A-Za-z-]+\b")]
     private static partial Regex ResourceKey();
 }

@@ -8,7 +8,7 @@ namespace SmartLoudspeaker.Browser.Tests;
 
 /// <summary>
 /// What the browser tests of one class share: a Controller process with a small fleet of in-process simulated nodes
-/// (two villages, one node running hot), and one headless Chromium (Debian's, launched by Playwright).
+/// (two villages, one node running hot, one with days of stored health history), and one headless Chromium (Debian's, launched by Playwright).
 /// </summary>
 public sealed class FleetUiFixture : IAsyncLifetime
 {
@@ -24,6 +24,9 @@ public sealed class FleetUiFixture : IAsyncLifetime
     /// <summary>The node whose simulated CPU is above the overheating threshold.</summary>
     public const string HotNode = "loa-thon2-nong";
 
+    /// <summary>The node with days of hourly health history (<see cref="HealthHistorySeed"/>) besides its live reports.</summary>
+    public const string HistoryNode = "loa-thon1-a";
+
     private readonly Dictionary<string, NodeAgent> agents = new(StringComparer.Ordinal);
     private readonly string dataDirectory = Path.Combine(Path.GetTempPath(), "sl-browser-" + Guid.NewGuid().ToString("N"));
     private IPlaywright? playwright;
@@ -32,12 +35,17 @@ public sealed class FleetUiFixture : IAsyncLifetime
 
     public IBrowser Browser { get; private set; } = null!;
 
+    /// <summary>The instant the seeded history was written relative to.</summary>
+    public DateTimeOffset HistoryStartedAt { get; private set; }
+
     /// <summary>Where screenshots go: artifacts/screenshots at the repository root.</summary>
     public static string ScreenshotDirectory { get; } = Path.Combine(RepositoryPaths.Root, "artifacts", "screenshots");
 
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(ScreenshotDirectory);
+        HistoryStartedAt = DateTimeOffset.UtcNow;
+        await HealthHistorySeed.WriteAsync(dataDirectory, HistoryNode, HistoryStartedAt);
         Controller = new ControllerProcess(dataDirectory);
         await Controller.StartAsync();
         foreach (var (id, zone) in Fleet)

@@ -8,8 +8,9 @@ namespace SmartLoudspeaker.Node.Tests;
 
 /// <summary>
 /// Signed control on a real in-process broker: only commands signed by a key the pinned root certified, addressed to
-/// this node, fresh and never seen before are obeyed; everything else is refused, acknowledged as refused, reported and
-/// counted, and none of it stops health from flowing.
+/// this node, fresh and never seen before are obeyed; everything else — the very same bytes again included — is refused,
+/// acknowledged as refused, reported and counted, and none of it stops health from flowing. A Controller resend is a new
+/// signature and sequence number under the same command id: answered as before, never acted on twice.
 /// </summary>
 public sealed class SignedControlTests : IAsyncLifetime, IDisposable
 {
@@ -74,8 +75,8 @@ public sealed class SignedControlTests : IAsyncLifetime, IDisposable
     public async Task Forged_unsigned_expired_misaddressed_unknown_key_and_replayed_commands_are_refused_reported_and_counted()
     {
         var agent = await StartAgentAsync();
-        var genuine = _keys.Command("emergency-test", NodeId);
-        Assert.Equal(CommandAckStatus.Done, (await SendAsync(_keys.Controller.Sign(genuine))).Status);
+        var genuine = _keys.Controller.Sign(_keys.Command("emergency-test", NodeId));
+        Assert.Equal(CommandAckStatus.Done, (await SendAsync(genuine)).Status);
 
         var cases = new (string Reason, byte[] Payload)[]
         {
@@ -84,7 +85,7 @@ public sealed class SignedControlTests : IAsyncLifetime, IDisposable
             (RefusalReasons.Expired, _keys.Controller.Sign(_keys.Command("identify", NodeId, ts: TestKeys.Now.AddHours(-2)))),
             (RefusalReasons.WrongTarget, _keys.Controller.Sign(_keys.Command("identify", "thon-2"))),
             (RefusalReasons.UnknownKey, _keys.Rotated.Sign(_keys.Command("identify", NodeId, kid: _keys.Rotated.Kid))),
-            (RefusalReasons.Replayed, _keys.Controller.Sign(_keys.Command("emergency-test", NodeId, seq: genuine.Seq))),
+            (RefusalReasons.Replayed, genuine),
         };
         foreach (var (reason, payload) in cases)
         {
@@ -104,7 +105,7 @@ public sealed class SignedControlTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public async Task A_resent_envelope_gets_the_same_answer_without_a_second_action_but_other_bytes_under_its_id_are_refused()
+    public async Task A_controller_resend_under_the_same_id_gets_the_same_answer_without_a_second_action_and_the_same_bytes_again_are_refused()
     {
         var agent = await StartAgentAsync();
         var command = _keys.Command("emergency-test", NodeId, new EmergencyTestCommand { Note = "monthly drill" });
@@ -112,24 +113,36 @@ public sealed class SignedControlTests : IAsyncLifetime, IDisposable
         var first = await SendAsync(envelope);
         Assert.Equal(CommandAckStatus.Done, first.Status);
 
-        var again = await SendAsync(envelope, fromIndex: _recorder.Count);
-        Assert.Equal(CommandAckStatus.Done, again.Status);
-        Assert.Equal(first.Ts, again.Ts);
+        // The very bytes again, at once: what an attacker who captured them sends. Refused and reported.
+        var replay = await SendAsync(envelope);
+        Assert.Equal((CommandAckStatus.Refused, RefusalReasons.Replayed), (replay.Status, replay.Reason));
+        var reported = await WaitForEventAsync(e => e.Kind == "security.refused" && e.Code == RefusalReasons.Replayed);
+        Assert.Contains(command.Id, reported.Text, StringComparison.Ordinal);
+        Assert.Contains($"seq {command.Seq}", reported.Text, StringComparison.Ordinal);
 
-        var sameIdOtherBytes = _keys.Controller.Sign(_keys.Command("emergency-test", NodeId, id: command.Id));
-        var refused = await SendAsync(sameIdOtherBytes, fromIndex: _recorder.Count);
-        Assert.Equal(CommandAckStatus.Refused, refused.Status);
-        Assert.Equal(RefusalReasons.Replayed, refused.Reason);
+        // The Controller's resend after a lost ack: signed anew, a new seq, the same id. The answer given the first time.
+        var resend = _keys.Controller.Sign(_keys.Resend(command, _time.GetUtcNow()));
+        var again = await SendAsync(resend);
+        Assert.Equal(first, again);
+
+        // The same id asking for something else is no resend (reported once the minute's report of "replayed" is over).
+        _time.Advance(TimeSpan.FromMinutes(1));
+        var otherContent = await SendAsync(_keys.Controller.Sign(_keys.Command("emergency-test", NodeId, new EmergencyTestCommand { Note = "real" }, ts: _time.GetUtcNow(), id: command.Id)));
+        Assert.Equal((CommandAckStatus.Refused, RefusalReasons.Replayed), (otherContent.Status, otherContent.Reason));
+        await WaitForEventAsync(e => e.Kind == "security.refused" && e.Text!.Contains("id reused", StringComparison.Ordinal));
+
+        // And the resend's bytes, once spent, are a replay like any other.
+        Assert.Equal(RefusalReasons.Replayed, (await SendAsync(resend)).Reason);
 
         await NextHealthAsync();
         var test = Assert.Single(Events(e => e.Kind == "emergency.test"));
         Assert.Contains("monthly drill", test.Text, StringComparison.Ordinal);
         Assert.Equal(EventSeverity.Warning, test.Severity);
-        Assert.Equal(1, agent.RefusedCommands);
+        Assert.Equal(3, agent.RefusedCommands);
     }
 
     [Fact]
-    public async Task After_a_reboot_the_node_still_refuses_replays_repeats_its_answers_and_trusts_stored_keys_without_the_broker()
+    public async Task After_a_reboot_the_node_still_refuses_replays_answers_resends_as_before_and_trusts_stored_keys_without_the_broker()
     {
         var before = await StartAgentAsync();
         var command = _keys.Command("emergency-test", NodeId);
@@ -144,16 +157,16 @@ public sealed class SignedControlTests : IAsyncLifetime, IDisposable
         Assert.True(File.Exists(Path.Combine(_data, "commands.json")));
         Assert.True(File.Exists(Path.Combine(_data, "trust.json")));
 
-        var replay = await SendAsync(_keys.Controller.Sign(_keys.Command("emergency-test", NodeId, seq: command.Seq)), fromIndex: _recorder.Count);
-        Assert.Equal(RefusalReasons.Replayed, replay.Reason);
-        var resent = await SendAsync(envelope, fromIndex: _recorder.Count);
-        Assert.Equal(CommandAckStatus.Done, resent.Status);
-        Assert.Equal(first.Ts, resent.Ts);
+        Assert.Equal(RefusalReasons.Replayed, (await SendAsync(envelope)).Reason);
+        var sameSeq = await SendAsync(_keys.Controller.Sign(_keys.Command("emergency-test", NodeId, seq: command.Seq)));
+        Assert.Equal(RefusalReasons.Replayed, sameSeq.Reason);
+        var resent = await SendAsync(_keys.Controller.Sign(_keys.Resend(command, _time.GetUtcNow())));
+        Assert.Equal(first, resent);
         Assert.Equal(CommandAckStatus.Done, (await SendAsync(_keys.Controller.Sign(_keys.Command("identify", NodeId)))).Status);
 
         await NextHealthAsync();
         Assert.Single(Events(e => e.Kind == "emergency.test"));
-        Assert.Equal(1, after.RefusedCommands);
+        Assert.Equal(2, after.RefusedCommands);
     }
 
     [Fact]

@@ -4,36 +4,41 @@ using SmartLoudspeaker.Protocol;
 namespace SmartLoudspeaker.Controller.Commands;
 
 /// <summary>
-/// One issued command: the exact envelope bytes (a resend must be byte for byte the same, so a node that accepted it
-/// recognises the repeat), whom it was for, and each node's answer. Thread-safe.
+/// One issued command: its signed part as first issued, every sequence number it was signed with (a resend is signed
+/// anew with a new number, since a node refuses the same bytes twice as a replay), whom it was for, and each node's
+/// answer. Thread-safe.
 /// </summary>
 internal sealed class CommandRecord
 {
     private readonly Dictionary<string, CommandOutcome?> _outcomes;
+    private readonly List<long> _seqs;
     private readonly Lock _gate = new();
     private DateTimeOffset _lastSentAt;
 
-    /// <param name="command">The signed part.</param>
-    /// <param name="envelope">The payload as first sent.</param>
-    /// <param name="topic">Where it was first sent.</param>
+    /// <param name="command">The signed part as first issued.</param>
     /// <param name="expectedNodes">Nodes addressed (known ones, for a zone or the fleet).</param>
     /// <param name="sentAt">When it was first sent.</param>
-    public CommandRecord(SignedCommand command, byte[] envelope, string topic, IEnumerable<string> expectedNodes, DateTimeOffset sentAt)
+    public CommandRecord(SignedCommand command, IEnumerable<string> expectedNodes, DateTimeOffset sentAt)
     {
         Command = command;
-        Envelope = envelope;
-        Topic = topic;
+        _seqs = [command.Seq];
         _outcomes = expectedNodes.Distinct(StringComparer.Ordinal).ToDictionary(node => node, _ => (CommandOutcome?)null, StringComparer.Ordinal);
         _lastSentAt = sentAt;
     }
 
+    /// <summary>The signed part as first issued; a resend is this with a new <c>seq</c>, <c>ts</c> and possibly <c>kid</c>.</summary>
     public SignedCommand Command { get; }
 
-    public byte[] Envelope { get; }
-
-    public string Topic { get; }
-
     public string Id => Command.Id;
+
+    /// <summary>Records the sequence number a resend was signed with.</summary>
+    public void AddResend(long seq)
+    {
+        lock (_gate)
+        {
+            _seqs.Add(seq);
+        }
+    }
 
     /// <summary>True when <paramref name="nodeId"/> was addressed or answered.</summary>
     public bool Involves(string nodeId)
@@ -56,10 +61,12 @@ internal sealed class CommandRecord
                 return false;
             }
 
-            // A node acts on a command at most once, so its first final answer says what happened. A later different
-            // answer under the same id is the node refusing someone's replay of the envelope (reported as a security
-            // event); it must not turn the technician's "done" into "refused".
-            if (previous is { IsFinal: true })
+            // A node acts on a command at most once, so its answer that it acted ("done", "failed") says what happened.
+            // A refusal under the same id after it is the node refusing someone's replay of one of the command's
+            // envelopes (reported as a security event): it must not turn the technician's "done" into "refused". It
+            // may also come first: ingest hands answers over as their store writes complete, which need not be in the
+            // order they arrived, and an attacker can replay within milliseconds. Among refusals the first final one stays.
+            if (previous is { IsFinal: true } && (Acted(previous.Status) || !Acted(ack.Status)))
             {
                 return false;
             }
@@ -75,7 +82,8 @@ internal sealed class CommandRecord
     {
         lock (_gate)
         {
-            if (now > Command.Exp || now - _lastSentAt < interval)
+            // A resend is signed with ts = now and the same exp, which must stay after ts.
+            if (now >= Command.Exp || now - _lastSentAt < interval)
             {
                 return [];
             }
@@ -95,7 +103,7 @@ internal sealed class CommandRecord
     {
         lock (_gate)
         {
-            return now <= Command.Exp && _outcomes.GetValueOrDefault(nodeId) is { IsFinal: false };
+            return now < Command.Exp && _outcomes.GetValueOrDefault(nodeId) is { IsFinal: false };
         }
     }
 
@@ -111,6 +119,7 @@ internal sealed class CommandRecord
                 Type = Command.Type,
                 Target = Command.Target,
                 Seq = Command.Seq,
+                Seqs = [.. _seqs],
                 Kid = Command.Kid,
                 IssuedAt = Command.Ts,
                 ExpiresAt = Command.Exp,
@@ -130,6 +139,8 @@ internal sealed class CommandRecord
             };
         }
     }
+
+    private static bool Acted(CommandAckStatus status) => status is CommandAckStatus.Done or CommandAckStatus.Failed;
 
     /// <summary>The wire name of a status, as the API shows it (the same words the node sent).</summary>
     private static string StatusName(CommandAckStatus status) =>

@@ -10,9 +10,11 @@ namespace SmartLoudspeaker.Controller.Commands;
 
 /// <summary>
 /// Issues signed commands: numbers each one (<see cref="CommandSequence"/>), signs the exact bytes with the current
-/// key, publishes at QoS 1 on the target's command topic, tracks each addressed node's answer, and sends the same
-/// bytes again to nodes that have not answered until the command expires. A broker's PUBACK says nothing about the
-/// node, so only a <see cref="CommandAck"/> counts as an answer.
+/// key, publishes at QoS 1 on the target's command topic, tracks each addressed node's answer, and resends to nodes
+/// that have not answered until the command expires. A broker's PUBACK says nothing about the node, so only a
+/// <see cref="CommandAck"/> counts as an answer. A resend is the same command id, type, target, body and exp, signed
+/// anew with a new sequence number and ts: a node refuses the same bytes twice (that is what an attacker's replay
+/// looks like) and recognises a resend by its id (docs/security.md, "Replay, across crashes").
 /// </summary>
 internal sealed class CommandService
 {
@@ -63,10 +65,10 @@ internal sealed class CommandService
             return IssueResult.Invalid("The target must be exactly one valid node id, zone id, or the whole fleet.");
         }
 
-        var (normalized, problem) = CommandBodies.Normalize(type, body);
-        if (problem is not null)
+        var (normalized, invalid) = CommandBodies.Normalize(type, body);
+        if (invalid is not null)
         {
-            return IssueResult.Invalid(problem);
+            return IssueResult.Invalid(invalid);
         }
 
         var now = _timeProvider.GetUtcNow();
@@ -76,15 +78,9 @@ internal sealed class CommandService
             return IssueResult.Unavailable(_keys.Unavailable(now)!);
         }
 
-        long seq;
-        try
+        if (NextSeq(out var problem) is not { } seq)
         {
-            seq = _sequence.Next();
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            _logger.LogError("Cannot reserve command sequence numbers, so no command can be issued: {Message}", exception.Message);
-            return IssueResult.Unavailable($"The Controller cannot reserve sequence numbers on disk: {exception.Message}");
+            return IssueResult.Unavailable($"The Controller cannot reserve sequence numbers on disk: {problem}");
         }
 
         var command = new SignedCommand
@@ -100,12 +96,12 @@ internal sealed class CommandService
         };
         var envelope = key.Signer.Sign(command);
         var topic = TopicOf(target);
-        var record = new CommandRecord(command, envelope, topic, Addressed(target), now);
+        var record = new CommandRecord(command, Addressed(target), now);
         _log.Add(record);
         _metrics.CommandsIssued.WithLabels(command.Type).Inc();
         _logger.LogInformation(
             "Issued command {CommandId} {Type} seq {Seq} to {Topic}, signed by {Kid}, expires {Exp:o}", command.Id, command.Type, seq, topic, command.Kid, command.Exp);
-        await SendAsync(record, topic, cancellationToken);
+        await SendAsync(record, topic, envelope, cancellationToken);
         return IssueResult.Issued(record);
     }
 
@@ -133,10 +129,10 @@ internal sealed class CommandService
         var now = _timeProvider.GetUtcNow();
         foreach (var record in _log.Unexpired(now))
         {
-            foreach (var nodeId in record.TakeDueResends(now, _options.ResendInterval))
+            var waiting = record.TakeDueResends(now, _options.ResendInterval);
+            if (waiting.Count > 0)
             {
-                _metrics.CommandResends.Inc();
-                await ResendAsync(record, nodeId, cancellationToken);
+                await ResendAsync(record, waiting, now, cancellationToken);
             }
         }
     }
@@ -150,21 +146,58 @@ internal sealed class CommandService
         var now = _timeProvider.GetUtcNow();
         foreach (var record in _log.Unexpired(now).Where(record => record.AwaitsClockOf(nodeId, now)))
         {
-            _metrics.CommandResends.Inc();
-            await ResendAsync(record, nodeId, cancellationToken);
+            await ResendAsync(record, [nodeId], now, cancellationToken);
         }
     }
 
     /// <summary>
-    /// The same bytes on the node's own topic: the target inside the signed part still names the zone or fleet, which
-    /// includes the node, and nodes that already answered are not disturbed.
+    /// One new envelope of <paramref name="record"/> (new seq and ts, the current key) on each waiting node's own topic:
+    /// the target inside the signed part still names the zone or fleet, which includes the node, and nodes that already
+    /// answered are not disturbed. Without a key or a sequence number the round is skipped; the next one tries again.
     /// </summary>
-    private Task ResendAsync(CommandRecord record, string nodeId, CancellationToken cancellationToken) =>
-        SendAsync(record, Topics.ForNode(nodeId, NodeMessageKind.Command), cancellationToken);
-
-    private async Task SendAsync(CommandRecord record, string topic, CancellationToken cancellationToken)
+    private async Task ResendAsync(CommandRecord record, IReadOnlyList<string> nodeIds, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (await _publisher.PublishAsync(topic, record.Envelope, atLeastOnce: true, retain: false, cancellationToken))
+        var key = _keys.Current(now);
+        if (key is null)
+        {
+            _logger.LogWarning("Command {CommandId} not resent: {Problem}", record.Id, _keys.Unavailable(now));
+            return;
+        }
+
+        if (NextSeq(out _) is not { } seq)
+        {
+            return;
+        }
+
+        var envelope = key.Signer.Sign(record.Command with { Kid = key.Signer.Kid, Ts = now, Seq = seq });
+        record.AddResend(seq);
+        _logger.LogInformation("Resending command {CommandId} as seq {Seq} to {Nodes} node(s) that have not answered", record.Id, seq, nodeIds.Count);
+        foreach (var nodeId in nodeIds)
+        {
+            _metrics.CommandResends.Inc();
+            await SendAsync(record, Topics.ForNode(nodeId, NodeMessageKind.Command), envelope, cancellationToken);
+        }
+    }
+
+    /// <summary>The next sequence number, or null (logged, with the <paramref name="problem"/>) when it cannot be reserved durably.</summary>
+    private long? NextSeq(out string? problem)
+    {
+        try
+        {
+            problem = null;
+            return _sequence.Next();
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            _logger.LogError("Cannot reserve command sequence numbers, so no command can be issued or resent: {Message}", exception.Message);
+            problem = exception.Message;
+            return null;
+        }
+    }
+
+    private async Task SendAsync(CommandRecord record, string topic, byte[] envelope, CancellationToken cancellationToken)
+    {
+        if (await _publisher.PublishAsync(topic, envelope, atLeastOnce: true, retain: false, cancellationToken))
         {
             Sent?.Invoke(record, topic);
         }

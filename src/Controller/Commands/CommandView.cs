@@ -14,10 +14,16 @@ public sealed record CommandView
     /// <summary>Whom it was for: exactly one of node, zone, all.</summary>
     public required CommandTarget Target { get; init; }
 
-    /// <summary>Its sequence number.</summary>
+    /// <summary>The sequence number it was first sent with.</summary>
     public required long Seq { get; init; }
 
-    /// <summary>The key that signed it.</summary>
+    /// <summary>
+    /// Every sequence number it was signed with, in order: the first, then one per resend (a resend is a new signature
+    /// with a new number under the same id). A node's "replayed" refusal naming one of them is someone replaying it.
+    /// </summary>
+    public required IReadOnlyList<long> Seqs { get; init; }
+
+    /// <summary>The key that first signed it.</summary>
     public required string Kid { get; init; }
 
     /// <summary>Its <c>ts</c>.</summary>

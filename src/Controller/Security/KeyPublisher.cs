@@ -37,7 +37,14 @@ internal sealed class KeyPublisher : IHostedService, IDisposable
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         _client.Client.ConnectedAsync -= OnConnectedAsync;
-        await _stopping.CancelAsync();
+        try
+        {
+            await _stopping.CancelAsync();
+        }
+        catch (ObjectDisposedException)
+        {
+            // A host can stop a service after disposing it (WebApplicationFactory stops twice): nothing is left to cancel.
+        }
     }
 
     public void Dispose() => _stopping.Dispose();

@@ -29,7 +29,7 @@ internal sealed class SecurityMetrics
         CommandsIssued = factory.CreateCounter("sl_commands_issued_total", "Signed commands issued, by type.", "type");
         CommandAcks = factory.CreateCounter(
             "sl_command_acks_total", "Command outcomes reported by nodes (first answer per node and command), by status and reason.", "status", "reason");
-        CommandResends = factory.CreateCounter("sl_command_resends_total", "Envelopes sent again to a node that had not answered.");
+        CommandResends = factory.CreateCounter("sl_command_resends_total", "Commands sent again (signed anew, same id) to a node that had not answered.");
         NodeRefusals = factory.CreateCounter(
             "sl_node_security_refusals_total", "Commands nodes refused and reported as security.refused events, by reason.", "reason");
         ClockSyncReplies = factory.CreateCounter("sl_clock_sync_replies_total", "Signed clock-sync replies sent.");

@@ -4,13 +4,13 @@ using SmartLoudspeaker.Protocol;
 namespace SmartLoudspeaker.Node;
 
 /// <summary>
-/// What the node did with one accepted command, kept so a resend of the same envelope (the Controller lost the ack)
-/// gets the same answer without the node acting twice.
+/// What the node did with one accepted command, kept so that the Controller's resend of it (a new signature and sequence
+/// number under the same id, after a lost ack) gets the same answer without the node acting twice.
 /// </summary>
 /// <param name="Id">The command id.</param>
-/// <param name="Hash">SHA-256 of the signed bytes, base64url: the same id with other bytes is not a resend.</param>
+/// <param name="Content">SHA-256 of the type, target and body, base64url: the same id asking for something else is not a resend.</param>
 /// <param name="Status">The ack status; null while the action is under way (still null after a crash mid-action).</param>
 /// <param name="Reason">Reason code of a failure.</param>
 /// <param name="Result">What the command produced (e.g. <see cref="NodeIdentity"/>).</param>
 /// <param name="Ts">When the node decided.</param>
-internal sealed record CommandOutcome(string Id, string Hash, CommandAckStatus? Status, string? Reason, JsonElement? Result, DateTimeOffset Ts);
+internal sealed record CommandOutcome(string Id, string Content, CommandAckStatus? Status, string? Reason, JsonElement? Result, DateTimeOffset Ts);

@@ -23,7 +23,11 @@ internal sealed class SignedControl : IDisposable
     /// <summary>Certificates, revocation lists and clock replies waiting at most; a separate quota, so a command flood cannot crowd them out.</summary>
     public const int ControlQueueCapacity = 32;
 
-    /// <summary>Outcomes of accepted command ids kept for resends: far more than the Controller has pending for one node.</summary>
+    /// <summary>
+    /// Outcomes of accepted command ids kept for resends. A resend carries a fresh sequence number, so one whose id was
+    /// forgotten would be obeyed again: this is far more commands than a node accepts within a command's lifetime, the
+    /// only time the Controller resends.
+    /// </summary>
     public const int MaxOutcomes = 64;
 
     /// <summary>Event kind of a refused command.</summary>
@@ -278,25 +282,25 @@ internal sealed class SignedControl : IDisposable
             return;
         }
 
-        var envelope = parsed.Message!;
-        var command = envelope.Command;
-        var hash = Base64Url.EncodeToString(SHA256.HashData(envelope.SignedBytes.Span));
-        if (_outcomes.TryGetValue(command.Id, out var previous))
-        {
-            await AnswerRepeatAsync(message.Topic, envelope, hash, previous, stop).ConfigureAwait(false);
-            return;
-        }
-
+        var command = parsed.Message!.Command;
         var time = await CurrentTimeAsync(stop).ConfigureAwait(false);
         var verdict = _verifier.Verify(message.Payload, _nodeId, _zones, time);
         if (!verdict.Accepted)
         {
+            // Bytes already accepted once (an attacker's replay) end here: their sequence number is spent.
             await RefuseAsync(message.Topic, command, verdict.Refusal!, verdict.Detail, stop).ConfigureAwait(false);
             return;
         }
 
+        var content = ContentHash(command);
+        if (_outcomes.TryGetValue(command.Id, out var previous))
+        {
+            await AnswerResendAsync(message.Topic, command, content, previous, stop).ConfigureAwait(false);
+            return;
+        }
+
         // Accepted: its sequence number is on disk before anything happens, so a replay after a power cut is refused.
-        var outcome = Remember(new CommandOutcome(command.Id, hash, null, null, null, _time.GetUtcNow()));
+        var outcome = Remember(new CommandOutcome(command.Id, content, null, null, null, _time.GetUtcNow()));
         if (!SaveCommandState())
         {
             outcome = Remember(outcome with { Status = CommandAckStatus.Failed, Reason = RefusalReasons.StorageFailed });
@@ -313,25 +317,22 @@ internal sealed class SignedControl : IDisposable
     }
 
     /// <summary>
-    /// The same id again. The same signed bytes, genuinely signed, are the Controller resending after a lost ack: the
-    /// same answer, no second action. Other bytes under an id already used are a replay or a forgery.
+    /// A verified, fresh envelope (a sequence number never seen) under an id already acted on: the Controller resending
+    /// after a lost ack, which signs each resend anew. The same answer, no second action. The same id with another type,
+    /// target or body is not a resend: refused and reported.
     /// </summary>
-    private async Task AnswerRepeatAsync(string topic, CommandEnvelope envelope, string hash, CommandOutcome previous, CancellationToken stop)
+    private async Task AnswerResendAsync(string topic, SignedCommand command, string content, CommandOutcome previous, CancellationToken stop)
     {
-        var command = envelope.Command;
-        if (!string.Equals(previous.Hash, hash, StringComparison.Ordinal))
+        // The resend's sequence number is spent too: replaying its bytes after a reboot must be refused, not answered.
+        SaveCommandState();
+        if (!string.Equals(previous.Content, content, StringComparison.Ordinal))
         {
-            await RefuseAsync(topic, command, RefusalReasons.Replayed, "an accepted command had this id with other content", stop).ConfigureAwait(false);
+            await RefuseAsync(topic, command, RefusalReasons.Replayed, "id reused: an accepted command had this id with another type, target or body", stop)
+                .ConfigureAwait(false);
             return;
         }
 
-        if (_trust.Verify(command.Kid, command.Ts, envelope.SignedBytes.Span, envelope.Signature) is { } keyProblem)
-        {
-            await RefuseAsync(topic, command, keyProblem, $"key '{command.Kid}'", stop).ConfigureAwait(false);
-            return;
-        }
-
-        _logger.LogDebug("Node {NodeId}: command {Id} repeated; answering as before", _nodeId, Printable(command.Id));
+        _logger.LogDebug("Node {NodeId}: command {Id} resent (seq {Seq}); answering as before", _nodeId, Printable(command.Id), command.Seq);
         await AckAsync(previous.Status is null ? previous with { Status = CommandAckStatus.Failed, Reason = RefusalReasons.Interrupted } : previous, stop)
             .ConfigureAwait(false);
     }
@@ -559,7 +560,7 @@ internal sealed class SignedControl : IDisposable
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             _logger.LogError(
-                "Node {NodeId}: cannot store accepted commands in {DataDirectory} ({Error}); not obeying, since a replay after a restart could not be refused",
+                "Node {NodeId}: cannot store accepted commands in {DataDirectory} ({Error}); a replay after a restart could not be refused",
                 _nodeId, _dataDirectory, exception.Message);
             return false;
         }
@@ -591,6 +592,17 @@ internal sealed class SignedControl : IDisposable
         ReadOnlySpan<byte> firstLine = newline < 0 ? payload : payload.AsSpan(0, newline);
         var decoded = WireCodec.Decode<SignedCommand>(firstLine);
         return decoded.Succeeded ? decoded.Message : null;
+    }
+
+    /// <summary>
+    /// SHA-256 (base64url) of what a command asks for: type, target and body as signed. A resend is signed anew (new
+    /// sequence number and time, possibly another key), so this, not the bytes, is what must match under one id.
+    /// </summary>
+    private static string ContentHash(SignedCommand command)
+    {
+        var target = command.Target;
+        var text = string.Join('\n', command.Type, target.Node, target.Zone, target.All, command.Body?.GetRawText());
+        return Base64Url.EncodeToString(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
     }
 
     /// <summary>Text from the wire, safe for one log line: control characters (a forged id may hold line feeds) replaced.</summary>

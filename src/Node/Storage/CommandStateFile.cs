@@ -71,7 +71,9 @@ internal static class CommandStateFile
     {
         writer.WriteStartObject();
         writer.WriteString("id", outcome.Id);
-        writer.WriteString("hash", outcome.Hash);
+        // The content hash (type, target, body). Builds before resends were signed anew stored a hash of the bytes here;
+        // such a file only makes resends of its commands refused as "id reused", failing safe.
+        writer.WriteString("hash", outcome.Content);
         writer.WriteString("status", outcome.Status switch
         {
             CommandAckStatus.Done => "done",

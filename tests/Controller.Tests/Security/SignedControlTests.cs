@@ -65,25 +65,40 @@ public sealed class SignedControlTests : IDisposable
     }
 
     [Fact]
-    public async Task A_command_nobody_answered_is_sent_again_byte_for_byte_every_resend_interval_until_answered()
+    public async Task A_command_nobody_answered_is_resent_every_resend_interval_signed_anew_with_a_new_seq_under_the_same_id_until_answered()
     {
         using var host = StartWithDemoKeys();
         await using var node = await SignedControlNode.BornAsync(host, "thon-2", "thon-2");
-        await IssueAsync(host, "/api/zones/thon-2/commands", new { type = "set-heartbeat", body = new { heartbeatSeconds = 60 } });
+        using var trust = await node.TrustAsync(RootPublicKey(), DemoKeys.Kid);
+        var accepted = await IssueAsync(host, "/api/zones/thon-2/commands", new { type = "set-heartbeat", body = new { heartbeatSeconds = 60 } });
         var first = await node.NextCommandAsync();
         Assert.Equal(Topics.ForZoneCommands("thon-2"), first.Topic);
 
+        // The node's ack was lost: the resender, on the Controller's clock, sends the command again.
         host.Clock.Advance(TimeSpan.FromSeconds(20));
         var resent = await node.NextCommandAsync();
 
-        // To the node's own topic (the signed target still names the zone), the very same bytes.
+        // To the node's own topic (the signed target still names the zone); not the same bytes, which a node refuses as
+        // a replay, but the same command signed anew: a node's replay guard accepts both, and it recognises the id.
         Assert.Equal(Topics.ForNode("thon-2", NodeMessageKind.Command), resent.Topic);
-        Assert.Equal(first.Payload, resent.Payload);
+        var replay = new ReplayGuard(ReplayState.Empty);
+        var verifier = new CommandVerifier(trust, replay);
+        var time = new TrustedTime(host.Clock.GetUtcNow(), Trusted: true);
+        var original = Accepted(verifier.Verify(first.Payload, node.NodeId, node.Zones, time));
+        var again = Accepted(verifier.Verify(resent.Payload, node.NodeId, node.Zones, time));
+        Assert.Equal(RefusalReasons.Replayed, verifier.Verify(first.Payload, node.NodeId, node.Zones, time).Refusal);
+        Assert.Equal((original.Id, original.Type, original.Target, original.Exp), (again.Id, again.Type, again.Target, again.Exp));
+        Assert.Equal(original.Body!.Value.GetRawText(), again.Body!.Value.GetRawText());
+        Assert.True(again.Seq > original.Seq, $"{again.Seq} is not above {original.Seq}");
+        Assert.Equal(host.Clock.GetUtcNow(), again.Ts);
 
-        var command = CommandEnvelopeCodec.Parse(first.Payload).Message!.Command;
         var answered = host.WaitForIngest(result => result.Kind == NodeMessageKind.CommandAck);
-        await node.PublishAsync(NodeMessageKind.CommandAck, new CommandAck { Id = command.Id, NodeId = node.NodeId, Status = CommandAckStatus.Done, Ts = Wire.NodeClock });
+        await node.PublishAsync(NodeMessageKind.CommandAck, new CommandAck { Id = again.Id, NodeId = node.NodeId, Status = CommandAckStatus.Done, Ts = Wire.NodeClock });
         await answered;
+        var view = await host.Http.GetFromJsonAsync<JsonElement>($"/api/commands/{accepted.CommandId}");
+        Assert.Equal(accepted.Seq, view.GetProperty("seq").GetInt64());
+        Assert.Equal([original.Seq, again.Seq], view.GetProperty("seqs").EnumerateArray().Select(seq => seq.GetInt64()));
+        Assert.Equal("done", Assert.Single(view.GetProperty("outcomes").EnumerateArray()).GetProperty("status").GetString());
 
         var service = host.Services.GetRequiredService<CommandService>();
         var sent = 0;
@@ -93,6 +108,34 @@ public sealed class SignedControlTests : IDisposable
         await service.ResendDueAsync(CancellationToken.None);
         Assert.Equal(0, sent);
         Assert.False(node.TryTakeCommand(out _));
+        Assert.Equal(1, await host.MetricAsync("sl_command_resends_total"));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_nodes_refusal_of_a_replay_never_hides_that_it_carried_out_the_command(bool refusalHandledFirst)
+    {
+        using var host = StartWithDemoKeys();
+        await using var node = await SignedControlNode.BornAsync(host, "thon-11");
+        var accepted = await IssueAsync(host, "/api/nodes/thon-11/commands", new { type = "identify" });
+        await node.NextCommandAsync();
+        var answers = new[]
+        {
+            new CommandAck { Id = accepted.CommandId, NodeId = node.NodeId, Status = CommandAckStatus.Done, Ts = Wire.NodeClock },
+            new CommandAck { Id = accepted.CommandId, NodeId = node.NodeId, Status = CommandAckStatus.Refused, Reason = RefusalReasons.Replayed, Ts = Wire.NodeClock },
+        };
+
+        // Ingest may hand two answers over in either order (each after its store write), so both orders are stated.
+        foreach (var ack in refusalHandledFirst ? answers.Reverse() : answers)
+        {
+            var answered = host.WaitForIngest(result => result.Kind == NodeMessageKind.CommandAck);
+            await node.PublishAsync(NodeMessageKind.CommandAck, ack);
+            await answered;
+        }
+
+        var view = await host.Http.GetFromJsonAsync<JsonElement>($"/api/commands/{accepted.CommandId}");
+        Assert.Equal("done", Assert.Single(view.GetProperty("outcomes").EnumerateArray()).GetProperty("status").GetString());
     }
 
     [Fact]
@@ -162,9 +205,10 @@ public sealed class SignedControlTests : IDisposable
 
         await node.PublishAsync(NodeMessageKind.TimeRequest, Request("0123456789abcdef0123456789abcdef"));
         await node.NextTimeReplyAsync();
-        var again = await node.NextCommandAsync();
+        var again = CommandEnvelopeCodec.Parse((await node.NextCommandAsync()).Payload).Message!.Command;
 
-        Assert.Equal(payload, again.Payload);
+        Assert.Equal(command.Id, again.Id);
+        Assert.True(again.Seq > command.Seq, $"{again.Seq} is not above {command.Seq}");
     }
 
     [Fact]
@@ -263,6 +307,12 @@ public sealed class SignedControlTests : IDisposable
         var accepted = await response.Content.ReadFromJsonAsync<CommandAccepted>();
         Assert.Equal($"/api/commands/{accepted!.CommandId}", response.Headers.Location?.OriginalString);
         return accepted;
+    }
+
+    private static SignedCommand Accepted(CommandVerdict verdict)
+    {
+        Assert.True(verdict.Accepted, verdict.Refusal + " " + verdict.Detail);
+        return verdict.Envelope!.Command;
     }
 
     private static ClockSyncRequest Request(string nonce) => new() { Nonce = nonce, T1 = Wire.NodeClock };

@@ -16,15 +16,17 @@ namespace SmartLoudspeaker.EndToEnd.Tests.SignedControl;
 /// </summary>
 internal sealed class SecuredWorld : IAsyncDisposable
 {
-    /// <summary>A node keeps the outcomes of its last 64 commands (a resend gets the same answer); beyond them the same bytes are a replay.</summary>
-    public const int NodeOutcomeMemory = 64;
-
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
 
     private readonly List<NodeAgent> agents = [];
+    private readonly string[] controllerOptions;
     private ProgramProcess? controller;
 
-    private SecuredWorld(MosquittoBroker mosquitto) => Mosquitto = mosquitto;
+    private SecuredWorld(MosquittoBroker mosquitto, string[] controllerOptions)
+    {
+        Mosquitto = mosquitto;
+        this.controllerOptions = controllerOptions;
+    }
 
     public MosquittoBroker Mosquitto { get; }
 
@@ -38,9 +40,10 @@ internal sealed class SecuredWorld : IAsyncDisposable
 
     public string DemoRootKeyFile => Path.Combine(Data, "keys", "root-DEMO-ONLY.key");
 
-    public static async Task<SecuredWorld> StartAsync()
+    /// <summary>Starts Mosquitto and the Controller; <paramref name="controllerOptions"/> go to every start of the Controller.</summary>
+    public static async Task<SecuredWorld> StartAsync(params string[] controllerOptions)
     {
-        var world = new SecuredWorld(await MosquittoBroker.StartAsync());
+        var world = new SecuredWorld(await MosquittoBroker.StartAsync(), controllerOptions);
         Directory.CreateDirectory(world.Data);
         await world.StartControllerAsync();
         return world;
@@ -62,6 +65,7 @@ internal sealed class SecuredWorld : IAsyncDisposable
                 $"--Broker:Port={Mosquitto.Port.ToString(CultureInfo.InvariantCulture)}",
                 $"--Store:DataDirectory={Data}",
                 .. security.Length == 0 ? ["--Security:GenerateDemoKeys=true"] : security,
+                .. controllerOptions,
                 "--Logging:LogLevel:Default=Warning",
             ]);
         Http?.Dispose();
@@ -190,16 +194,23 @@ internal sealed class SecuredWorld : IAsyncDisposable
         return (ack.RootElement.GetProperty("status").GetString()!, ack.RootElement.TryGetProperty("reason", out var reason) ? reason.GetString() : null);
     }
 
-    /// <summary>Issues enough newer commands that the node no longer keeps the outcome of earlier ones; waits for the last answer.</summary>
-    public async Task MoveNodeOnAsync(string nodeId, string type = "identify")
+    /// <summary>The first "security.refused" event with <paramref name="code"/> the Controller has stored for the node, once it has.</summary>
+    public async Task<JsonElement> RefusalEventAsync(string nodeId, string code)
     {
-        var last = string.Empty;
-        for (var i = 0; i < NodeOutcomeMemory; i++)
+        using var deadline = new CancellationTokenSource(Timeout);
+        while (true)
         {
-            last = (await IssueAsync(nodeId, type)).Id;
-        }
+            var page = await Http.GetFromJsonAsync<JsonElement>($"/api/nodes/{nodeId}/events?limit=1000", deadline.Token);
+            foreach (var stored in page.GetProperty("items").EnumerateArray())
+            {
+                if (stored.GetProperty("kind").GetString() == "security.refused" && stored.TryGetProperty("code", out var found) && found.GetString() == code)
+                {
+                    return stored;
+                }
+            }
 
-        Assert.Equal("done", Outcome(await AnsweredAsync(last)).Status);
+            await Task.Delay(TimeSpan.FromMilliseconds(50), deadline.Token);
+        }
     }
 
     public async ValueTask DisposeAsync()

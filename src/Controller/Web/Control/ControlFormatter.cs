@@ -32,7 +32,9 @@ internal sealed class ControlFormatter(UiText text, CommuneClock clock)
                 ["at"] = clock.Short(command.IssuedAt, text.Culture),
                 ["status"] = text.Has("CommandStatus." + status) ? text["CommandStatus." + status] : status,
                 ["reason"] = outcome?.Reason is { } reason ? ReasonName(reason) : string.Empty,
-                ["kid"] = text.Format("Command.SignedBy", command.Kid, command.Seq),
+                ["kid"] = command.Seqs.Count > 1
+                    ? text.Format("Command.SignedByResent", command.Kid, command.Seq, command.Seqs.Count - 1, command.Seqs[^1])
+                    : text.Format("Command.SignedBy", command.Kid, command.Seq),
             },
             Identity = status == "done" && outcome?.Result is { ValueKind: JsonValueKind.Object } result ? Identity(result) : [],
         };

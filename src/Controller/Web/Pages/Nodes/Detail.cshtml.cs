@@ -40,6 +40,18 @@ internal sealed class DetailModel(
     /// <summary>How many heartbeats without a report count as a gap in a chart (two missed reports, not one late one).</summary>
     private const int GapHeartbeats = 3;
 
+    /// <summary>
+    /// Most raw reports one page reads: a day at the shortest heartbeat a technician may set (10 s) is 8640. Past it,
+    /// the newest are read.
+    /// </summary>
+    private const int MaxRawReports = 10_000;
+
+    /// <summary>Most hourly aggregates one page reads: the longest range, 30 days, plus the hour it starts in.</summary>
+    private const int MaxHours = (30 * 24) + 1;
+
+    /// <summary>How far back the not-yet-aggregated raw reports are summarised (maintenance runs every few minutes).</summary>
+    private static readonly TimeSpan TailHours = TimeSpan.FromHours(3);
+
     public string Id { get; private set; } = string.Empty;
 
     /// <summary>Null when no such node is known: the page then says so with a 404.</summary>
@@ -53,11 +65,18 @@ internal sealed class DetailModel(
 
     public IReadOnlyList<EventRecord> Events { get; private set; } = [];
 
+    /// <summary>Reports the charts cover (for hourly ranges, the reports summed over the hours).</summary>
     public int Samples { get; private set; }
 
-    public DateTimeOffset? HistoryFrom { get; private set; }
+    /// <summary>The span of history shown, from <c>?range=</c>.</summary>
+    public HistoryRange Range { get; private set; } = HistoryRange.Default;
 
-    public DateTimeOffset? HistoryTo { get; private set; }
+    /// <summary>Why the asked range was not understood (the page then shows the default), or null.</summary>
+    public string? RangeProblem { get; private set; }
+
+    public DateTimeOffset HistoryFrom { get; private set; }
+
+    public DateTimeOffset HistoryTo { get; private set; }
 
     public NodeRowFormatter Formatter { get; private set; } = null!;
 
@@ -82,9 +101,26 @@ internal sealed class DetailModel(
     /// <summary>The command just sent (from the redirect after the POST), announced at the top of the panel.</summary>
     public string? SentType { get; private set; }
 
-    public void OnGet(string id, string? sent)
+    public void OnGet(string id, string? sent, string? range)
     {
+        if (range is null || HistoryRange.Find(range) is not { } chosen)
+        {
+            // An unknown range still gets the page, with the default range: a mistyped link must not cost the
+            // technician the page. The value is cut short so that an absurd query cannot bloat the message.
+            RangeProblem = range is null ? null : text.Format(
+                "Range.Invalid", range.Length > 20 ? string.Concat(range.AsSpan(0, 20), "…") : range, text["Range." + HistoryRange.Default.Key]);
+        }
+        else
+        {
+            Range = chosen;
+        }
+
         Load(id);
+        if (Node is not null && RangeProblem is not null)
+        {
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+        }
+
         if (Node is not null && sent is not null && commandLog.Find(sent) is { } record && record.Involves(Node.Id))
         {
             SentType = Control.TypeName(record.Command.Type);
@@ -167,49 +203,107 @@ internal sealed class DetailModel(
         Events = store.RecentEvents(id, thresholds.EventsPerNode);
         Security = Control.Security(Events, Node);
 
-        var history = store.RecentHealth(id, thresholds.HistoryPerNode).OrderBy(record => record.ReceivedAt).ToArray();
-        Samples = history.Length;
-        if (history.Length == 0)
+        LoadHistory(Node, now);
+    }
+
+    private void LoadHistory(NodeState node, DateTimeOffset now)
+    {
+        HistoryTo = now;
+        HistoryFrom = now - Range.Span;
+        var ticks = TimeAxis.Ticks(HistoryFrom, HistoryTo, Range.TickStep, clock.Zone);
+        if (Range.Hourly)
+        {
+            var hours = store.HourlyBetween(node.Id, RetentionPlanner.FloorHour(HistoryFrom), now, MaxHours).ToList();
+
+            // Maintenance aggregates complete hours every few minutes, so the newest hour or two exist only as raw
+            // reports; they are summarised here the same way. The bound keeps a month's chart from reading days of raw
+            // reports when a node has no aggregate yet.
+            var tailFrom = RetentionPlanner.FloorHour(now) - TailHours;
+            if (hours.Count > 0 && hours[^1].Hour.AddHours(1) > tailFrom)
+            {
+                tailFrom = hours[^1].Hour.AddHours(1);
+            }
+
+            hours.AddRange(HealthSeries.Aggregate(store.HealthBetween(node.Id, tailFrom, now.AddTicks(1), MaxRawReports)));
+            Samples = hours.Sum(hour => hour.Samples);
+            if (Samples == 0)
+            {
+                return;
+            }
+
+            Charts =
+            [
+                Chart("Chart.Temperature", "Unit.Celsius", HealthSeries.FromHourly(hours, hour => hour.CpuTempC), ticks),
+                Chart("Chart.Signal", "Unit.Dbm", HealthSeries.FromHourly(hours, hour => hour.SignalDbm), ticks),
+                Chart("Chart.ClockSynced", "Unit.Percent", HealthSeries.ClockSyncedPercent(hours), ticks, "Chart.ClockPartlySyncedMarks", (0, 100)),
+                Chart("Chart.Load", "Unit.Load", HealthSeries.FromHourly(hours, hour => hour.Load1), ticks, floor: 0),
+            ];
+            return;
+        }
+
+        IReadOnlyList<HealthRecord> history = store.HealthBetween(node.Id, HistoryFrom, now.AddTicks(1), MaxRawReports + 1);
+        if (history.Count > MaxRawReports)
+        {
+            // More reports than a page should read (a very short heartbeat): the newest ones matter most.
+            history = store.RecentHealth(node.Id, MaxRawReports).Where(record => record.ReceivedAt >= HistoryFrom).OrderBy(record => record.ReceivedAt).ToArray();
+        }
+
+        Samples = history.Count;
+        if (Samples == 0)
         {
             return;
         }
 
-        HistoryFrom = history[0].ReceivedAt;
-        HistoryTo = history[^1].ReceivedAt;
-        var maxGap = Node.Heartbeat * GapHeartbeats;
+        var maxGap = node.Heartbeat * GapHeartbeats;
         Charts =
         [
-            Chart("Chart.Temperature", "Unit.Celsius", history, health => health.Cpu.TempC, maxGap),
-            Chart("Chart.Signal", "Unit.Dbm", history, health => health.Link.SignalDbm, maxGap),
-            Chart("Chart.ClockOffset", "Unit.Milliseconds", history, health => health.Clock.OffsetMs, maxGap, health => !health.Clock.Synced),
-            Chart("Chart.Load", "Unit.Load", history, health => health.Cpu.Load1, maxGap),
+            Chart("Chart.Temperature", "Unit.Celsius", HealthSeries.FromRaw(history, health => health.Cpu.TempC, null, HistoryFrom, HistoryTo, maxGap), ticks),
+            Chart("Chart.Signal", "Unit.Dbm", HealthSeries.FromRaw(history, health => health.Link.SignalDbm, null, HistoryFrom, HistoryTo, maxGap), ticks),
+            Chart(
+                "Chart.ClockOffset",
+                "Unit.Milliseconds",
+                HealthSeries.FromRaw(history, health => health.Clock.OffsetMs, health => !health.Clock.Synced, HistoryFrom, HistoryTo, maxGap),
+                ticks,
+                "Chart.ClockNotSyncedMarks"),
+            Chart("Chart.Load", "Unit.Load", HealthSeries.FromRaw(history, health => health.Cpu.Load1, null, HistoryFrom, HistoryTo, maxGap), ticks, floor: 0),
         ];
     }
 
     private ChartView Chart(
         string titleKey,
         string unitKey,
-        IReadOnlyList<HealthRecord> history,
-        Func<NodeHealth, double?> value,
-        TimeSpan maxGap,
-        Func<NodeHealth, bool>? flagged = null)
+        ChartSeries series,
+        IReadOnlyList<DateTimeOffset> ticks,
+        string? flagsKey = null,
+        (double Min, double Max)? fixedRange = null,
+        double? floor = null)
     {
-        var points = history
-            .Select(record => new ChartPoint(record.ReceivedAt, value(record.Health), flagged?.Invoke(record.Health) ?? false))
-            .ToArray();
-        var values = points.Select(point => point.Value).OfType<double>().ToArray();
         var title = text[titleKey];
         string Figure(double figure) => text.Format(unitKey, figure);
-        var summary = values.Length == 0
-            ? text.Format("Chart.NoData", title)
-            : text.Format("Chart.Summary", title, values.Length, Figure(values.Min()), Figure(values.Max()), Figure(values[^1]));
-        var frame = SvgChart.FrameFor(points, HistoryFrom!.Value, HistoryTo!.Value);
+        var summary = series.Min is { } min && series.Avg is { } avg && series.Max is { } max
+            ? text.Format("Chart.Summary", title, Figure(min), Figure(avg), Figure(max), series.Samples)
+            : text.Format("Chart.NoData", title);
+        var frame = fixedRange is { } range
+            ? SvgChart.FixedFrame(HistoryFrom, HistoryTo, range.Min, range.Max)
+            : SvgChart.FrameFor(series.Points, HistoryFrom, HistoryTo, floor);
+        var hasData = series.Min is not null;
         return new ChartView(
             title,
             summary,
-            values.Length == 0 ? null : Figure(values.Max()),
-            values.Length == 0 ? null : Figure(values.Min()),
-            points.Any(point => point.Flagged),
-            SvgChart.Render(points, frame, maxGap, summary));
+            hasData ? Figure(frame.Max) : null,
+            hasData ? Figure(frame.Min) : null,
+            flagsKey is not null && series.Points.Any(point => point.Flagged) ? text[flagsKey] : null,
+            SvgChart.Render(series.Points, frame, series.MaxGap, title, summary, "chart-" + titleKey[(titleKey.IndexOf('.', StringComparison.Ordinal) + 1)..].ToLowerInvariant(), ticks),
+            ticks.Select(tick => Tick(frame, tick)).ToArray());
+    }
+
+    private ChartTick Tick(ChartFrame frame, DateTimeOffset tick)
+    {
+        var local = clock.ToCommune(tick);
+        var label = Range.TickStep >= TimeSpan.FromDays(1)
+            ? local.ToString(text["Chart.DayTick"], text.Culture)
+            : local.ToString("HH:mm", text.Culture);
+        var left = (frame.X(tick) / SvgChart.Width * 100).ToString("0.#", CultureInfo.InvariantCulture) + "%";
+        return new ChartTick(left, label, CommuneClock.Iso(tick));
     }
 }
