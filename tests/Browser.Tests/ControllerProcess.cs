@@ -46,8 +46,7 @@ public sealed class ControllerProcess : IAsyncDisposable
 
     public async Task StartAsync()
     {
-        process = ProgramProcess.Start(
-            RepositoryPaths.ProgramAssembly("Controller", "SmartLoudspeaker.Controller"),
+        process = ControllerProgram.Start(
             [
                 $"--Urls=http://127.0.0.1:{HttpPort.ToString(CultureInfo.InvariantCulture)}",
                 externalBroker ? "--Broker:Mode=External" : "--Broker:Mode=Embedded",
@@ -58,35 +57,7 @@ public sealed class ControllerProcess : IAsyncDisposable
             ],
             new Dictionary<string, string> { ["ASPNETCORE_ENVIRONMENT"] = "Production" });
 
-        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow + StartTimeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (process.HasExited)
-            {
-                throw new InvalidOperationException($"The Controller exited with {process.ExitCode}:\n{process.RecentOutput}");
-            }
-
-            try
-            {
-                if ((await http.GetAsync(new Uri("healthz", UriKind.Relative))).IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-            catch (TaskCanceledException)
-            {
-                // Not answering yet.
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException($"The Controller did not become healthy in {StartTimeout}:\n{process.RecentOutput}");
+        await process.WaitUntilReadyAsync(StartTimeout);
     }
 
     public async Task StopAsync()

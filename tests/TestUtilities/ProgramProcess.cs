@@ -11,10 +11,14 @@ public sealed class ProgramProcess : IAsyncDisposable
 {
     private readonly Process process;
     private readonly ConcurrentQueue<string> output = new();
+    private readonly List<(string Fragment, TaskCompletionSource Seen)> waiters = [];
+    private readonly Lock gate = new();
 
     private ProgramProcess(Process process)
     {
         this.process = process;
+        process.EnableRaisingEvents = true;
+        process.Exited += (_, _) => FailWaiters();
         process.OutputDataReceived += (_, e) => Keep(e.Data);
         process.ErrorDataReceived += (_, e) => Keep(e.Data);
         process.BeginOutputReadLine();
@@ -32,6 +36,30 @@ public sealed class ProgramProcess : IAsyncDisposable
 
     /// <summary>The last lines the program wrote (stdout and stderr together).</summary>
     public string RecentOutput => string.Join(Environment.NewLine, output);
+
+    /// <summary>
+    /// Completes when the program writes a line containing <paramref name="fragment"/> (or already has); fails if the
+    /// program exits first or <paramref name="timeout"/> passes. Readiness comes from the program's own words, not polling.
+    /// </summary>
+    public Task WaitForOutputAsync(string fragment, TimeSpan timeout)
+    {
+        lock (gate)
+        {
+            if (output.Any(line => line.Contains(fragment, StringComparison.Ordinal)))
+            {
+                return Task.CompletedTask;
+            }
+
+            if (process.HasExited)
+            {
+                return Task.FromException(Exited());
+            }
+
+            var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            waiters.Add((fragment, seen));
+            return seen.Task.WaitAsync(timeout);
+        }
+    }
 
     /// <summary>Starts <c>dotnet {assembly} {arguments}</c> with its folder as working directory.</summary>
     public static ProgramProcess Start(string assembly, IEnumerable<string> arguments, IDictionary<string, string>? environment = null)
@@ -99,10 +127,35 @@ public sealed class ProgramProcess : IAsyncDisposable
             return;
         }
 
-        output.Enqueue(line);
-        while (output.Count > 400)
+        lock (gate)
         {
-            output.TryDequeue(out _);
+            output.Enqueue(line);
+            while (output.Count > 400)
+            {
+                output.TryDequeue(out _);
+            }
+
+            foreach (var waiter in waiters.Where(waiter => line.Contains(waiter.Fragment, StringComparison.Ordinal)).ToList())
+            {
+                waiters.Remove(waiter);
+                waiter.Seen.TrySetResult();
+            }
         }
     }
+
+    private void FailWaiters()
+    {
+        lock (gate)
+        {
+            foreach (var waiter in waiters)
+            {
+                waiter.Seen.TrySetException(Exited());
+            }
+
+            waiters.Clear();
+        }
+    }
+
+    private InvalidOperationException Exited() =>
+        new($"The program exited with {process.ExitCode} while a test waited for it:{Environment.NewLine}{RecentOutput}");
 }

@@ -32,7 +32,7 @@ internal sealed class SendingNode : IAsyncDisposable
         client.ApplicationMessageReceivedAsync += OnMessageAsync;
     }
 
-    /// <summary>Connects (retrying while the controller's broker starts), waits for the controller, sends a birth, then events.</summary>
+    /// <summary>Waits until the controller is ready, connects, waits for its online state, sends a birth, then events.</summary>
     public static async Task<SendingNode> ConnectAsync(
         int port, string nodeId, ConcurrentDictionary<string, bool> acknowledged, TimeSpan timeout, ProgramProcess controller, bool sendEvents = true)
     {
@@ -44,24 +44,9 @@ internal sealed class SendingNode : IAsyncDisposable
             .WithCleanSession(true)
             .WithTimeout(TimeSpan.FromSeconds(5))
             .Build();
-        using var deadline = new CancellationTokenSource(timeout);
-        while (true)
-        {
-            Assert.False(controller.HasExited, "the controller exited while starting:\n" + controller.RecentOutput);
-            try
-            {
-                var result = await node._client.ConnectAsync(options, deadline.Token);
-                if (result.ResultCode == MqttClientConnectResultCode.Success)
-                {
-                    break;
-                }
-            }
-            catch (MQTTnet.Exceptions.MqttCommunicationException) when (!deadline.IsCancellationRequested)
-            {
-                // The broker is not listening yet: the controller process is still starting. Retry at a steady pace.
-                await Task.Delay(TimeSpan.FromMilliseconds(100), deadline.Token);
-            }
-        }
+        await controller.WaitUntilReadyAsync(timeout);
+        var result = await node._client.ConnectAsync(options);
+        Assert.Equal(MqttClientConnectResultCode.Success, result.ResultCode);
 
         await node._client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
             .WithTopicFilter(Topics.ControllerState, MqttQualityOfServiceLevel.AtLeastOnce)

@@ -78,8 +78,7 @@ public sealed class SigkillDurabilityTests : IDisposable
         }
     }
 
-    private ProgramProcess StartController() => ProgramProcess.Start(
-        RepositoryPaths.ProgramAssembly("Controller", "SmartLoudspeaker.Controller"),
+    private ProgramProcess StartController() => ControllerProgram.Start(
         [
             $"--Urls=http://127.0.0.1:{_httpPort}",
             $"--Broker:Port={_mqttPort}",
@@ -88,28 +87,9 @@ public sealed class SigkillDurabilityTests : IDisposable
             "--Logging:LogLevel:Default=Warning",
         ]);
 
-    /// <summary>Kestrel starts listening after the broker and the MQTT client: wait for it, at a steady pace, bounded.</summary>
-    private static async Task WaitForHttpAsync(HttpClient http)
-    {
-        using var deadline = new CancellationTokenSource(StartTimeout);
-        while (true)
-        {
-            try
-            {
-                using var response = await http.GetAsync(new Uri("/healthz", UriKind.Relative), deadline.Token);
-                return;
-            }
-            catch (HttpRequestException) when (!deadline.IsCancellationRequested)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(100), deadline.Token);
-            }
-        }
-    }
-
     private async Task<List<string>> ReadAllEventIdsAsync()
     {
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_httpPort}"), Timeout = TimeSpan.FromSeconds(30) };
-        await WaitForHttpAsync(http);
         var ids = new List<string>();
         long after = 0;
         while (true)

@@ -56,8 +56,7 @@ internal sealed class SecuredWorld : IAsyncDisposable
     /// <summary>Starts the Controller: demo keys unless <paramref name="security"/> gives the key options.</summary>
     public async Task StartControllerAsync(params string[] security)
     {
-        controller = ProgramProcess.Start(
-            RepositoryPaths.ProgramAssembly("Controller", "SmartLoudspeaker.Controller"),
+        controller = ControllerProgram.Start(
             [
                 $"--Urls=http://127.0.0.1:{HttpPort.ToString(CultureInfo.InvariantCulture)}",
                 "--Broker:Mode=External",
@@ -70,25 +69,7 @@ internal sealed class SecuredWorld : IAsyncDisposable
             ]);
         Http?.Dispose();
         Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{HttpPort.ToString(CultureInfo.InvariantCulture)}"), Timeout = TimeSpan.FromSeconds(10) };
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            Assert.False(controller.HasExited, controller.RecentOutput);
-            try
-            {
-                using var response = await Http.GetAsync(new Uri("/healthz", UriKind.Relative), deadline.Token);
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException) when (!deadline.IsCancellationRequested)
-            {
-                // Not listening yet.
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(100), deadline.Token);
-        }
+        await controller.WaitUntilReadyAsync(TimeSpan.FromSeconds(30));
     }
 
     public async Task KillControllerAsync()

@@ -65,8 +65,7 @@ public sealed class SequenceAcrossSigkillTests : IDisposable
         }
     }
 
-    private ProgramProcess StartController() => ProgramProcess.Start(
-        RepositoryPaths.ProgramAssembly("Controller", "SmartLoudspeaker.Controller"),
+    private ProgramProcess StartController() => ControllerProgram.Start(
         [
             $"--Urls=http://127.0.0.1:{_httpPort}",
             $"--Broker:Port={_mqttPort}",
@@ -76,24 +75,10 @@ public sealed class SequenceAcrossSigkillTests : IDisposable
             "--Logging:LogLevel:Default=Warning",
         ]);
 
-    /// <summary>Kestrel listens only after the broker and the MQTT client are up: poll at a steady pace, bounded.</summary>
     private async Task<HttpClient> ConnectAsync(ProgramProcess controller)
     {
-        var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_httpPort}"), Timeout = TimeSpan.FromSeconds(10) };
-        using var deadline = new CancellationTokenSource(StartTimeout);
-        while (true)
-        {
-            Assert.False(controller.HasExited, controller.RecentOutput);
-            try
-            {
-                using var response = await http.GetAsync(new Uri("/healthz", UriKind.Relative), deadline.Token);
-                return http;
-            }
-            catch (HttpRequestException) when (!deadline.IsCancellationRequested)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(100), deadline.Token);
-            }
-        }
+        await controller.WaitUntilReadyAsync(StartTimeout);
+        return new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_httpPort}"), Timeout = TimeSpan.FromSeconds(10) };
     }
 
     private static async Task<long> IssueAsync(HttpClient http, ProgramProcess controller)
