@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using SmartLoudspeaker.TestUtilities;
 using Xunit.Abstractions;
 
 namespace SmartLoudspeaker.EndToEnd.Tests.Durability;
@@ -13,6 +12,8 @@ namespace SmartLoudspeaker.EndToEnd.Tests.Durability;
 public sealed class HostedRestartTests : IDisposable
 {
     private const int Restarts = 15;
+    private const string NodeId = "hosted-node";
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
     private readonly ITestOutputHelper _output;
     private readonly string _data = Directory.CreateTempSubdirectory("sl-hosted-restart-").FullName;
 
@@ -31,9 +32,10 @@ public sealed class HostedRestartTests : IDisposable
         for (var restart = 0; restart < Restarts; restart++)
         {
             var controller = ControllerUnderTest.WithEmbeddedBroker(_data);
-            await using (var node = await AcknowledgedEvents.SendAsync(controller.MqttPort, "hosted-node", acknowledged))
+            await using (var node = await SendingNode.ConnectAsync(controller.MqttPort, NodeId, acknowledged, StartTimeout, controller: null))
             {
                 // Stopped at a random moment while events are in flight: mid-batch, mid-journal, between store and ack.
+                await node.WaitForFirstAckAsync(StartTimeout);
                 await Task.Delay(random.Next(0, 400));
                 await controller.DisposeAsync();
             }
@@ -47,7 +49,7 @@ public sealed class HostedRestartTests : IDisposable
         }
 
         await using var last = ControllerUnderTest.WithEmbeddedBroker(_data);
-        var stored = await last.EventIdsAsync("hosted-node");
+        var stored = await last.EventIdsAsync(NodeId);
         var lost = acknowledged.Keys.Except(stored, StringComparer.Ordinal).ToList();
         Assert.True(lost.Count == 0, $"{lost.Count} of {acknowledged.Count} acknowledged events are not stored (seed {seed})");
         Assert.Equal(stored.Count, stored.Distinct(StringComparer.Ordinal).Count());
