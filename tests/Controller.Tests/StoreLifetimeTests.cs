@@ -13,7 +13,7 @@ namespace SmartLoudspeaker.Controller.Tests;
 public sealed class StoreLifetimeTests
 {
     /// <summary>Restarts of the in-process loop; SL_STORE_RESTARTS sets more for a long run (docs/storage.md).</summary>
-    private static readonly int Restarts = Environment.GetEnvironmentVariable("SL_STORE_RESTARTS") is { } given ? int.Parse(given, CultureInfo.InvariantCulture) : 40;
+    private static readonly int Restarts = Environment.GetEnvironmentVariable("SL_STORE_RESTARTS") is { } given ? int.Parse(given, CultureInfo.InvariantCulture) : 30;
 
     private readonly ITestOutputHelper _output;
 
@@ -54,7 +54,7 @@ public sealed class StoreLifetimeTests
         {
             var store = Open(data.Path, TimeProvider.System);
             Assert.True(store.Status.Degraded is null, $"restart {restart} (seed {seed}): {store.Status.Degraded}");
-            var closeAfter = random.Next(1, 60);
+            var closeAfter = acknowledged.Count + random.Next(0, 20);
             var closeNow = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             var writers = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
             {
@@ -73,7 +73,7 @@ public sealed class StoreLifetimeTests
                         return; // Refused while closing: never acknowledged.
                     }
 
-                    if (acknowledged.Count >= closeAfter * (restart + 1))
+                    if (acknowledged.Count >= closeAfter)
                     {
                         closeNow.TrySetResult();
                     }
