@@ -11,7 +11,7 @@ namespace SmartLoudspeaker.EndToEnd.Tests.Durability;
 [Trait("Category", "Durability")]
 public sealed class HostedRestartTests : IDisposable
 {
-    private const int Restarts = 15;
+    private const int Restarts = 12;
     private const string NodeId = "hosted-node";
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
     private readonly ITestOutputHelper _output;

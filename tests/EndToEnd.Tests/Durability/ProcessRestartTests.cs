@@ -20,7 +20,7 @@ public sealed class ProcessRestartTests : IDisposable
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
     /// <summary>Restarts in CI; SL_PROCESS_RESTARTS sets more for the long run (docs/storage.md).</summary>
-    private static readonly int Restarts = Environment.GetEnvironmentVariable("SL_PROCESS_RESTARTS") is { } given ? int.Parse(given, CultureInfo.InvariantCulture) : 15;
+    private static readonly int Restarts = Environment.GetEnvironmentVariable("SL_PROCESS_RESTARTS") is { } given ? int.Parse(given, CultureInfo.InvariantCulture) : 10;
 
     private readonly ITestOutputHelper _output;
     private readonly string _data = Directory.CreateTempSubdirectory("sl-process-restart-").FullName;
