@@ -37,9 +37,12 @@ public sealed class ReplayGuard
     public ReplayGuard(ReplayState state)
     {
         ArgumentNullException.ThrowIfNull(state);
-        highWater = state.HighWater;
+
+        // A remembered number above the stated high-water mark (a state not written by this class) still counts: dropping
+        // it would make it acceptable again.
+        highWater = Math.Max(state.HighWater, state.Recent.DefaultIfEmpty().Max());
         floor = Math.Max(state.Floor, highWater - Window);
-        recent = [.. state.Recent.Where(seq => seq > floor && seq <= highWater)];
+        recent = [.. state.Recent.Where(seq => seq > floor)];
         while (recent.Count > Capacity)
         {
             ForgetOldest();

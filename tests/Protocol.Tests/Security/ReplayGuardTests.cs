@@ -120,6 +120,15 @@ public sealed class ReplayGuardTests
     }
 
     [Fact]
+    public void A_persisted_number_above_the_persisted_high_water_mark_is_still_refused()
+    {
+        var guard = new ReplayGuard(new ReplayState(Start, Start - 10, [Start, Start + 7]));
+
+        Assert.Equal(ReplayDecision.Seen, guard.Admit(Start + 7));
+        Assert.Equal(Start + 7, guard.HighWater);
+    }
+
+    [Fact]
     public void A_persisted_floor_above_the_window_is_kept()
     {
         var guard = new ReplayGuard(new ReplayState(Start, Start - 100, [Start]));
