@@ -10,8 +10,9 @@ using SmartLoudspeaker.Protocol;
 namespace SmartLoudspeaker.Controller.Commands;
 
 /// <summary>
-/// Issues signed commands: numbers each one (<see cref="CommandSequence"/>), signs the exact bytes with the current
-/// key, publishes at QoS 1 on the target's command topic, tracks each addressed node's answer, and resends to nodes
+/// Issues signed commands: refuses one that no known node could receive, numbers each one (<see cref="CommandSequence"/>),
+/// signs the exact bytes with the current key, stores it durably (<see cref="ICommandLog"/>) before it is sent or
+/// accepted, publishes at QoS 1 on the target's command topic, tracks each addressed node's answer, and resends to nodes
 /// that have not answered until the command expires. A broker's PUBACK says nothing about the node, so only a
 /// <see cref="CommandAck"/> counts as an answer. A resend is the same command id, type, target, body and exp, signed
 /// anew with a new sequence number and ts: a node refuses the same bytes twice (that is what an attacker's replay
