@@ -4,7 +4,9 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
 using SmartLoudspeaker.Controller.Broker;
+using SmartLoudspeaker.Controller.Fleet;
 
 namespace SmartLoudspeaker.EndToEnd.Tests;
 
@@ -76,6 +78,36 @@ internal sealed class ControllerUnderTest : WebApplicationFactory<Program>
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Advances the Controller's fake clock and returns once the fleet sweeper has judged the new instant, so what
+    /// the test reads next reflects it: the sweeper's own signal, not a poll with a deadline that a busy machine misses.
+    /// </summary>
+    public async Task AdvanceAndSweepAsync(FakeTimeProvider clock, TimeSpan by)
+    {
+        ArgumentNullException.ThrowIfNull(clock);
+        var sweeper = Services.GetRequiredService<FleetSweeper>();
+        var target = clock.GetUtcNow() + by;
+        var swept = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnSwept(DateTimeOffset at)
+        {
+            if (at >= target)
+            {
+                swept.TrySetResult();
+            }
+        }
+
+        sweeper.Swept += OnSwept;
+        try
+        {
+            clock.Advance(by);
+            await swept.Task.WaitAsync(Eventually.Timeout);
+        }
+        finally
+        {
+            sweeper.Swept -= OnSwept;
+        }
     }
 
     /// <summary>True when the node is listed online.</summary>

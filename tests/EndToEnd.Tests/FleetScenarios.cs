@@ -51,10 +51,14 @@ public abstract class FleetScenarios : IAsyncLifetime
         await Nodes.StartAsync("thon-stall", [link.Port], keepAlive: keepAlive);
         await Eventually.TrueAsync(() => controller.IsOnlineAsync("thon-stall"), because: "online before the stall");
 
+        var stalledAt = TimeProvider.System.GetUtcNow();
         link.Stall();
-        var tookToGoOffline = await Eventually.TrueAsync(async () => !await controller.IsOnlineAsync("thon-stall"), because: "offline after the stall");
+        await Eventually.TrueAsync(async () => !await controller.IsOnlineAsync("thon-stall"), because: "offline after the stall");
 
         // The broker drops a silent client 1.5 keepalives after its last packet, give or take its keepalive check.
+        // Measured from the Controller's own stamp of the change (same system clock), not from how soon a poll saw it.
+        var wentOfflineAt = (await controller.FindNodeAsync("thon-stall"))!.Value.GetProperty("stateSince").GetDateTimeOffset();
+        var tookToGoOffline = wentOfflineAt - stalledAt;
         Assert.True(tookToGoOffline < keepAlive * 1.5 + BrokerKeepAliveSlack, $"took {tookToGoOffline.TotalSeconds:F1} s");
 
         link.Resume();
@@ -117,7 +121,7 @@ public abstract class FleetScenarios : IAsyncLifetime
 
         await node.StopAsync(CancellationToken.None);
 
-        await Eventually.TrueAsync(async () => !await controller.IsOnlineAsync("thon-bye"), TimeSpan.FromSeconds(5));
+        await Eventually.TrueAsync(async () => !await controller.IsOnlineAsync("thon-bye"), because: "offline after its goodbye");
     }
 
     [Fact]
@@ -133,11 +137,11 @@ public abstract class FleetScenarios : IAsyncLifetime
             async () => await controller.FindNodeAsync("thon-silent") is { } node && node.GetProperty("online").GetBoolean() && node.TryGetProperty("health", out _),
             because: "online with its first health");
 
-        clock.Advance(TimeSpan.FromSeconds(74));
+        await controller.AdvanceAndSweepAsync(clock, TimeSpan.FromSeconds(74));
         Assert.True(await controller.IsOnlineAsync("thon-silent"), "still online just before 2.5 heartbeats");
 
-        clock.Advance(TimeSpan.FromSeconds(2));
-        await Eventually.TrueAsync(async () => !await controller.IsOnlineAsync("thon-silent"), TimeSpan.FromSeconds(5), "offline after 2.5 heartbeats");
+        await controller.AdvanceAndSweepAsync(clock, TimeSpan.FromSeconds(2));
+        Assert.False(await controller.IsOnlineAsync("thon-silent"), "offline after 2.5 heartbeats");
     }
 
     [Fact]

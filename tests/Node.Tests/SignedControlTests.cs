@@ -170,6 +170,54 @@ public sealed class SignedControlTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Commands_that_arrive_out_of_order_within_the_window_are_each_obeyed_once_and_older_ones_are_refused_as_too_old()
+    {
+        var agent = await StartAgentAsync();
+        const long issued = 1_795_334_400_000_000;
+        var later = _keys.Controller.Sign(_keys.Command("identify", NodeId, seq: issued + 2_000));
+        var earlier = _keys.Controller.Sign(_keys.Command("identify", NodeId, target: new CommandTarget { Zone = "zone-1" }, seq: issued));
+        var muchEarlier = _keys.Controller.Sign(_keys.Command("identify", NodeId, target: new CommandTarget { All = true }, seq: issued + 2_000 - ReplayGuard.Window));
+
+        Assert.Equal(CommandAckStatus.Done, (await SendAsync(later)).Status);
+        Assert.Equal(CommandAckStatus.Done, (await SendAsync(earlier, Topics.ForZoneCommands("zone-1"))).Status);
+        var tooOld = await SendAsync(muchEarlier, Topics.FleetCommands);
+
+        Assert.Equal((CommandAckStatus.Refused, RefusalReasons.TooOld), (tooOld.Status, tooOld.Reason));
+        await WaitForEventAsync(e => e.Kind == "security.refused" && e.Code == RefusalReasons.TooOld);
+        Assert.Equal(RefusalReasons.Replayed, (await SendAsync(earlier, Topics.ForZoneCommands("zone-1"))).Reason);
+        Assert.Equal(2, agent.RefusedCommands);
+    }
+
+    [Fact]
+    public async Task A_replay_state_written_by_the_previous_version_is_read_with_the_window_it_had_so_nothing_it_forgot_is_accepted()
+    {
+        // As the previous build wrote it: numbers within 1,024 below the high-water mark, older ones forgotten and refused.
+        var obeyed = _keys.Command("emergency-test", NodeId, seq: 50_000);
+        const string OutcomeHash = "hash-of-the-old-build";
+        await File.WriteAllTextAsync(Path.Combine(_data, "commands.json"), $$"""
+            {"v":1,"highWater":50000,"recent":[49990,50000],"outcomes":[{"id":"{{obeyed.Id}}","hash":"{{OutcomeHash}}","status":"done","ts":"2026-11-22T05:59:00+00:00"}]}
+            """);
+        var agent = await StartAgentAsync();
+
+        Assert.Equal(RefusalReasons.Replayed, (await SendAsync(_keys.Controller.Sign(obeyed))).Reason);
+        Assert.Equal(RefusalReasons.Replayed, (await SendAsync(_keys.Controller.Sign(_keys.Command("identify", NodeId, seq: 49_990)))).Reason);
+        Assert.Equal(RefusalReasons.TooOld, (await SendAsync(_keys.Controller.Sign(_keys.Command("identify", NodeId, seq: 50_000 - 1_024)))).Reason);
+        Assert.Equal(CommandAckStatus.Done, (await SendAsync(_keys.Controller.Sign(_keys.Command("identify", NodeId, seq: 49_995)))).Status);
+        await agent.DisposeAsync();
+
+        using var rewritten = JsonDocument.Parse(await File.ReadAllBytesAsync(Path.Combine(_data, "commands.json")));
+        var root = rewritten.RootElement;
+        Assert.Equal(2, root.GetProperty("v").GetInt32());
+        Assert.Equal(50_000 - 1_024, root.GetProperty("floor").GetInt64());
+        Assert.Equal([49_990, 49_995, 50_000], root.GetProperty("recent").EnumerateArray().Select(e => e.GetInt64()));
+        Assert.Contains(root.GetProperty("outcomes").EnumerateArray(), o => o.GetProperty("hash").GetString() == OutcomeHash);
+
+        await StartAgentAsync();
+        Assert.Equal(RefusalReasons.TooOld, (await SendAsync(_keys.Controller.Sign(_keys.Command("identify", NodeId, seq: 48_000)))).Reason);
+        Assert.Equal(RefusalReasons.Replayed, (await SendAsync(_keys.Controller.Sign(_keys.Command("identify", NodeId, seq: 49_995)))).Reason);
+    }
+
+    [Fact]
     public async Task Without_trusted_time_only_emergency_commands_are_obeyed_and_replays_of_them_are_still_refused()
     {
         await StartAgentAsync(trustSystemClock: false);

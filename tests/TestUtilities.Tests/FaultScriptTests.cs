@@ -61,7 +61,8 @@ public sealed class FaultScriptTests
         var script = proxy.RunScriptAsync(
         [
             new FaultStep(TimeSpan.Zero, p => p.Stall()),
-            new FaultStep(TimeSpan.FromMilliseconds(400), p => p.Resume()),
+            // The stall outlasts the 200 ms look by far, so a busy machine's late timers cannot make the echo early.
+            new FaultStep(TimeSpan.FromSeconds(3), p => p.Resume()),
         ]);
         await client.GetStream().WriteAsync(new byte[] { 1 });
         var echoed = Wire.ReadExactlyAsync(client.GetStream(), 1);

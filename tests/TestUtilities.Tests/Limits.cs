@@ -4,7 +4,7 @@ namespace SmartLoudspeaker.TestUtilities.Tests;
 internal static class Limits
 {
     /// <summary>For anything that should happen promptly on loopback.</summary>
-    public static readonly TimeSpan Prompt = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan Prompt = TimeSpan.FromSeconds(20);
 
     /// <summary>For proving that something does not happen: nothing arrives while a link is stalled.</summary>
     public static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(300);

@@ -36,7 +36,9 @@ public sealed class LinkProfileTests
     {
         await using var server = TestTcpServer.StartSilent();
         await using var proxy = new LoopbackTcpProxy(server.Port);
-        proxy.UpstreamProfile = new LinkProfile { Delay = TimeSpan.FromMilliseconds(400) };
+        // The upstream delay is long enough that "downstream was not slowed" stays clear on a busy machine.
+        var upstreamDelay = TimeSpan.FromSeconds(2);
+        proxy.UpstreamProfile = new LinkProfile { Delay = upstreamDelay };
         proxy.DownstreamProfile = new LinkProfile { Delay = TimeSpan.FromMilliseconds(20) };
         using var client = await Wire.ConnectAsync(proxy.Port);
         var serverSide = await server.AcceptAsync();
@@ -51,8 +53,8 @@ public sealed class LinkProfileTests
         await Wire.ReadExactlyAsync(client.GetStream(), 1);
         var downstream = Stopwatch.GetElapsedTime(sentDown);
 
-        Assert.InRange(upstream, TimeSpan.FromMilliseconds(400), TimeSpan.FromMilliseconds(400) + Slack);
-        Assert.InRange(downstream, TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(300));
+        Assert.InRange(upstream, upstreamDelay, upstreamDelay + Slack);
+        Assert.InRange(downstream, TimeSpan.FromMilliseconds(20), upstreamDelay / 2);
     }
 
     [Fact]
@@ -109,8 +111,9 @@ public sealed class LinkProfileTests
         using var fast = await Wire.ConnectAsync(proxy.Port);
         await fast.GetStream().WriteAsync(new byte[] { 0 });
         await Wire.ReadExactlyAsync(fast.GetStream(), 1);
-        proxy.Connections.Single(connection => connection.Id == 1).DownstreamProfile =
-            new LinkProfile { Delay = TimeSpan.FromMilliseconds(300) };
+        // Long enough that the undelayed connection is clearly faster even when the machine is busy.
+        var delay = TimeSpan.FromSeconds(2);
+        proxy.Connections.Single(connection => connection.Id == 1).DownstreamProfile = new LinkProfile { Delay = delay };
 
         var started = Stopwatch.GetTimestamp();
         await slow.GetStream().WriteAsync(new byte[] { 1 });
@@ -120,8 +123,8 @@ public sealed class LinkProfileTests
         await Wire.ReadExactlyAsync(slow.GetStream(), 1);
         var slowTrip = Stopwatch.GetElapsedTime(started);
 
-        Assert.True(fastTrip < TimeSpan.FromMilliseconds(300), $"the other connection took {fastTrip}");
-        Assert.True(slowTrip >= TimeSpan.FromMilliseconds(300), $"the delayed connection took {slowTrip}");
+        Assert.True(fastTrip < delay / 2, $"the other connection took {fastTrip}");
+        Assert.True(slowTrip >= delay, $"the delayed connection took {slowTrip}");
         Assert.Equal(LinkProfile.Perfect, proxy.DownstreamProfile);
     }
 }

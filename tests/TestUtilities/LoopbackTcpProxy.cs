@@ -8,13 +8,16 @@ namespace SmartLoudspeaker.TestUtilities;
 /// The one bad network link of the test suite: a TCP relay on loopback between clients and a server (usually an MQTT
 /// broker) that can stall (sockets open, nothing forwarded — the half-open link a broker only notices by keepalive),
 /// cut (both sockets reset), cut in the middle of an MQTT packet, add delay, jitter and a bandwidth cap per direction,
-/// drop QoS 0 publishes, hang or refuse new connections (or close its port), and switch to another server. It reads
+/// drop QoS 0 publishes, hold publishes by topic so that others overtake them (<see cref="LinkProfile.Holds"/>: the
+/// reordering MQTT allows between topics), hang or refuse new connections (or close its port), and switch to another
+/// server. It reads
 /// the MQTT framing of what it relays (a stream that is not MQTT passes through as raw bytes), so connections (and
 /// black-holed clients) can be found by client id.
 /// </summary>
 /// <remarks>
 /// Delays, jitter and bandwidth are scheduled on the <see cref="TimeProvider"/> given to the constructor; with a fake
-/// one they only advance with it. Bytes held by a stall or a delay are delivered in order once they may go.
+/// one they only advance with it. Bytes held by a stall or a delay are delivered in order once they may go; a publish
+/// held by topic joins them when its hold is over.
 /// </remarks>
 public sealed class LoopbackTcpProxy : IAsyncDisposable
 {

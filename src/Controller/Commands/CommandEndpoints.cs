@@ -24,11 +24,11 @@ public static class CommandEndpoints
         ArgumentNullException.ThrowIfNull(app);
         var commands = app.MapGroup("/api").WithTags("Commands");
         commands.MapPost("/nodes/{id}/commands", IssueToNode).WithName("IssueNodeCommand")
-            .WithSummary("Signs and sends a command to one known node; 202 with its id, whose outcome is at /api/commands/{commandId}.");
+            .WithSummary("Stores, signs and sends a command to one known node (online or not); 202 with its id, whose outcome is at /api/commands/{commandId}; 404 for a node never seen.");
         commands.MapPost("/zones/{zone}/commands", IssueToZone).WithName("IssueZoneCommand")
-            .WithSummary("Signs and sends a command to every node of a zone (one publish on the zone's topic).");
+            .WithSummary("Stores, signs and sends a command to every node of a zone (one publish on the zone's topic); 404 when no known node is in the zone.");
         commands.MapPost("/fleet/commands", IssueToFleet).WithName("IssueFleetCommand")
-            .WithSummary("Signs and sends a command to every node (one publish on the fleet topic).");
+            .WithSummary("Stores, signs and sends a command to every node (one publish on the fleet topic); 422 while no node is known.");
         commands.MapGet("/commands/{commandId}", GetCommand).WithName("GetCommand")
             .WithSummary("A command and each addressed node's outcome (pending, done, refused, failed, unanswered).");
         commands.MapGet("/nodes/{id}/commands", ListNodeCommands).WithName("ListNodeCommands")
@@ -38,34 +38,23 @@ public static class CommandEndpoints
         return app;
     }
 
-    private static async Task<Results<Accepted<CommandAccepted>, BadRequest<ProblemDetails>, NotFound<ProblemDetails>, ProblemHttpResult>> IssueToNode(
-        string id, IssueCommandRequest request, CommandService service, FleetRegistry fleet, CancellationToken cancellationToken)
-    {
-        if (!Identifiers.IsValid(id))
-        {
-            return TypedResults.BadRequest(Invalid("Invalid node id", "Node ids are 1–64 characters of a–z, 0–9 and '-', not starting with '-'."));
-        }
+    private static async Task<Results<Accepted<CommandAccepted>, BadRequest<ProblemDetails>, NotFound<ProblemDetails>, UnprocessableEntity<ProblemDetails>, ProblemHttpResult>> IssueToNode(
+        string id, IssueCommandRequest request, CommandService service, CancellationToken cancellationToken) =>
+        Identifiers.IsValid(id)
+            ? await IssueAsync(new CommandTarget { Node = id }, request, service, cancellationToken)
+            : TypedResults.BadRequest(Invalid("Invalid node id", "Node ids are 1–64 characters of a–z, 0–9 and '-', not starting with '-'."));
 
-        // A node never seen cannot be expected to answer; a typo would otherwise wait for an answer until expiry.
-        if (fleet.Find(id) is null)
-        {
-            return TypedResults.NotFound(new ProblemDetails { Title = "Unknown node", Detail = $"No node '{id}' has been seen.", Status = StatusCodes.Status404NotFound });
-        }
-
-        return await IssueAsync(new CommandTarget { Node = id }, request, service, cancellationToken);
-    }
-
-    private static async Task<Results<Accepted<CommandAccepted>, BadRequest<ProblemDetails>, NotFound<ProblemDetails>, ProblemHttpResult>> IssueToZone(
+    private static async Task<Results<Accepted<CommandAccepted>, BadRequest<ProblemDetails>, NotFound<ProblemDetails>, UnprocessableEntity<ProblemDetails>, ProblemHttpResult>> IssueToZone(
         string zone, IssueCommandRequest request, CommandService service, CancellationToken cancellationToken) =>
         Identifiers.IsValid(zone)
             ? await IssueAsync(new CommandTarget { Zone = zone }, request, service, cancellationToken)
             : TypedResults.BadRequest(Invalid("Invalid zone id", "Zone ids are 1–64 characters of a–z, 0–9 and '-', not starting with '-'."));
 
-    private static Task<Results<Accepted<CommandAccepted>, BadRequest<ProblemDetails>, NotFound<ProblemDetails>, ProblemHttpResult>> IssueToFleet(
+    private static Task<Results<Accepted<CommandAccepted>, BadRequest<ProblemDetails>, NotFound<ProblemDetails>, UnprocessableEntity<ProblemDetails>, ProblemHttpResult>> IssueToFleet(
         IssueCommandRequest request, CommandService service, CancellationToken cancellationToken) =>
         IssueAsync(new CommandTarget { All = true }, request, service, cancellationToken);
 
-    private static async Task<Results<Accepted<CommandAccepted>, BadRequest<ProblemDetails>, NotFound<ProblemDetails>, ProblemHttpResult>> IssueAsync(
+    private static async Task<Results<Accepted<CommandAccepted>, BadRequest<ProblemDetails>, NotFound<ProblemDetails>, UnprocessableEntity<ProblemDetails>, ProblemHttpResult>> IssueAsync(
         CommandTarget target, IssueCommandRequest request, CommandService service, CancellationToken cancellationToken)
     {
         // Keys first: without them no request can succeed, and the answer says how to configure them.
@@ -79,6 +68,17 @@ public static class CommandEndpoints
         {
             IssueFailure.None => TypedResults.Accepted($"/api/commands/{result.Command!.Id}", new CommandAccepted(result.Command.Id, result.Command.Command.Seq)),
             IssueFailure.Invalid => TypedResults.BadRequest(Invalid("Invalid command", result.Problem!)),
+
+            // An unknown node or a zone without nodes is a resource that does not exist; an empty fleet exists but
+            // cannot take a command yet.
+            IssueFailure.NoRecipient when target.All == true => TypedResults.UnprocessableEntity(new ProblemDetails
+            {
+                Title = "No nodes", Detail = result.Problem, Status = StatusCodes.Status422UnprocessableEntity,
+            }),
+            IssueFailure.NoRecipient => TypedResults.NotFound(new ProblemDetails
+            {
+                Title = target.Node is null ? "Unknown zone" : "Unknown node", Detail = result.Problem, Status = StatusCodes.Status404NotFound,
+            }),
             _ => Unavailable(result.Problem!),
         };
     }
@@ -89,7 +89,7 @@ public static class CommandEndpoints
             : TypedResults.NotFound(new ProblemDetails
             {
                 Title = "Unknown command",
-                Detail = $"No command '{commandId}' is known (commands issued before the Controller's last restart are not kept).",
+                Detail = $"No command '{commandId}' was issued by this Controller (or it is older than Store:CommandRetention).",
                 Status = StatusCodes.Status404NotFound,
             });
 

@@ -11,8 +11,12 @@ namespace SmartLoudspeaker.Controller.Commands;
 internal sealed record CommandOutcome(CommandAckStatus Status, string? Reason, JsonElement? Result, DateTimeOffset At)
 {
     /// <summary>
-    /// False for a refusal the node will reverse once it has trusted time ("clock-untrusted"): the Controller keeps
-    /// sending such a command until it expires, and sends it again right after the node's next clock sync.
+    /// False for a refusal that is not the node's answer to the command itself, so the Controller keeps sending it,
+    /// signed anew, until it expires: "clock-untrusted" (reversed once the node has trusted time; sent again right
+    /// after its next clock sync), "replayed" (the node refused a second copy of an envelope it accepted, e.g. a
+    /// broker's duplicate; its answer to the first may have been lost, and a resend gets it without a second action)
+    /// and "too-old" (the number fell below the node's replay window; a new one does not).
     /// </summary>
-    public bool IsFinal => !(Status == CommandAckStatus.Refused && Reason == Protocol.RefusalReasons.ClockUntrusted);
+    public bool IsFinal => !(Status == CommandAckStatus.Refused && Reason is Protocol.RefusalReasons.ClockUntrusted
+        or Protocol.RefusalReasons.Replayed or Protocol.RefusalReasons.TooOld);
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SmartLoudspeaker.Controller.Store;
 using SmartLoudspeaker.Protocol;
 
 namespace SmartLoudspeaker.Controller.Commands;
@@ -19,11 +20,16 @@ internal sealed class CommandRecord
     /// <param name="expectedNodes">Nodes addressed (known ones, for a zone or the fleet).</param>
     /// <param name="sentAt">When it was first sent.</param>
     public CommandRecord(SignedCommand command, IEnumerable<string> expectedNodes, DateTimeOffset sentAt)
+        : this(command, [command.Seq], expectedNodes.Distinct(StringComparer.Ordinal).Select(node => KeyValuePair.Create(node, (CommandOutcome?)null)), sentAt)
+    {
+    }
+
+    private CommandRecord(SignedCommand command, IEnumerable<long> seqs, IEnumerable<KeyValuePair<string, CommandOutcome?>> outcomes, DateTimeOffset lastSentAt)
     {
         Command = command;
-        _seqs = [command.Seq];
-        _outcomes = expectedNodes.Distinct(StringComparer.Ordinal).ToDictionary(node => node, _ => (CommandOutcome?)null, StringComparer.Ordinal);
-        _lastSentAt = sentAt;
+        _seqs = [.. seqs];
+        _outcomes = new Dictionary<string, CommandOutcome?>(outcomes, StringComparer.Ordinal);
+        _lastSentAt = lastSentAt;
     }
 
     /// <summary>The signed part as first issued; a resend is this with a new <c>seq</c>, <c>ts</c> and possibly <c>kid</c>.</summary>
@@ -104,6 +110,35 @@ internal sealed class CommandRecord
         lock (_gate)
         {
             return now < Command.Exp && _outcomes.GetValueOrDefault(nodeId) is { IsFinal: false };
+        }
+    }
+
+    /// <summary>The record as the store read it back after a restart.</summary>
+    public static CommandRecord Restore(StoredCommand stored)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        return new CommandRecord(
+            stored.Command,
+            stored.Seqs.Count > 0 ? stored.Seqs : [stored.Command.Seq],
+            stored.Outcomes.Select(outcome => KeyValuePair.Create(
+                outcome.NodeId,
+                outcome is { Status: { } status, At: { } at } ? new CommandOutcome(status, outcome.Reason, outcome.Result, at) : null)),
+            stored.LastSentAt);
+    }
+
+    /// <summary>What the store keeps of the record now: a consistent snapshot, taken under the record's lock.</summary>
+    public StoredCommand ToStored()
+    {
+        lock (_gate)
+        {
+            return new StoredCommand(
+                Command,
+                [.. _seqs],
+                _lastSentAt,
+                _outcomes
+                    .OrderBy(pair => pair.Key, StringComparer.Ordinal)
+                    .Select(pair => new StoredOutcome(pair.Key, pair.Value?.Status, pair.Value?.Reason, pair.Value?.Result, pair.Value?.At))
+                    .ToArray());
         }
     }
 

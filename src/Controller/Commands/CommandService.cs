@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using MQTTnet.Exceptions;
 using SmartLoudspeaker.Controller.Fleet;
 using SmartLoudspeaker.Controller.Mqtt;
 using SmartLoudspeaker.Controller.Security;
@@ -9,8 +10,9 @@ using SmartLoudspeaker.Protocol;
 namespace SmartLoudspeaker.Controller.Commands;
 
 /// <summary>
-/// Issues signed commands: numbers each one (<see cref="CommandSequence"/>), signs the exact bytes with the current
-/// key, publishes at QoS 1 on the target's command topic, tracks each addressed node's answer, and resends to nodes
+/// Issues signed commands: refuses one that no known node could receive, numbers each one (<see cref="CommandSequence"/>),
+/// signs the exact bytes with the current key, stores it durably (<see cref="ICommandLog"/>) before it is sent or
+/// accepted, publishes at QoS 1 on the target's command topic, tracks each addressed node's answer, and resends to nodes
 /// that have not answered until the command expires. A broker's PUBACK says nothing about the node, so only a
 /// <see cref="CommandAck"/> counts as an answer. A resend is the same command id, type, target, body and exp, signed
 /// anew with a new sequence number and ts: a node refuses the same bytes twice (that is what an attacker's replay
@@ -71,6 +73,15 @@ internal sealed class CommandService
             return IssueResult.Invalid(invalid);
         }
 
+        // Nobody to answer means nothing to wait for: a typo in a node or zone id, or a fleet not yet seen, is said at
+        // once instead of showing "pending" until expiry. A known node that is offline counts: resends reach it when
+        // it is back, until the command expires.
+        var addressed = Addressed(target);
+        if (addressed.Count == 0)
+        {
+            return IssueResult.NoRecipient(NoRecipientProblem(target));
+        }
+
         var now = _timeProvider.GetUtcNow();
         var key = _keys.Current(now);
         if (key is null)
@@ -96,8 +107,22 @@ internal sealed class CommandService
         };
         var envelope = key.Signer.Sign(command);
         var topic = TopicOf(target);
-        var record = new CommandRecord(command, Addressed(target), now);
-        _log.Add(record);
+        var record = new CommandRecord(command, addressed, now);
+
+        // Stored durably before it is sent and before the API answers 202: what was accepted survives a crash, is
+        // resent after the restart and never vanishes. A command that could not be stored is not sent either.
+        try
+        {
+            await _log.AddAsync(record);
+        }
+#pragma warning disable CA1031 // Whatever the store failed with, the answer is the same: not stored, not sent, 503.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            _logger.LogError("Command {CommandId} {Type} could not be stored, so it was not sent: {Message}", command.Id, command.Type, exception.Message);
+            return IssueResult.Unavailable($"The Controller could not store the command, so it was not sent: {exception.Message}");
+        }
+
         _metrics.CommandsIssued.WithLabels(command.Type).Inc();
         _logger.LogInformation(
             "Issued command {CommandId} {Type} seq {Seq} to {Topic}, signed by {Kid}, expires {Exp:o}", command.Id, command.Type, seq, topic, command.Kid, command.Exp);
@@ -112,7 +137,7 @@ internal sealed class CommandService
         var record = _log.Find(ack.Id);
         if (record is null)
         {
-            // Issued before a restart (the log is in memory) or by another Controller; ingest stored it anyway.
+            // Issued by another Controller, or pruned after Store:CommandRetention; ingest stored the answer anyway.
             _logger.LogInformation("Node {NodeId} answered unknown command {CommandId}: {Status} {Reason}", nodeId, ack.Id, ack.Status, ack.Reason);
             return;
         }
@@ -120,6 +145,10 @@ internal sealed class CommandService
         if (record.Record(nodeId, ack, receivedAt))
         {
             _metrics.CommandAcks.WithLabels(StatusLabel(ack.Status), ack.Status == CommandAckStatus.Done ? "" : SecurityMetrics.ReasonLabel(ack.Reason)).Inc();
+
+            // Not awaited: ingest has already stored the acknowledgement itself durably, and the store reads it back
+            // for a command whose document lacks the answer (LiteDbFleetStore.Commands).
+            _ = SaveAsync(record, "its answer");
         }
     }
 
@@ -171,6 +200,10 @@ internal sealed class CommandService
 
         var envelope = key.Signer.Sign(record.Command with { Kid = key.Signer.Kid, Ts = now, Seq = seq });
         record.AddResend(seq);
+
+        // Before sending, so that a restart after this point lists the new number; sent even if storing failed, since
+        // the command itself is stored and resending it is what keeps it alive.
+        await SaveAsync(record, "its resend");
         _logger.LogInformation("Resending command {CommandId} as seq {Seq} to {Nodes} node(s) that have not answered", record.Id, seq, nodeIds.Count);
         foreach (var nodeId in nodeIds)
         {
@@ -197,7 +230,19 @@ internal sealed class CommandService
 
     private async Task SendAsync(CommandRecord record, string topic, byte[] envelope, CancellationToken cancellationToken)
     {
-        if (await _publisher.PublishAsync(topic, envelope, atLeastOnce: true, retain: false, cancellationToken))
+        bool handed;
+        try
+        {
+            handed = await _publisher.PublishAsync(topic, envelope, atLeastOnce: true, retain: false, cancellationToken);
+        }
+        catch (MqttCommunicationException exception)
+        {
+            // The link broke under the publish. The command is stored, so this is the same as not being connected.
+            _logger.LogDebug("Publishing command {CommandId} failed: {Message}", record.Id, exception.Message);
+            handed = false;
+        }
+
+        if (handed)
         {
             Sent?.Invoke(record, topic);
         }
@@ -207,11 +252,34 @@ internal sealed class CommandService
         }
     }
 
-    /// <summary>The nodes a command addresses as far as the Controller knows now; nodes it does not know still receive it by topic.</summary>
-    private IEnumerable<string> Addressed(CommandTarget target) =>
-        target.Node is { } node ? [node]
-        : target.Zone is { } zone ? _fleet.Snapshot().Where(state => state.Zones.Contains(zone)).Select(state => state.Id)
-        : _fleet.Snapshot().Select(state => state.Id);
+    /// <summary>Stores the record's new state; a failure is logged, not thrown (the command itself is already stored).</summary>
+    private async Task SaveAsync(CommandRecord record, string what)
+    {
+        try
+        {
+            await _log.SaveAsync(record);
+        }
+#pragma warning disable CA1031 // The store's failure is reported by the store's health; here it only costs this update.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            _logger.LogWarning("Command {CommandId}: {What} could not be stored: {Message}", record.Id, what, exception.Message);
+        }
+    }
+
+    /// <summary>
+    /// The known nodes a command addresses: the node if it was ever seen (online or not), the zone's nodes, or every
+    /// node. A node that joins the zone later still receives the first send by topic, and its answer is recorded.
+    /// </summary>
+    private List<string> Addressed(CommandTarget target) =>
+        target.Node is { } node ? (_fleet.Find(node) is null ? [] : [node])
+        : target.Zone is { } zone ? _fleet.Snapshot().Where(state => state.Zones.Contains(zone)).Select(state => state.Id).ToList()
+        : _fleet.Snapshot().Select(state => state.Id).ToList();
+
+    private static string NoRecipientProblem(CommandTarget target) =>
+        target.Node is { } node ? $"No node '{node}' has been seen, so nobody would receive the command."
+        : target.Zone is { } zone ? $"No known node is in zone '{zone}' (a zone exists once a node announces it in its birth), so nobody would receive the command."
+        : "No node has been seen yet, so a command to the fleet would reach nobody.";
 
     private static string TopicOf(CommandTarget target) =>
         target.Node is { } node ? Topics.ForNode(node, NodeMessageKind.Command)

@@ -1,10 +1,13 @@
 namespace SmartLoudspeaker.Controller.Commands;
 
-/// <summary>Issued commands and their outcomes, for the API and for resending.</summary>
+/// <summary>Issued commands and their outcomes, for the API and for resending; kept durably.</summary>
 internal interface ICommandLog
 {
-    /// <summary>Adds a newly issued command.</summary>
-    void Add(CommandRecord record);
+    /// <summary>Adds a newly issued command; completes once it is stored durably, fails (and it is not added) if it could not be.</summary>
+    Task AddAsync(CommandRecord record);
+
+    /// <summary>Stores the record's current state (an answer, a resend); completes once durable.</summary>
+    Task SaveAsync(CommandRecord record);
 
     /// <summary>The command with this id, or null.</summary>
     CommandRecord? Find(string commandId);

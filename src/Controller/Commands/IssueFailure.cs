@@ -9,6 +9,12 @@ internal enum IssueFailure
     /// <summary>The request is wrong (type, body, target): a 400.</summary>
     Invalid,
 
-    /// <summary>The Controller cannot sign or number commands now (no key, disk refused): a 503.</summary>
+    /// <summary>
+    /// The target names no known node (an unknown node, a zone no node announced, an empty fleet): nobody would ever
+    /// answer, so it is refused rather than left pending until it expires.
+    /// </summary>
+    NoRecipient,
+
+    /// <summary>The Controller cannot sign, number or store commands now (no key, disk refused): a 503.</summary>
     Unavailable,
 }

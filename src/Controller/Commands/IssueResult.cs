@@ -10,5 +10,7 @@ internal sealed record IssueResult(CommandRecord? Command, IssueFailure Failure,
 
     public static IssueResult Invalid(string problem) => new(null, IssueFailure.Invalid, problem);
 
+    public static IssueResult NoRecipient(string problem) => new(null, IssueFailure.NoRecipient, problem);
+
     public static IssueResult Unavailable(string problem) => new(null, IssueFailure.Unavailable, problem);
 }

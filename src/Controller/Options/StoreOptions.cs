@@ -36,6 +36,9 @@ public sealed class StoreOptions
     /// <summary>Hourly health aggregates are kept this long.</summary>
     public TimeSpan AggregateRetention { get; set; } = TimeSpan.FromDays(400);
 
+    /// <summary>Issued commands and their outcomes are kept this long after they were issued (the node page, /api/commands).</summary>
+    public TimeSpan CommandRetention { get; set; } = TimeSpan.FromDays(400);
+
     /// <summary>How often aggregation and pruning run (on the injected clock).</summary>
     public TimeSpan MaintenanceInterval { get; set; } = TimeSpan.FromMinutes(5);
 }

@@ -50,6 +50,11 @@ internal sealed class StoreOptionsValidator : IValidateOptions<StoreOptions>
             errors.Add($"Store:AggregateRetention ({options.AggregateRetention}) must not be shorter than Store:RawHealthRetention ({options.RawHealthRetention}).");
         }
 
+        if (options.CommandRetention < TimeSpan.FromDays(1))
+        {
+            errors.Add($"Store:CommandRetention must be at least 1.00:00:00 (a command lives at most a day), not {options.CommandRetention}.");
+        }
+
         if (options.MaintenanceInterval < TimeSpan.FromSeconds(1) || options.MaintenanceInterval > TimeSpan.FromHours(1))
         {
             errors.Add($"Store:MaintenanceInterval must be between 00:00:01 and 01:00:00, not {options.MaintenanceInterval}.");

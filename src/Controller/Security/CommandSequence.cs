@@ -9,7 +9,8 @@ namespace SmartLoudspeaker.Controller.Security;
 /// rename, fsync of the folder) before any number in it is used, and a restart continues above the reserved ceiling,
 /// so a crash can only skip numbers, never repeat one. Every number is also at least the current Unix time in
 /// microseconds: a lost, deleted or restored-from-backup file cannot make the Controller go back either, as long as
-/// its clock is right. Thread-safe.
+/// its clock is right. Being time-based also makes the distance between two numbers a duration on the Controller's
+/// clock: nodes measure their replay window in it (ten minutes, docs/security.md). Thread-safe.
 /// </summary>
 internal sealed class CommandSequence
 {

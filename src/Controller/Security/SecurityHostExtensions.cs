@@ -20,7 +20,7 @@ public static class SecurityHostExtensions
             provider.GetRequiredService<IOptions<SecurityOptions>>().Value.SequenceBlockSize,
             provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton<SecurityMetrics>();
-        services.AddSingleton<ICommandLog, InMemoryCommandLog>();
+        services.AddSingleton<ICommandLog, DurableCommandLog>();
         services.AddSingleton<CommandService>();
         services.AddSingleton<ClockSyncResponder>();
         services.AddSingleton<IControlMessageSink, ControlMessageRouter>();

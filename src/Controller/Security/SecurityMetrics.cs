@@ -18,6 +18,7 @@ internal sealed class SecurityMetrics
         Protocol.RefusalReasons.Expired,
         Protocol.RefusalReasons.NotYetValid,
         Protocol.RefusalReasons.Replayed,
+        Protocol.RefusalReasons.TooOld,
         Protocol.RefusalReasons.ClockUntrusted,
         Protocol.RefusalReasons.UnknownCommand,
         Protocol.RefusalReasons.BadBody,

@@ -43,6 +43,15 @@ internal interface IFleetStore
     /// <summary>The node's events numbered after <paramref name="after"/>, in storing order, at most <paramref name="limit"/>.</summary>
     IReadOnlyList<EventRecord> EventsAfter(string nodeId, long after, int limit);
 
+    /// <summary>Inserts or replaces an issued command with its sequence numbers and outcomes so far.</summary>
+    Task SaveCommandAsync(StoredCommand command);
+
+    /// <summary>The newest issued commands (by issue time), newest first, at most <paramref name="max"/>.</summary>
+    IReadOnlyList<StoredCommand> RecentCommands(int max);
+
+    /// <summary>The issued command with this id, or null.</summary>
+    StoredCommand? FindCommand(string commandId);
+
     /// <summary>Aggregates complete hours and prunes what is past retention, as <see cref="RetentionPlanner"/> decides for <paramref name="now"/>.</summary>
     Task<RetentionPlan> MaintainAsync(DateTimeOffset now);
 }

@@ -15,7 +15,7 @@ namespace SmartLoudspeaker.Controller.Store;
 /// 5.0.20), and protocol messages are kept as their wire JSON so the stored shape is the documented one. Instants
 /// are stored as UTC ticks: LiteDB's dates keep milliseconds only.
 /// </summary>
-internal sealed class LiteDbFleetStore : IFleetStore, IDisposable
+internal sealed partial class LiteDbFleetStore : IFleetStore, IDisposable
 {
     private readonly StoreLock _lock;
     private readonly LiteDatabase _database;
@@ -154,6 +154,7 @@ internal sealed class LiteDbFleetStore : IFleetStore, IDisposable
 
         ops.Add(StoreOp.DeleteBefore(StoreCollections.Health, plan.PruneRawBefore.UtcTicks));
         ops.Add(StoreOp.DeleteBefore(StoreCollections.HealthHourly, plan.PruneAggregatesBefore.UtcTicks));
+        ops.Add(StoreOp.DeleteBefore(StoreCollections.Commands, (now - _options.CommandRetention).UtcTicks));
         await _writer.Enqueue([.. ops]);
         return plan;
     }

@@ -9,6 +9,7 @@ internal static class StoreCollections
     public const string HealthHourly = "health_hourly";
     public const string Events = "events";
     public const string Acks = "acks";
+    public const string Commands = "commands";
 
     /// <summary>The meta document holding the schema version.</summary>
     public const string SchemaKey = "schema";

@@ -186,6 +186,7 @@ internal static class StoreOpener
         database.GetCollection(StoreCollections.HealthHourly).EnsureIndex("at", "$.at");
         database.GetCollection(StoreCollections.Events).EnsureIndex("key", "$.key", unique: true);
         database.GetCollection(StoreCollections.Acks, BsonAutoId.Int64).EnsureIndex("node", "$.node");
+        database.GetCollection(StoreCollections.Commands).EnsureIndex("at", "$.at");
         return database;
     }
 

@@ -521,7 +521,7 @@ internal sealed class SignedControl : IDisposable
             return replay;
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or JsonException or InvalidOperationException
-            or KeyNotFoundException or FormatException)
+            or KeyNotFoundException or FormatException or InvalidDataException)
         {
             // Not ours to trust, and not to be overwritten either: a technician may want to see it.
             var path = Path.Combine(_dataDirectory, CommandStateFile.FileName);

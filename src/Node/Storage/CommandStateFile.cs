@@ -7,17 +7,26 @@ namespace SmartLoudspeaker.Node;
 /// The command sequence numbers the node has accepted (<see cref="ReplayState"/>) and the outcomes of recent command
 /// ids, in <c>commands.json</c> in the data folder. Written durably after a command is accepted and before it is acted
 /// on: a node that lost power a moment later must still refuse that command when it is replayed after the reboot.
+/// Version 2 adds the replay floor; a version 1 file (whose guard forgot numbers 1,024 below its high-water mark) is
+/// read with the floor it had then, so nothing that guard forgot becomes acceptable again.
 /// </summary>
 internal static class CommandStateFile
 {
     /// <summary>The file's name in the data folder.</summary>
     public const string FileName = "commands.json";
 
+    /// <summary>The version this build writes.</summary>
+    public const int Version = 2;
+
+    /// <summary>How far below its high-water mark a version 1 guard remembered numbers; everything older it refused.</summary>
+    private const long Version1Window = 1024;
+
     /// <summary>The stored state; empty when there is no file.</summary>
     /// <exception cref="IOException">The file exists but cannot be read.</exception>
     /// <exception cref="JsonException">The file is not ours.</exception>
     /// <exception cref="InvalidOperationException">A value has the wrong JSON type.</exception>
     /// <exception cref="FormatException">A timestamp is not one.</exception>
+    /// <exception cref="InvalidDataException">A version this build does not know (written by a newer one).</exception>
     public static (ReplayState Replay, IReadOnlyList<CommandOutcome> Outcomes) Read(string dataDirectory)
     {
         var path = Path.Combine(dataDirectory, FileName);
@@ -28,9 +37,15 @@ internal static class CommandStateFile
 
         using var document = JsonDocument.Parse(File.ReadAllBytes(path));
         var root = document.RootElement;
-        var replay = new ReplayState(
-            root.GetProperty("highWater").GetInt64(),
-            [.. root.GetProperty("recent").EnumerateArray().Select(e => e.GetInt64())]);
+        var version = root.TryGetProperty("v", out var v) ? v.GetInt32() : 1;
+        var highWater = root.GetProperty("highWater").GetInt64();
+        var floor = version switch
+        {
+            1 => highWater - Version1Window,
+            Version => root.GetProperty("floor").GetInt64(),
+            _ => throw new InvalidDataException($"version {version}; this build reads versions 1 and {Version}"),
+        };
+        var replay = new ReplayState(highWater, floor, [.. root.GetProperty("recent").EnumerateArray().Select(e => e.GetInt64())]);
         var outcomes = root.GetProperty("outcomes").EnumerateArray().Select(ReadOutcome).ToList();
         return (replay, outcomes);
     }
@@ -44,8 +59,9 @@ internal static class CommandStateFile
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
-            writer.WriteNumber("v", 1);
+            writer.WriteNumber("v", Version);
             writer.WriteNumber("highWater", replay.HighWater);
+            writer.WriteNumber("floor", replay.Floor);
             writer.WriteStartArray("recent");
             foreach (var seq in replay.Recent)
             {

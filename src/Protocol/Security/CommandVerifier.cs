@@ -46,9 +46,12 @@ public sealed class CommandVerifier(TrustStore trust, ReplayGuard replay)
             return new CommandVerdict(envelope, timeProblem, $"ts {command.Ts:O}, exp {command.Exp:O}, node time {time.Now:O} (trusted: {time.Trusted})");
         }
 
-        return replay.TryAccept(command.Seq)
-            ? new CommandVerdict(envelope, null, null)
-            : new CommandVerdict(envelope, RefusalReasons.Replayed, $"seq {command.Seq}, high-water {replay.HighWater}");
+        return replay.Admit(command.Seq) switch
+        {
+            ReplayDecision.Accepted => new CommandVerdict(envelope, null, null),
+            ReplayDecision.Seen => new CommandVerdict(envelope, RefusalReasons.Replayed, $"seq {command.Seq} already accepted"),
+            _ => new CommandVerdict(envelope, RefusalReasons.TooOld, $"seq {command.Seq}, floor {replay.Floor}, high-water {replay.HighWater}"),
+        };
     }
 
     /// <summary>

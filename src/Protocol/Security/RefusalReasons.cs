@@ -30,8 +30,14 @@ public static class RefusalReasons
     /// <summary>Timestamped further in the future than clock skew explains.</summary>
     public const string NotYetValid = "not-yet-valid";
 
-    /// <summary>A sequence number the node has already accepted, or one too old to tell.</summary>
+    /// <summary>A sequence number the node has already accepted (or, for a resend, a command id it knows with other content).</summary>
     public const string Replayed = "replayed";
+
+    /// <summary>
+    /// A sequence number at or below the node's replay floor: it can no longer tell whether it saw it. A replay of an old
+    /// capture ends here; so does a genuine command delayed past the window, which the Controller resends with a new number.
+    /// </summary>
+    public const string TooOld = "too-old";
 
     /// <summary>The node has no trusted time and the command is not emergency-class.</summary>
     public const string ClockUntrusted = "clock-untrusted";

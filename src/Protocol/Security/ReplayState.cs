@@ -2,9 +2,10 @@ namespace SmartLoudspeaker.Protocol;
 
 /// <summary>What a node must persist about accepted command sequence numbers, before it acts on a command.</summary>
 /// <param name="HighWater">Highest sequence number accepted so far (0: none).</param>
-/// <param name="Recent">Accepted sequence numbers within <see cref="ReplayGuard.Window"/> below the high-water mark.</param>
-public sealed record ReplayState(long HighWater, IReadOnlyList<long> Recent)
+/// <param name="Floor">Every number at or below this is refused, seen or not (0: only non-positive ones).</param>
+/// <param name="Recent">Accepted sequence numbers above <paramref name="Floor"/> (at most <see cref="ReplayGuard.Capacity"/>).</param>
+public sealed record ReplayState(long HighWater, long Floor, IReadOnlyList<long> Recent)
 {
     /// <summary>A node that has never accepted a command.</summary>
-    public static ReplayState Empty { get; } = new(0, []);
+    public static ReplayState Empty { get; } = new(0, 0, []);
 }

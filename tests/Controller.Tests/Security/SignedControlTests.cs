@@ -139,6 +139,52 @@ public sealed class SignedControlTests : IDisposable
     }
 
     [Fact]
+    public async Task Two_commands_issued_two_milliseconds_apart_are_both_obeyed_when_the_later_one_arrives_first()
+    {
+        using var host = StartWithDemoKeys();
+        await using var node = await SignedControlNode.BornAsync(host, "thon-12", "thon-12");
+        using var trust = await node.TrustAsync(RootPublicKey(), DemoKeys.Kid);
+        await IssueAsync(host, "/api/nodes/thon-12/commands", new { type = "identify" });
+        var earlier = await node.NextCommandAsync();
+        host.Clock.Advance(TimeSpan.FromMilliseconds(2));
+        await IssueAsync(host, "/api/zones/thon-12/commands", new { type = "rebirth" });
+        var later = await node.NextCommandAsync();
+
+        // The node's and the zone's topics are separate queues on the way: the zone's command may well come first.
+        var verifier = new CommandVerifier(trust, new ReplayGuard(ReplayState.Empty));
+        var time = new TrustedTime(host.Clock.GetUtcNow(), Trusted: true);
+        Accepted(verifier.Verify(later.Payload, node.NodeId, node.Zones, time));
+        Accepted(verifier.Verify(earlier.Payload, node.NodeId, node.Zones, time));
+        Assert.Equal(RefusalReasons.Replayed, verifier.Verify(earlier.Payload, node.NodeId, node.Zones, time).Refusal);
+        Assert.Equal(RefusalReasons.Replayed, verifier.Verify(later.Payload, node.NodeId, node.Zones, time).Refusal);
+    }
+
+    [Theory]
+    [InlineData(RefusalReasons.Replayed)]
+    [InlineData(RefusalReasons.TooOld)]
+    public async Task A_node_that_saw_or_cannot_tell_whether_it_saw_a_commands_number_gets_it_again_signed_anew_until_it_answers(string reason)
+    {
+        using var host = StartWithDemoKeys();
+        await using var node = await SignedControlNode.BornAsync(host, "thon-13");
+        var accepted = await IssueAsync(host, "/api/nodes/thon-13/commands", new { type = "identify" });
+        await node.NextCommandAsync();
+        var refused = host.WaitForIngest(result => result.Kind == NodeMessageKind.CommandAck);
+        await node.PublishAsync(NodeMessageKind.CommandAck, new CommandAck
+        {
+            Id = accepted.CommandId, NodeId = node.NodeId, Status = CommandAckStatus.Refused, Reason = reason, Ts = Wire.NodeClock,
+        });
+        await refused;
+
+        // Not the node's answer to the command: it answers a duplicate envelope, or could not tell. A fresh number gets one.
+        host.Clock.Advance(TimeSpan.FromSeconds(20));
+        await host.Services.GetRequiredService<CommandService>().ResendDueAsync(CancellationToken.None);
+        var again = CommandEnvelopeCodec.Parse((await node.NextCommandAsync()).Payload).Message!.Command;
+
+        Assert.Equal(accepted.CommandId, again.Id);
+        Assert.True(again.Seq > accepted.Seq, $"{again.Seq} is not above {accepted.Seq}");
+    }
+
+    [Fact]
     public async Task A_command_is_not_resent_after_it_expired_and_its_silent_nodes_show_as_unanswered()
     {
         using var host = StartWithDemoKeys();

@@ -14,6 +14,9 @@ namespace SmartLoudspeaker.EndToEnd.Tests.Durability;
 /// </summary>
 internal sealed class SendingNode : IAsyncDisposable
 {
+    /// <summary>The zone the node announces in its birth.</summary>
+    public const string Zone = "durability";
+
     private readonly IMqttClient _client;
     private readonly ConcurrentDictionary<string, bool> _acknowledged;
     private readonly ConcurrentDictionary<string, bool> _pending = new(StringComparer.Ordinal);
@@ -68,7 +71,7 @@ internal sealed class SendingNode : IAsyncDisposable
             Software = "durability-test",
             Hardware = new HardwareProfile { Model = "test", Simulated = true },
             Capabilities = ["events"],
-            Zones = ["durability"],
+            Zones = [Zone],
             HeartbeatSeconds = 30,
         });
         if (sendEvents)

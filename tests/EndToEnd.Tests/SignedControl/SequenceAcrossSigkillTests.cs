@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using SmartLoudspeaker.EndToEnd.Tests.Durability;
 using SmartLoudspeaker.TestUtilities;
 
 namespace SmartLoudspeaker.EndToEnd.Tests.SignedControl;
@@ -26,6 +27,14 @@ public sealed class SequenceAcrossSigkillTests : IDisposable
         await using (var controller = StartController())
         {
             using var http = await ConnectAsync(controller);
+
+            // A zone exists once a node announces it (a command to a zone without nodes is refused); the node stays
+            // known across the restart, so its zone can be commanded then too.
+            await using (await SendingNode.ConnectAsync(_mqttPort, "loa-so-thu-tu", new(), StartTimeout, controller, sendEvents: false))
+            {
+                await WaitUntilKnownAsync(http, "loa-so-thu-tu");
+            }
+
             for (var i = 0; i < 5; i++)
             {
                 before.Add(await IssueAsync(http, controller));
@@ -81,9 +90,18 @@ public sealed class SequenceAcrossSigkillTests : IDisposable
         return new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_httpPort}"), Timeout = TimeSpan.FromSeconds(10) };
     }
 
+    private static async Task WaitUntilKnownAsync(HttpClient http, string nodeId)
+    {
+        using var deadline = new CancellationTokenSource(StartTimeout);
+        while ((await http.GetAsync(new Uri("/api/nodes/" + nodeId, UriKind.Relative), deadline.Token)).StatusCode != HttpStatusCode.OK)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(50), deadline.Token);
+        }
+    }
+
     private static async Task<long> IssueAsync(HttpClient http, ProgramProcess controller)
     {
-        using var response = await http.PostAsJsonAsync("/api/zones/thon-1/commands", new { type = "identify" });
+        using var response = await http.PostAsJsonAsync($"/api/zones/{SendingNode.Zone}/commands", new { type = "identify" });
         Assert.True(response.StatusCode == HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync() + controller.RecentOutput);
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("seq").GetInt64();
     }

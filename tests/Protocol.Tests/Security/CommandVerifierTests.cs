@@ -117,6 +117,20 @@ public sealed class CommandVerifierTests : IDisposable
     }
 
     [Fact]
+    public void A_genuine_command_older_than_the_window_is_refused_as_too_old_and_one_just_inside_it_is_obeyed()
+    {
+        var guard = new ReplayGuard(ReplayState.Empty);
+        const long Newest = 1_795_334_400_000_000;
+        Assert.True(Verify(keys.Controller.Sign(keys.Command("identify", seq: Newest)), guard: guard).Accepted);
+
+        var outside = Verify(keys.Controller.Sign(keys.Command("identify", seq: Newest - ReplayGuard.Window)), guard: guard);
+        var inside = Verify(keys.Controller.Sign(keys.Command("identify", seq: Newest - ReplayGuard.Window + 1)), guard: guard);
+
+        Assert.Equal(RefusalReasons.TooOld, outside.Refusal);
+        Assert.True(inside.Accepted, inside.Refusal);
+    }
+
+    [Fact]
     public void Without_trusted_time_an_ordinary_command_waits_for_the_clock()
     {
         var untrusted = new TrustedTime(TestKeys.Now, Trusted: false);

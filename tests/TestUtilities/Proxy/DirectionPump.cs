@@ -4,9 +4,10 @@ using System.Threading.Channels;
 namespace SmartLoudspeaker.TestUtilities.Proxy;
 
 /// <summary>
-/// One direction of a connection. A reader frames what arrives, drops what the profile drops and stamps the rest
-/// with its delay; a writer sends units strictly in order when they are due, the link flows and the bandwidth allows.
-/// Reading and writing are separate so a delayed link still carries many units in flight, as a slow network does.
+/// One direction of a connection. A reader frames what arrives, drops what the profile drops, sets aside the publishes
+/// a topic hold holds (each joins the queue when its hold is over) and stamps the rest with its delay; a writer sends
+/// units strictly in queue order when they are due, the link flows and the bandwidth allows. Reading and writing are
+/// separate so a delayed link still carries many units in flight, as a slow network does.
 /// </summary>
 internal sealed class DirectionPump
 {
@@ -27,7 +28,10 @@ internal sealed class DirectionPump
     private readonly MqttStreamFramer framer;
     private readonly Lock sync = new();
     private readonly Channel<Pending> queue = Channel.CreateBounded<Pending>(
-        new BoundedChannelOptions(QueueCapacity) { SingleReader = true, SingleWriter = true });
+        new BoundedChannelOptions(QueueCapacity) { SingleReader = true, SingleWriter = false });
+
+    // Publishes set aside by a topic hold, not yet in the queue; the sender's orderly close waits for them.
+    private readonly List<Task> held = [];
 
     private TaskCompletionSource? midPacketCut;
     private long busyUntil;
@@ -90,6 +94,7 @@ internal sealed class DirectionPump
                 {
                     framer.Flush(segments);
                     await EnqueueAsync(segments, cancellation);
+                    await Task.WhenAll(TakeHeld());
                     break;
                 }
 
@@ -126,19 +131,59 @@ internal sealed class DirectionPump
                 continue;
             }
 
+            if (segment.Topic is { } topic && profile.Holds.FirstOrDefault(candidate => candidate.Matches(topic)) is { } rule)
+            {
+                meter.AddHeld();
+                context.For(direction).AddHeld();
+                var hold = Vary(rule.Delay, rule.Jitter);
+                lock (sync)
+                {
+                    held.RemoveAll(task => task.IsCompleted);
+                    held.Add(ReleaseAsync(new Pending(segment, readAt, hold + DelayFor(profile)), hold, cancellation));
+                }
+
+                continue;
+            }
+
             await queue.Writer.WriteAsync(new Pending(segment, readAt, DelayFor(profile)), cancellation);
         }
     }
 
-    private TimeSpan DelayFor(LinkProfile profile)
+    /// <summary>Puts a held publish in the queue once its hold is over; lost, like the rest, if the link breaks first.</summary>
+    private async Task ReleaseAsync(Pending pending, TimeSpan hold, CancellationToken cancellation)
     {
-        if (profile.Jitter == TimeSpan.Zero)
+        try
         {
-            return profile.Delay;
+            await context.WaitUntilAsync(pending.ReadAt, hold, cancellation);
+            await queue.Writer.WriteAsync(pending, cancellation);
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or ChannelClosedException)
+        {
+            // The connection was cut or closed while this was held: it never arrives, as on a broken link.
+        }
+    }
+
+    private Task[] TakeHeld()
+    {
+        lock (sync)
+        {
+            Task[] waiting = [.. held];
+            held.Clear();
+            return waiting;
+        }
+    }
+
+    private TimeSpan DelayFor(LinkProfile profile) => Vary(profile.Delay, profile.Jitter);
+
+    private TimeSpan Vary(TimeSpan delay, TimeSpan jitter)
+    {
+        if (jitter == TimeSpan.Zero)
+        {
+            return delay;
         }
 
-        var delay = profile.Delay + (profile.Jitter * ((2 * context.NextDouble()) - 1));
-        return delay > TimeSpan.Zero ? delay : TimeSpan.Zero;
+        var varied = delay + (jitter * ((2 * context.NextDouble()) - 1));
+        return varied > TimeSpan.Zero ? varied : TimeSpan.Zero;
     }
 
     private async Task WriteAsync(CancellationToken cancellation)

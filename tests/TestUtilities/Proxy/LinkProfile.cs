@@ -1,8 +1,10 @@
 namespace SmartLoudspeaker.TestUtilities.Proxy;
 
 /// <summary>
-/// How one direction of a link misbehaves: latency, jitter, a bandwidth cap and loss of QoS 0 publishes.
-/// Bytes are never reordered (a TCP link cannot do that): a unit that draws a long delay holds back those behind it.
+/// How one direction of a link misbehaves: latency, jitter, a bandwidth cap, loss of QoS 0 publishes, and publishes
+/// held back by topic. Bytes are otherwise never reordered (a TCP link cannot do that): a unit that draws a long delay
+/// holds back those behind it. Only a PUBLISH packet that a <see cref="Holds"/> rule matches is overtaken by later
+/// packets, as a broker may deliver messages of different topics in another order than they were published.
 /// </summary>
 public sealed record LinkProfile
 {
@@ -45,6 +47,17 @@ public sealed record LinkProfile
             field = value;
         }
     }
+
+    /// <summary>
+    /// PUBLISH packets to hold back by topic; the first rule whose filter matches applies. A held packet joins the
+    /// link's queue when its hold is over and goes out no earlier than its hold plus <see cref="Delay"/> after it was
+    /// read, so packets read after it overtake it. With a jitter, packets of one held topic overtake each other too.
+    /// </summary>
+    public IReadOnlyList<TopicHold> Holds
+    {
+        get;
+        init => field = value ?? throw new ArgumentNullException(nameof(value));
+    } = [];
 
     /// <summary>
     /// Chance (0 to 1) that a QoS 0 PUBLISH packet is dropped whole; 1 drops them all. QoS 0 has no retry, so this

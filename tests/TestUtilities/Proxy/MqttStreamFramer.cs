@@ -56,7 +56,8 @@ internal sealed class MqttStreamFramer
             var type = packet[0] >> 4;
             var qos = type == WireSegment.Publish ? (packet[0] >> 1) & 3 : 0;
             var clientId = type == WireSegment.Connect ? MqttWire.ReadConnectClientId(packet) : null;
-            output.Add(new WireSegment(packet, type, qos, clientId));
+            var topic = type == WireSegment.Publish ? MqttWire.ReadPublishTopic(packet) : null;
+            output.Add(new WireSegment(packet, type, qos, clientId, topic));
             offset += packetLength;
         }
 

@@ -86,6 +86,24 @@ internal static class MqttWire
             : null;
     }
 
+    /// <summary>
+    /// The topic of a whole PUBLISH packet: the first field after the fixed header, a length-prefixed UTF-8 string in
+    /// every version. <c>null</c> when the packet does not parse.
+    /// </summary>
+    public static string? ReadPublishTopic(ReadOnlySpan<byte> packet)
+    {
+        if (packet.Length < 2 || packet[0] >> 4 != WireSegment.Publish)
+        {
+            return null;
+        }
+
+        var position = 1;
+        return TryReadVariableInteger(packet, ref position, out _) == ReadStatus.Complete
+            && TryReadStringLength(packet, ref position, out var length)
+            ? DecodeUtf8(packet.Slice(position, length))
+            : null;
+    }
+
     private static bool TrySkipString(ReadOnlySpan<byte> packet, ref int position)
     {
         if (!TryReadStringLength(packet, ref position, out var length))

@@ -7,4 +7,5 @@ namespace SmartLoudspeaker.TestUtilities.Proxy;
 /// <param name="BytesForwarded">Bytes handed to the receiving side.</param>
 /// <param name="PacketsForwarded">MQTT control packets handed on (0 for a stream that is not MQTT).</param>
 /// <param name="Qos0PublishesDropped">QoS 0 PUBLISH packets the link profile dropped.</param>
-public sealed record TrafficCounters(long BytesForwarded, long PacketsForwarded, long Qos0PublishesDropped);
+/// <param name="PublishesHeld">PUBLISH packets a <see cref="TopicHold"/> held back (counted when read, released or not).</param>
+public sealed record TrafficCounters(long BytesForwarded, long PacketsForwarded, long Qos0PublishesDropped, long PublishesHeld);

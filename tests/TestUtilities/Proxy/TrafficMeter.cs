@@ -6,6 +6,7 @@ internal sealed class TrafficMeter
     private long bytes;
     private long packets;
     private long drops;
+    private long held;
 
     public void AddBytes(int count) => Interlocked.Add(ref bytes, count);
 
@@ -13,6 +14,8 @@ internal sealed class TrafficMeter
 
     public void AddDrop() => Interlocked.Increment(ref drops);
 
+    public void AddHeld() => Interlocked.Increment(ref held);
+
     public TrafficCounters Snapshot() =>
-        new(Interlocked.Read(ref bytes), Interlocked.Read(ref packets), Interlocked.Read(ref drops));
+        new(Interlocked.Read(ref bytes), Interlocked.Read(ref packets), Interlocked.Read(ref drops), Interlocked.Read(ref held));
 }

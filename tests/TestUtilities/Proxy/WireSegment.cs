@@ -7,7 +7,8 @@ namespace SmartLoudspeaker.TestUtilities.Proxy;
 /// <param name="PacketType">MQTT control packet type (high nibble of the first byte); <c>null</c> for raw bytes.</param>
 /// <param name="Qos">QoS of a PUBLISH packet, 0 otherwise.</param>
 /// <param name="ClientId">Client id of a CONNECT packet that could be parsed.</param>
-internal sealed record WireSegment(byte[] Bytes, int? PacketType, int Qos, string? ClientId)
+/// <param name="Topic">Topic of a PUBLISH packet that could be parsed (empty for an MQTT 5 topic alias alone).</param>
+internal sealed record WireSegment(byte[] Bytes, int? PacketType, int Qos, string? ClientId, string? Topic = null)
 {
     public const int Connect = 1;
     public const int ConnAck = 2;
