@@ -49,6 +49,18 @@ public sealed class InvalidSettingsTests : IDisposable
         AssertOneLine(run, ControllerExitCodes.InvalidSetting, line);
     }
 
+    [Theory]
+    [InlineData("smartloudspeaker-node.service", NodeExitCodes.InvalidSetting)]
+    [InlineData("smartloudspeaker-controller.service", ControllerExitCodes.InvalidSetting)]
+    public void The_systemd_unit_does_not_restart_in_a_loop_on_an_invalid_setting(string unit, int code)
+    {
+        var lines = File.ReadAllLines(Path.Combine(RepositoryPaths.Root, "hardware", "systemd", unit));
+
+        var preventing = lines.Where(line => line.StartsWith("RestartPreventExitStatus=", StringComparison.Ordinal))
+            .SelectMany(line => line["RestartPreventExitStatus=".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains(code.ToString(System.Globalization.CultureInfo.InvariantCulture), preventing);
+    }
+
     public void Dispose() => Directory.Delete(folder, recursive: true);
 
     private static void AssertOneLine(ProgramRun run, int exitCode, string line)
