@@ -49,6 +49,25 @@ public sealed class InvalidSettingsTests : IDisposable
         AssertOneLine(run, ControllerExitCodes.InvalidSetting, line);
     }
 
+    [Fact]
+    public async Task The_controller_names_a_key_setting_whose_file_holds_no_key()
+    {
+        var rootFile = Path.Combine(folder, "root.pub");
+        await File.WriteAllTextAsync(rootFile, "not a key");
+
+        var run = await ProgramRun.RunToExitAsync(
+            RepositoryPaths.ProgramAssembly("Controller", "SmartLoudspeaker.Controller"),
+            [$"--Store:DataDirectory={Path.Combine(folder, "controller")}", "--Broker:Port=0", "--Urls=http://127.0.0.1:0", $"--Security:RootPublicKeyFile={rootFile}"],
+            environment: null,
+            Generous);
+
+        AssertOneLine(
+            run,
+            ControllerExitCodes.InvalidSetting,
+            $"Invalid setting Security:RootPublicKeyFile = \"{rootFile}\": must name a file holding a P-256 public key (PEM, base64url or DER) "
+            + $"({rootFile} is not a P-256 public key (base64url or DER SubjectPublicKeyInfo, or PEM)).");
+    }
+
     [Theory]
     [InlineData("smartloudspeaker-node.service", NodeExitCodes.InvalidSetting)]
     [InlineData("smartloudspeaker-controller.service", ControllerExitCodes.InvalidSetting)]

@@ -33,6 +33,10 @@ internal sealed class SecurityOptionsValidator : IValidateOptions<SecurityOption
             {
                 errors.Add(InvalidSetting.Describe($"Security:{key}", path, "must name an existing file (create keys with: SmartLoudspeaker.Controller keys --help)"));
             }
+            else if (FindContentProblem(key, path) is { } problem)
+            {
+                errors.Add(InvalidSetting.Describe($"Security:{key}", path, problem));
+            }
         }
 
         if (options.CommandLifetime <= TimeSpan.Zero || options.CommandLifetime > Protocol.SignedCommand.MaxLifetime)
@@ -61,6 +65,42 @@ internal sealed class SecurityOptionsValidator : IValidateOptions<SecurityOption
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    /// <summary>
+    /// Whether the file holds what its setting needs (a key, a certificate, a list), so a wrong file is reported as
+    /// the setting it is. Whether the files agree with each other (the key is the certified one, the root signed the
+    /// certificate) is checked where they are loaded.
+    /// </summary>
+    private static string? FindContentProblem(string key, string path)
+    {
+        var (what, read) = key switch
+        {
+            nameof(SecurityOptions.RootPublicKeyFile) => ("a P-256 public key (PEM, base64url or DER)", (Action)(() => KeyFiles.ReadPublicKey(path))),
+            nameof(SecurityOptions.RevocationListFile) => ("a root-signed revocation list", () => RequireSigned<Protocol.KeyRevocationList>(path)),
+            _ when key.EndsWith("CertificateFile", StringComparison.Ordinal) => ("a root-signed key certificate", () => RequireSigned<Protocol.KeyCertificate>(path)),
+            _ => ("a PKCS#8 PEM ECDSA P-256 private key", () => KeyFiles.ReadPrivateKey(path).Dispose()),
+        };
+
+        try
+        {
+            read();
+            return null;
+        }
+        catch (Exception exception) when (exception is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            return $"must name a file holding {what} ({exception.Message.ReplaceLineEndings(" ").TrimEnd('.')})";
+        }
+    }
+
+    private static void RequireSigned<T>(string path)
+        where T : class, Protocol.IWireMessage
+    {
+        var parsed = Protocol.SignedPayloadCodec.Parse<T>(KeyFiles.ReadSignedPayload(path));
+        if (!parsed.Succeeded)
+        {
+            throw new InvalidDataException(parsed.Detail);
+        }
     }
 
     private static IEnumerable<(string Key, string Path)> ConfiguredFiles(SecurityOptions options)
