@@ -272,7 +272,8 @@ public sealed partial class FleetPagesTests(FleetUiFixture fixture, ITestOutputH
         using var http = new HttpClient { BaseAddress = fixture.Controller.BaseAddress };
         foreach (var path in new[] { "/", "/nodes/" + FleetUiFixture.HotNode, "/nodes/khong-co" })
         {
-            var icon = FaviconLink().Match(await http.GetStringAsync(new Uri(path, UriKind.Relative)));
+            using var page = await http.GetAsync(new Uri(path, UriKind.Relative));
+            var icon = FaviconLink().Match(await page.Content.ReadAsStringAsync());
             Assert.True(icon.Success, $"{path} links no icon: the browser would fetch /favicon.ico and get a 404 page.");
             using var response = await http.GetAsync(new Uri(WebUtility.HtmlDecode(icon.Groups["url"].Value), UriKind.Relative));
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
