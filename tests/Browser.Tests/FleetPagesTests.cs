@@ -200,6 +200,9 @@ public sealed partial class FleetPagesTests(FleetUiFixture fixture, ITestOutputH
             var page = await fixture.NewPageAsync(culture);
             await page.GotoAsync("/");
             await FleetUiFixture.ScreenshotAsync(page, $"fleet-list-{suffix}");
+            await page.SetViewportSizeAsync(1280, 800);
+            await FleetUiFixture.ScreenshotAsync(page, $"fleet-list-desktop-{suffix}");
+            await page.SetViewportSizeAsync(360, 740);
             await page.GotoAsync($"/nodes/{FleetUiFixture.HotNode}");
             await FleetUiFixture.ScreenshotAsync(page, $"node-{suffix}");
             await page.GotoAsync($"/nodes/{FleetUiFixture.HistoryNode}?range=30d");
