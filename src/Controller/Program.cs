@@ -4,6 +4,7 @@ using SmartLoudspeaker.Controller.Web;
 using SmartLoudspeaker.Controller.Store;
 using SmartLoudspeaker.Controller.Commands;
 using SmartLoudspeaker.Controller.Security;
+using SmartLoudspeaker.Controller.Options;
 
 // "keys …" runs the offline root's key tool instead of the Controller (docs/security.md, "Keys").
 if (KeyCommandLine.Handles(args))
@@ -18,6 +19,16 @@ builder.AddControllerSecurity();
 builder.AddSmartLoudspeakerWeb();
 
 var app = builder.Build();
+
+// An invalid setting ends the process with one line naming it, not a stack trace — when this Main is the process's
+// own. WebApplicationFactory runs it inside a test process and learns of a failed start from the exception instead.
+if (System.Reflection.Assembly.GetEntryAssembly() == typeof(Program).Assembly
+    && SettingsCheck.FindInvalidSettings(app.Services, app.Configuration) is { Count: > 0 } invalid)
+{
+    await Console.Error.WriteLineAsync(string.Join(Environment.NewLine, invalid));
+    return ControllerExitCodes.InvalidSetting;
+}
+
 app.MapSmartLoudspeakerApi();
 app.MapCommandApi();
 app.MapSmartLoudspeakerWeb();

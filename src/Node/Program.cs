@@ -10,4 +10,19 @@ var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
 builder.Configuration.AddNodeSiteFile();
 builder.Services.AddSystemd();
 builder.Services.AddSmartLoudspeakerNode(builder.Configuration);
-await builder.Build().RunAsync();
+using var host = builder.Build();
+
+// Settings are checked before the host starts, so an invalid one ends the node with one line naming it.
+var invalid = SettingsCheck.FindInvalidSettings(host.Services, builder.Configuration);
+if (invalid.Count > 0)
+{
+    foreach (var line in invalid)
+    {
+        await Console.Error.WriteLineAsync(line);
+    }
+
+    return NodeExitCodes.InvalidSetting;
+}
+
+await host.RunAsync();
+return 0;

@@ -27,7 +27,7 @@ public sealed partial class FleetPagesTests(FleetUiFixture fixture, ITestOutputH
         {
             var row = page.Locator($"tr[data-node='{id}']");
             await Assertions.Expect(row).ToBeVisibleAsync();
-            await Assertions.Expect(row.Locator("[data-f='zones']")).ToHaveTextAsync(zone);
+            await Assertions.Expect(row.Locator("[data-f='zones']")).ToHaveTextAsync("Khu vực " + zone);
             await Assertions.Expect(row.Locator("[data-f='temp']")).ToContainTextAsync("°C");
         }
 
@@ -79,14 +79,14 @@ public sealed partial class FleetPagesTests(FleetUiFixture fixture, ITestOutputH
         var page = await fixture.NewPageAsync();
         await page.GotoAsync("/");
         await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "vi");
-        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Thiết bị trong xã");
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Cụm loa trong xã");
 
         await page.Locator("a.lang").ClickAsync();
         await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "en");
-        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Fleet");
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Loudspeaker nodes");
 
         await page.ReloadAsync();
-        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Fleet");
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Loudspeaker nodes");
         await page.GotoAsync($"/nodes/{FleetUiFixture.HotNode}");
         await Assertions.Expect(page.Locator(".fault-list")).ToContainTextAsync("Overheating");
 
@@ -200,6 +200,9 @@ public sealed partial class FleetPagesTests(FleetUiFixture fixture, ITestOutputH
             var page = await fixture.NewPageAsync(culture);
             await page.GotoAsync("/");
             await FleetUiFixture.ScreenshotAsync(page, $"fleet-list-{suffix}");
+            await page.SetViewportSizeAsync(1280, 800);
+            await FleetUiFixture.ScreenshotAsync(page, $"fleet-list-desktop-{suffix}");
+            await page.SetViewportSizeAsync(360, 740);
             await page.GotoAsync($"/nodes/{FleetUiFixture.HotNode}");
             await FleetUiFixture.ScreenshotAsync(page, $"node-{suffix}");
             await page.GotoAsync($"/nodes/{FleetUiFixture.HistoryNode}?range=30d");
@@ -264,6 +267,22 @@ public sealed partial class FleetPagesTests(FleetUiFixture fixture, ITestOutputH
 
         output.WriteLine($"Node list first load, {FleetUiFixture.Fleet.Count} nodes: {total} bytes compressed (budget {PageBudgetBytes}).");
         Assert.InRange(total, 1, PageBudgetBytes);
+    }
+
+    [Fact]
+    public async Task The_favicon_is_linked_from_every_page_and_cached_for_a_year()
+    {
+        using var http = new HttpClient { BaseAddress = fixture.Controller.BaseAddress };
+        foreach (var path in new[] { "/", "/nodes/" + FleetUiFixture.HotNode, "/nodes/khong-co" })
+        {
+            using var page = await http.GetAsync(new Uri(path, UriKind.Relative));
+            var icon = FaviconLink().Match(await page.Content.ReadAsStringAsync());
+            Assert.True(icon.Success, $"{path} links no icon: the browser would fetch /favicon.ico and get a 404 page.");
+            using var response = await http.GetAsync(new Uri(WebUtility.HtmlDecode(icon.Groups["url"].Value), UriKind.Relative));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("image/svg+xml", response.Content.Headers.ContentType?.MediaType);
+            Assert.Equal("public, max-age=31536000, immutable", response.Headers.CacheControl?.ToString());
+        }
     }
 
     [Fact]
@@ -338,6 +357,9 @@ public sealed partial class FleetPagesTests(FleetUiFixture fixture, ITestOutputH
 
     [GeneratedRegex(@"\?range=7d#history$")]
     private static partial Regex RangeInUrl();
+
+    [GeneratedRegex("""<link rel="icon"[^>]+href="(?<url>/favicon\.svg\?v=[^"]+)""")]
+    private static partial Regex FaviconLink();
 
     [GeneratedRegex("""<(?:link|script)[^>]+(?:href|src)="(?<url>/[^"]+)""")]
     private static partial Regex AssetLink();

@@ -135,7 +135,8 @@ public sealed class FleetUiFixture : IAsyncLifetime
         }
     }
 
-    private async Task StartNodeAsync(string id, string zone)
+    /// <summary>Starts one more simulated node (a node appearing while pages are open) and waits for its birth.</summary>
+    public async Task StartNodeAsync(string id, string zone)
     {
         IHealthSource health = new SimulatedHealthSource(SimulatedHealthSource.SeedFor(id));
         if (id == HotNode)

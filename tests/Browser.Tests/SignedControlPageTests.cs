@@ -19,25 +19,25 @@ public sealed class SignedControlPageTests(SignedControlUiFixture fixture, ITest
     {
         var page = await fixture.NewPageAsync();
         await page.GotoAsync("/nodes/" + SignedControlUiFixture.IdentifyNode);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Nhận diện" }).ClickAsync();
-        await page.WaitForURLAsync(url => url.Contains("sent=", StringComparison.Ordinal));
-        await Assertions.Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Đã gửi lệnh «Nhận diện»" })).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Hỏi thông tin nhận dạng" }).ClickAsync();
+        var banner = page.Locator("[data-sent]");
+        await Assertions.Expect(banner).ToBeVisibleAsync();
 
         // From here on the page must not load again: a marker set now would vanish with a reload.
         await page.EvaluateAsync("() => { window.notReloaded = true; }");
-        var commandId = new Uri(page.Url).Query.Split("sent=")[1];
+        var commandId = (await banner.GetAttributeAsync("data-sent"))!;
         var line = page.Locator($"[data-cmd='{commandId}']");
         await Assertions.Expect(line).ToHaveAttributeAsync("data-s", "done", new() { Timeout = (float)Eventually.Timeout.TotalMilliseconds });
         await Assertions.Expect(line.Locator("[data-f=status]")).ToHaveTextAsync("Đã thực hiện");
         await Assertions.Expect(line.Locator("dt")).ToHaveTextAsync(
-            ["Phần mềm", "Thiết bị", "Phiên kết nối", "Thời gian chạy", "Đồng hồ tin cậy", "Số thứ tự lệnh cao nhất"]);
+            ["Phần mềm", "Phần cứng", "Phiên kết nối", "Thời gian chạy", "Đồng hồ tin cậy", "Số thứ tự lệnh cao nhất"]);
         await Assertions.Expect(line.Locator("dd").Nth(1)).Not.ToBeEmptyAsync();
 
         // A command sent elsewhere (the API, another technician) appears on the open page, pending then done.
         using var http = new HttpClient { BaseAddress = fixture.Controller.BaseAddress };
         var other = await CommandTraffic.IssueAsync(http, SignedControlUiFixture.IdentifyNode, "rebirth");
         await Assertions.Expect(page.Locator($"[data-cmd='{other}']")).ToHaveAttributeAsync("data-s", "done", new() { Timeout = (float)Eventually.Timeout.TotalMilliseconds });
-        await Assertions.Expect(page.Locator($"[data-cmd='{other}'] [data-f=type]")).ToHaveTextAsync("Khai báo lại");
+        await Assertions.Expect(page.Locator($"[data-cmd='{other}'] [data-f=type]")).ToHaveTextAsync("Gửi lại thông tin cụm loa");
         Assert.True(await page.EvaluateAsync<bool>("() => window.notReloaded === true"));
     }
 
@@ -61,17 +61,22 @@ public sealed class SignedControlPageTests(SignedControlUiFixture fixture, ITest
 
         await page.GetByLabel("Heartbeat (10–3600 seconds)").FillAsync("12");
         await page.GetByRole(AriaRole.Button, new() { Name = "Set heartbeat" }).ClickAsync();
-        await page.WaitForURLAsync(url => url.Contains("sent=", StringComparison.Ordinal));
+        await Assertions.Expect(page.Locator("[data-sent]")).ToBeVisibleAsync();
         var line = page.Locator("#command-rows > li").First;
         await Assertions.Expect(line.Locator("[data-f=type]")).ToHaveTextAsync("Set heartbeat");
         await Assertions.Expect(line).ToHaveAttributeAsync("data-s", "done", new() { Timeout = (float)Eventually.Timeout.TotalMilliseconds });
         Assert.Equal(TimeSpan.FromSeconds(12), fixture.Agent(node).Heartbeat);
 
-        // The address already holds the previous "sent=": wait for the one naming the new command.
-        var previous = page.Url;
-        await page.GetByRole(AriaRole.Button, new() { Name = "Request rebirth" }).ClickAsync();
-        await page.WaitForURLAsync(url => url != previous && url.Contains("sent=", StringComparison.Ordinal));
-        await Assertions.Expect(page.Locator("#command-rows > li").First.Locator("[data-f=type]")).ToHaveTextAsync("Rebirth");
+        // The node's new interval shows without a reload (it comes with the node's new birth).
+        await page.EvaluateAsync("() => { window.notReloaded = true; }");
+        await Assertions.Expect(page.Locator(".facts [data-f=heartbeat]")).ToHaveTextAsync("12 s", new() { Timeout = (float)Eventually.Timeout.TotalMilliseconds });
+        Assert.True(await page.EvaluateAsync<bool>("() => window.notReloaded === true"));
+
+        // The announcement names the previous command: wait for the one naming the new command.
+        var previous = await page.Locator("[data-sent]").GetAttributeAsync("data-sent");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Resend node information" }).ClickAsync();
+        await Assertions.Expect(page.Locator("[data-sent]")).Not.ToHaveAttributeAsync("data-sent", previous!);
+        await Assertions.Expect(page.Locator("#command-rows > li").First.Locator("[data-f=type]")).ToHaveTextAsync("Resend node information");
         await Assertions.Expect(page.Locator("#command-rows > li").First).ToHaveAttributeAsync("data-s", "done", new() { Timeout = (float)Eventually.Timeout.TotalMilliseconds });
     }
 
@@ -85,8 +90,8 @@ public sealed class SignedControlPageTests(SignedControlUiFixture fixture, ITest
         var page = await fixture.NewPageAsync();
         await page.GotoAsync("/nodes/" + node);
         await Assertions.Expect(page.Locator("#security")).ToBeHiddenAsync();
-        await page.GetByRole(AriaRole.Button, new() { Name = "Nhận diện" }).ClickAsync();
-        await page.WaitForURLAsync(url => url.Contains("sent=", StringComparison.Ordinal));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Hỏi thông tin nhận dạng" }).ClickAsync();
+        await Assertions.Expect(page.Locator("[data-sent]")).ToBeVisibleAsync();
         var captured = (await eavesdropper.WaitForTopicAsync(CommandTraffic.CommandTopic(node), Eventually.Timeout)).Payload;
         var commandId = CommandTraffic.CommandIdOf(captured);
         var first = await CommandTraffic.AckAsync(eavesdropper, node, commandId);

@@ -28,7 +28,7 @@ public sealed class OptionsValidationTests
     public void An_external_broker_needs_a_host()
     {
         var result = new BrokerOptionsValidator().Validate(null, new BrokerOptions { Mode = BrokerMode.External });
-        Assert.Contains("Broker:Host is required", result.FailureMessage, StringComparison.Ordinal);
+        Assert.Equal("Invalid setting Broker:Host = (not set): must be the broker's host name or address when Broker:Mode is External.", Assert.Single(result.Failures!));
     }
 
     [Theory]

@@ -282,7 +282,7 @@ public sealed class NodeAgentTests : IAsyncLifetime
         Assert.Contains("NodeId", error.Message, StringComparison.Ordinal);
         Assert.Contains("Zones", error.Message, StringComparison.Ordinal);
         Assert.Contains("Brokers", error.Message, StringComparison.Ordinal);
-        Assert.Contains("FailbackProbeInterval must be between 00:00:01 and 1.00:00:00 (was 00:00:00.5000000)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Invalid setting FailbackProbeInterval = 00:00:00.5000000: must be between 00:00:01 and 1.00:00:00.", error.Message, StringComparison.Ordinal);
         Assert.Contains("FailbackAfterHealthyProbes", error.Message, StringComparison.Ordinal);
         Assert.Contains("OutboxCapacity", error.Message, StringComparison.Ordinal);
         Assert.Contains("DataDirectory", error.Message, StringComparison.Ordinal);

@@ -41,25 +41,25 @@ public sealed class NodeOptionsTests
     }
 
     [Theory]
-    [InlineData("Node:NodeId", null, "Node:NodeId is required")]
-    [InlineData("Node:NodeId", "Nha Van Hoa", "is not a valid id")]
-    [InlineData("Node:NodeId", "-leading", "is not a valid id")]
-    [InlineData("Node:Heartbeat", "00:00:00", "Heartbeat must be whole seconds")]
-    [InlineData("Node:Heartbeat", "00:00:01.500", "Heartbeat must be whole seconds")]
-    [InlineData("Node:KeepAlive", "00:00:00", "KeepAlive must be")]
-    [InlineData("Node:ReconnectWindow", "00:00:00", "ReconnectWindow must be positive")]
-    [InlineData("Node:ReconnectBackoffCap", "00:00:00.5", "ReconnectBackoffCap must be at least")]
-    [InlineData("Node:Brokers:0:Port", "70000", "is not a TCP port")]
-    [InlineData("Node:FailbackProbeInterval", "00:00:00", "Node:FailbackProbeInterval must be between 00:00:01 and 1.00:00:00 (was 00:00:00)")]
-    [InlineData("Node:FailbackProbeInterval", "2.00:00:00", "Node:FailbackProbeInterval must be between")]
-    [InlineData("Node:FailbackAfterHealthyProbes", "0", "Node:FailbackAfterHealthyProbes must be 1–1000 (was 0)")]
-    [InlineData("Node:OutboxCapacity", "0", "Node:OutboxCapacity must be 1–100000 (was 0)")]
-    [InlineData("Node:Zones:1", "Zone B", "Node:Zones entry 'Zone B'")]
-    public void Bad_values_fail_at_start_with_a_clear_message(string key, string? value, string expected)
+    [InlineData("Node:NodeId", null, "Invalid setting Node:NodeId = (not set): must be 1–64 characters of a–z, 0–9 and '-', not starting with '-'.")]
+    [InlineData("Node:NodeId", "Nha Van Hoa", "Invalid setting Node:NodeId = \"Nha Van Hoa\": must be 1–64 characters of a–z, 0–9 and '-', not starting with '-'.")]
+    [InlineData("Node:NodeId", "-leading", "Invalid setting Node:NodeId = \"-leading\": must be 1–64 characters of a–z, 0–9 and '-', not starting with '-'.")]
+    [InlineData("Node:Heartbeat", "00:00:00", "Invalid setting Node:Heartbeat = 00:00:00: must be whole seconds between 00:00:01 and 01:00:00.")]
+    [InlineData("Node:Heartbeat", "00:00:01.500", "Invalid setting Node:Heartbeat = 00:00:01.5000000: must be whole seconds between 00:00:01 and 01:00:00.")]
+    [InlineData("Node:KeepAlive", "00:00:00", "Invalid setting Node:KeepAlive = 00:00:00: must be between 00:00:01 and 18:12:15.")]
+    [InlineData("Node:ReconnectWindow", "00:00:00", "Invalid setting Node:ReconnectWindow = 00:00:00: must be positive.")]
+    [InlineData("Node:ReconnectBackoffCap", "00:00:00.5", "Invalid setting Node:ReconnectBackoffCap = 00:00:00.5000000: must be at least Node:ReconnectWindow (00:00:25) and at most 01:00:00.")]
+    [InlineData("Node:Brokers:0:Port", "70000", "Invalid setting Node:Brokers:0:Port = 70000: must be a TCP port (1–65535).")]
+    [InlineData("Node:FailbackProbeInterval", "00:00:00", "Invalid setting Node:FailbackProbeInterval = 00:00:00: must be between 00:00:01 and 1.00:00:00.")]
+    [InlineData("Node:FailbackProbeInterval", "2.00:00:00", "Invalid setting Node:FailbackProbeInterval = 2.00:00:00: must be between 00:00:01 and 1.00:00:00.")]
+    [InlineData("Node:FailbackAfterHealthyProbes", "0", "Invalid setting Node:FailbackAfterHealthyProbes = 0: must be 1–1000.")]
+    [InlineData("Node:OutboxCapacity", "0", "Invalid setting Node:OutboxCapacity = 0: must be 1–100000.")]
+    [InlineData("Node:Zones:1", "Zone B", "Invalid setting Node:Zones:1 = \"Zone B\": must be 1–64 characters of a–z, 0–9 and '-', not starting with '-'.")]
+    public void Bad_values_fail_at_start_with_one_line_naming_the_setting_the_value_and_what_is_allowed(string key, string? value, string expected)
     {
         var values = new Dictionary<string, string?>(Valid) { [key] = value };
         var error = Assert.Throws<OptionsValidationException>(() => Resolve(values));
-        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        Assert.Equal(expected, Assert.Single(error.Failures));
     }
 
     [Fact]
@@ -67,7 +67,7 @@ public sealed class NodeOptionsTests
     {
         var values = Valid.Where(pair => !pair.Key.StartsWith("Node:Brokers", StringComparison.Ordinal)).ToDictionary();
         var error = Assert.Throws<OptionsValidationException>(() => Resolve(values));
-        Assert.Contains("Node:Brokers must list at least one broker", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Invalid setting Node:Brokers = (not set): must list at least one broker (Host and Port).", error.Failures);
     }
 
     [Fact]
@@ -75,7 +75,7 @@ public sealed class NodeOptionsTests
     {
         var values = Valid.Where(pair => pair.Key != "Node:Zones:0").ToDictionary();
         var error = Assert.Throws<OptionsValidationException>(() => Resolve(values));
-        Assert.Contains("Node:Zones must name at least one zone", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Invalid setting Node:Zones = (not set): must name at least one zone.", error.Failures);
     }
 
     [Fact]
@@ -91,8 +91,8 @@ public sealed class NodeOptionsTests
         values["Node:Simulation:NodeCount"] = "0";
         values["Node:Simulation:IdPrefix"] = "Sim";
         var error = Assert.Throws<OptionsValidationException>(() => Resolve(values));
-        Assert.Contains("NodeCount must be", error.Message, StringComparison.Ordinal);
-        Assert.Contains("IdPrefix 'Sim'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Invalid setting Node:Simulation:NodeCount = 0: must be 1–999.", error.Failures);
+        Assert.Contains("Invalid setting Node:Simulation:IdPrefix = \"Sim\":", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -113,7 +113,7 @@ public sealed class NodeOptionsTests
         using var host = builder.Build();
 
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
-        Assert.Contains("Node:NodeId is required", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Invalid setting Node:NodeId = (not set):", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

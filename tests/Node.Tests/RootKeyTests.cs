@@ -55,14 +55,14 @@ public sealed class RootKeyTests : IDisposable
         Assert.Equal(_key.ExportSubjectPublicKeyInfo(), NodeOptionsValidator.ReadRootKey(options.Security));
 
         options.Security.RootPublicKeyFile = Path.Combine(_folder, "root.pem");
-        Assert.Contains("not both", validator.Validate(null, options).FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("must not be set together with Node:Security:RootPublicKey", validator.Validate(null, options).FailureMessage, StringComparison.Ordinal);
 
         options.Security.RootPublicKey = null;
         Assert.Contains("Node:Security:RootPublicKeyFile", validator.Validate(null, options).FailureMessage, StringComparison.Ordinal);
 
         options.Security.RootPublicKeyFile = null;
         options.Security.RootPublicKey = "AAAA";
-        Assert.Contains("Node:Security:RootPublicKey is not a P-256 public key", validator.Validate(null, options).FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("Invalid setting Node:Security:RootPublicKey = \"AAAA\": must be a P-256 public key", validator.Validate(null, options).FailureMessage, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -18,7 +18,7 @@ public sealed class CommandEnvelopeCodecTests
         Assert.True(parsed.Succeeded, parsed.Detail);
         Assert.Equal(signed, parsed.Message!.SignedBytes.ToArray());
         Assert.Equal(Signature, parsed.Message.Signature);
-        Assert.Equal("identify", parsed.Message.Command.Type);
+        Assert.Equal("set-heartbeat", parsed.Message.Command.Type);
     }
 
     [Fact]

@@ -62,8 +62,8 @@ internal static class SampleMessages
         Ts = Now,
         Exp = Now.AddMinutes(5),
         Seq = 42,
-        Type = "identify",
-        Body = JsonDocument.Parse("""{"blink":true}""").RootElement,
+        Type = "set-heartbeat",
+        Body = JsonDocument.Parse("""{"heartbeatSeconds":60}""").RootElement,
     };
 
     public static KeyCertificate Certificate() => new()

@@ -10,32 +10,32 @@ internal sealed class FleetOptionsValidator : IValidateOptions<FleetOptions>
         var errors = new List<string>();
         if (double.IsNaN(options.OverheatCelsius) || options.OverheatCelsius is < 0 or > 150)
         {
-            errors.Add($"Fleet:OverheatCelsius must be 0–150 °C, not {options.OverheatCelsius}.");
+            errors.Add(InvalidSetting.Describe("Fleet:OverheatCelsius", options.OverheatCelsius, "must be 0–150 (°C)"));
         }
 
         if (double.IsNaN(options.DiskNearlyFullPercent) || options.DiskNearlyFullPercent is <= 0 or > 100)
         {
-            errors.Add($"Fleet:DiskNearlyFullPercent must be above 0 and at most 100, not {options.DiskNearlyFullPercent}.");
+            errors.Add(InvalidSetting.Describe("Fleet:DiskNearlyFullPercent", options.DiskNearlyFullPercent, "must be above 0 and at most 100"));
         }
 
         if (double.IsNaN(options.OfflineAfterHeartbeats) || options.OfflineAfterHeartbeats is < 1 or > 100)
         {
-            errors.Add($"Fleet:OfflineAfterHeartbeats must be 1–100 heartbeats, not {options.OfflineAfterHeartbeats}.");
+            errors.Add(InvalidSetting.Describe("Fleet:OfflineAfterHeartbeats", options.OfflineAfterHeartbeats, "must be 1–100 (heartbeats)"));
         }
 
         if (options.SweepInterval < TimeSpan.FromMilliseconds(10) || options.SweepInterval > TimeSpan.FromMinutes(10))
         {
-            errors.Add($"Fleet:SweepInterval must be between 00:00:00.010 and 00:10:00, not {options.SweepInterval}.");
+            errors.Add(InvalidSetting.Describe("Fleet:SweepInterval", options.SweepInterval, "must be between 00:00:00.010 and 00:10:00"));
         }
 
         if (options.HistoryPerNode is < 1 or > 10_000)
         {
-            errors.Add($"Fleet:HistoryPerNode must be 1–10000, not {options.HistoryPerNode}.");
+            errors.Add(InvalidSetting.Describe("Fleet:HistoryPerNode", options.HistoryPerNode, "must be 1–10000"));
         }
 
         if (options.EventsPerNode is < 1 or > 10_000)
         {
-            errors.Add($"Fleet:EventsPerNode must be 1–10000, not {options.EventsPerNode}.");
+            errors.Add(InvalidSetting.Describe("Fleet:EventsPerNode", options.EventsPerNode, "must be 1–10000"));
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

@@ -10,44 +10,45 @@ internal sealed class StoreOptionsValidator : IValidateOptions<StoreOptions>
         var errors = new List<string>();
         if (string.IsNullOrWhiteSpace(options.DataDirectory))
         {
-            errors.Add("Store:DataDirectory is required (a folder for the controller's database).");
+            errors.Add(InvalidSetting.Describe("Store:DataDirectory", options.DataDirectory, "must be a folder for the controller's database"));
         }
 
         if (string.IsNullOrWhiteSpace(options.FileName)
             || options.FileName.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0
             || options.FileName.Contains(';', StringComparison.Ordinal))
         {
-            errors.Add($"Store:FileName must be a plain file name such as controller.db, not '{options.FileName}'.");
+            errors.Add(InvalidSetting.Describe("Store:FileName", options.FileName, "must be a plain file name such as controller.db"));
         }
 
         if (!Enum.IsDefined(options.Durability))
         {
-            errors.Add($"Store:Durability must be Journal, Checkpoint or Commit, not '{options.Durability}'.");
+            errors.Add(InvalidSetting.Describe("Store:Durability", options.Durability, "must be Journal, Checkpoint or Commit"));
         }
 
         if (options.MaxBatch is < 1 or > 10_000)
         {
-            errors.Add($"Store:MaxBatch must be between 1 and 10000, not {options.MaxBatch}.");
+            errors.Add(InvalidSetting.Describe("Store:MaxBatch", options.MaxBatch, "must be 1–10000"));
         }
 
         if (options.JournalCheckpointBytes < 64 * 1024)
         {
-            errors.Add($"Store:JournalCheckpointBytes must be at least 65536, not {options.JournalCheckpointBytes}.");
+            errors.Add(InvalidSetting.Describe("Store:JournalCheckpointBytes", options.JournalCheckpointBytes, "must be at least 65536"));
         }
 
         if (options.MinimumFreeBytes < 0)
         {
-            errors.Add($"Store:MinimumFreeBytes must not be negative, not {options.MinimumFreeBytes}.");
+            errors.Add(InvalidSetting.Describe("Store:MinimumFreeBytes", options.MinimumFreeBytes, "must not be negative"));
         }
 
         if (options.RawHealthRetention < TimeSpan.FromHours(2))
         {
-            errors.Add($"Store:RawHealthRetention must be at least 02:00:00 (an hour must be complete before it is aggregated), not {options.RawHealthRetention}.");
+            errors.Add(InvalidSetting.Describe("Store:RawHealthRetention", options.RawHealthRetention, "must be at least 02:00:00 (an hour must be complete before it is aggregated)"));
         }
 
         if (options.AggregateRetention < options.RawHealthRetention)
         {
-            errors.Add($"Store:AggregateRetention ({options.AggregateRetention}) must not be shorter than Store:RawHealthRetention ({options.RawHealthRetention}).");
+            errors.Add(InvalidSetting.Describe(
+                "Store:AggregateRetention", options.AggregateRetention, $"must not be shorter than Store:RawHealthRetention ({InvalidSetting.Show(options.RawHealthRetention)})"));
         }
 
         if (options.CommandRetention < TimeSpan.FromDays(1))
@@ -57,7 +58,7 @@ internal sealed class StoreOptionsValidator : IValidateOptions<StoreOptions>
 
         if (options.MaintenanceInterval < TimeSpan.FromSeconds(1) || options.MaintenanceInterval > TimeSpan.FromHours(1))
         {
-            errors.Add($"Store:MaintenanceInterval must be between 00:00:01 and 01:00:00, not {options.MaintenanceInterval}.");
+            errors.Add(InvalidSetting.Describe("Store:MaintenanceInterval", options.MaintenanceInterval, "must be between 00:00:01 and 01:00:00"));
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

@@ -97,7 +97,7 @@ internal static class LiveEndpoints
                     }
 
                     seen[node.Id] = node;
-                    var row = JsonSerializer.Serialize(formatter.Format(node, query.Matches(node, thresholds)), Json);
+                    var row = JsonSerializer.Serialize(formatter.Format(node, query.Matches(node, thresholds), onlyNode is null ? query : null), Json);
                     if (sent.TryGetValue(node.Id, out var last) && last == row)
                     {
                         continue;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using SmartLoudspeaker.Controller.Options;
 
 namespace SmartLoudspeaker.Controller.Web;
 
@@ -8,6 +9,6 @@ internal sealed class WebOptionsValidator : IValidateOptions<WebOptions>
     public ValidateOptionsResult Validate(string? name, WebOptions options) =>
         TimeZoneInfo.TryFindSystemTimeZoneById(options.TimeZone ?? string.Empty, out _)
             ? ValidateOptionsResult.Success
-            : ValidateOptionsResult.Fail(
-                $"Web:TimeZone '{options.TimeZone}' is not a time zone known to this machine (e.g. \"Asia/Ho_Chi_Minh\"; is tzdata installed?).");
+            : ValidateOptionsResult.Fail(InvalidSetting.Describe(
+                "Web:TimeZone", options.TimeZone, "must be a time zone known to this machine, e.g. Asia/Ho_Chi_Minh (is tzdata installed?)"));
 }

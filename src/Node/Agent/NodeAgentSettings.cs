@@ -166,7 +166,7 @@ public sealed record NodeAgentSettings
         var list = brokers?.ToList() ?? [];
         if (list.Count == 0)
         {
-            yield return $"{key} must list at least one broker (Host and Port).";
+            yield return InvalidSetting.Describe(key, null, "must list at least one broker (Host and Port)");
             yield break;
         }
 
@@ -175,12 +175,12 @@ public sealed record NodeAgentSettings
             var broker = list[i];
             if (broker is null || string.IsNullOrWhiteSpace(broker.Host))
             {
-                yield return $"{key}:{i}:Host is required.";
+                yield return InvalidSetting.Describe($"{key}:{i}:Host", broker?.Host, "must be a host name or address");
             }
 
             if (broker is not null && broker.Port is < 1 or > 65535)
             {
-                yield return $"{key}:{i}:Port {broker.Port} is not a TCP port (1–65535).";
+                yield return InvalidSetting.Describe($"{key}:{i}:Port", broker.Port, "must be a TCP port (1–65535)");
             }
         }
     }
@@ -189,17 +189,17 @@ public sealed record NodeAgentSettings
     {
         if (probeInterval < TimeSpan.FromSeconds(1) || probeInterval > TimeSpan.FromDays(1))
         {
-            yield return $"{prefix}FailbackProbeInterval must be between 00:00:01 and 1.00:00:00 (was {probeInterval}).";
+            yield return InvalidSetting.Describe(prefix + "FailbackProbeInterval", probeInterval, "must be between 00:00:01 and 1.00:00:00");
         }
 
         if (healthyProbes is < 1 or > 1000)
         {
-            yield return $"{prefix}FailbackAfterHealthyProbes must be 1–1000 (was {healthyProbes}).";
+            yield return InvalidSetting.Describe(prefix + "FailbackAfterHealthyProbes", healthyProbes, "must be 1–1000");
         }
 
         if (outboxCapacity is < 1 or > MaxOutboxCapacity)
         {
-            yield return $"{prefix}OutboxCapacity must be 1–{MaxOutboxCapacity} (was {outboxCapacity}).";
+            yield return InvalidSetting.Describe(prefix + "OutboxCapacity", outboxCapacity, $"must be 1–{MaxOutboxCapacity}");
         }
     }
 
@@ -208,22 +208,22 @@ public sealed record NodeAgentSettings
     {
         if (heartbeat < TimeSpan.FromSeconds(1) || heartbeat > TimeSpan.FromHours(1) || heartbeat.Ticks % TimeSpan.TicksPerSecond != 0)
         {
-            yield return $"{prefix}Heartbeat must be whole seconds between 00:00:01 and 01:00:00 (was {heartbeat}).";
+            yield return InvalidSetting.Describe(prefix + "Heartbeat", heartbeat, "must be whole seconds between 00:00:01 and 01:00:00");
         }
 
         if (keepAlive < TimeSpan.FromSeconds(1) || keepAlive > TimeSpan.FromSeconds(ushort.MaxValue))
         {
-            yield return $"{prefix}KeepAlive must be between 00:00:01 and 18:12:15 (was {keepAlive}).";
+            yield return InvalidSetting.Describe(prefix + "KeepAlive", keepAlive, "must be between 00:00:01 and 18:12:15");
         }
 
         if (backoffBase < TimeSpan.Zero || (!allowZeroBackoff && backoffBase == TimeSpan.Zero))
         {
-            yield return $"{prefix}ReconnectWindow must be positive (was {backoffBase}).";
+            yield return InvalidSetting.Describe(prefix + "ReconnectWindow", backoffBase, "must be positive");
         }
 
         if (backoffCap < backoffBase || backoffCap > TimeSpan.FromHours(1))
         {
-            yield return $"{prefix}ReconnectBackoffCap must be at least ReconnectWindow and at most 01:00:00 (was {backoffCap}).";
+            yield return InvalidSetting.Describe(prefix + "ReconnectBackoffCap", backoffCap, $"must be at least {prefix}ReconnectWindow ({InvalidSetting.Show(backoffBase)}) and at most 01:00:00");
         }
     }
 }

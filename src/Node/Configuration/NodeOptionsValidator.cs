@@ -9,6 +9,10 @@ public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
     /// <summary>Largest simulated fleet in one process.</summary>
     public const int MaxSimulatedNodes = 999;
 
+    private const string KeyRule = "a P-256 public key (DER SubjectPublicKeyInfo as base64url, base64, PEM or DER)";
+
+    private const string IdRule = "must be 1–64 characters of a–z, 0–9 and '-', not starting with '-'";
+
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, NodeOptions options)
     {
@@ -18,24 +22,23 @@ public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
 
         if (!simulation.Enabled)
         {
-            if (string.IsNullOrWhiteSpace(options.NodeId))
+            if (!Identifiers.IsValid(options.NodeId))
             {
-                failures.Add("Node:NodeId is required (1–64 characters of a–z, 0–9 and '-').");
-            }
-            else if (!Identifiers.IsValid(options.NodeId))
-            {
-                failures.Add($"Node:NodeId '{options.NodeId}' is not a valid id: use 1–64 characters of a–z, 0–9 and '-', not starting with '-'.");
+                failures.Add(InvalidSetting.Describe("Node:NodeId", options.NodeId, IdRule));
             }
 
             if (options.Zones.Count == 0)
             {
-                failures.Add("Node:Zones must name at least one zone.");
+                failures.Add(InvalidSetting.Describe("Node:Zones", null, "must name at least one zone"));
             }
         }
 
-        foreach (var zone in options.Zones.Where(zone => !Identifiers.IsValid(zone)))
+        for (var i = 0; i < options.Zones.Count; i++)
         {
-            failures.Add($"Node:Zones entry '{zone}' is not a valid id: use 1–64 characters of a–z, 0–9 and '-'.");
+            if (!Identifiers.IsValid(options.Zones[i]))
+            {
+                failures.Add(InvalidSetting.Describe($"Node:Zones:{i}", options.Zones[i], IdRule));
+            }
         }
 
         failures.AddRange(NodeAgentSettings.FindBrokerProblems(options.Brokers, "Node:Brokers"));
@@ -46,36 +49,37 @@ public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
 
         if (string.IsNullOrWhiteSpace(options.DataDirectory))
         {
-            failures.Add("Node:DataDirectory is required.");
+            failures.Add(InvalidSetting.Describe("Node:DataDirectory", options.DataDirectory, "must be a folder path"));
         }
 
         failures.AddRange(FindSecurityProblems(options.Security ?? new NodeSecurityOptions()));
 
         if (!Enum.IsDefined(options.HealthSource))
         {
-            failures.Add("Node:HealthSource must be Linux or Simulated.");
+            failures.Add(InvalidSetting.Describe("Node:HealthSource", options.HealthSource, "must be Linux or Simulated"));
         }
 
         if (simulation.Enabled)
         {
             if (simulation.NodeCount is < 1 or > MaxSimulatedNodes)
             {
-                failures.Add($"Node:Simulation:NodeCount must be 1–{MaxSimulatedNodes}.");
+                failures.Add(InvalidSetting.Describe("Node:Simulation:NodeCount", simulation.NodeCount, $"must be 1–{MaxSimulatedNodes}"));
             }
 
             if (simulation.ZoneCount < 1)
             {
-                failures.Add("Node:Simulation:ZoneCount must be at least 1.");
+                failures.Add(InvalidSetting.Describe("Node:Simulation:ZoneCount", simulation.ZoneCount, "must be at least 1"));
             }
 
             if (!Identifiers.IsValid(simulation.IdPrefix + "-01") || simulation.IdPrefix.Length > Identifiers.MaxLength - 4)
             {
-                failures.Add($"Node:Simulation:IdPrefix '{simulation.IdPrefix}' must be a valid id prefix (a–z, 0–9, '-'; at most 60 characters).");
+                failures.Add(InvalidSetting.Describe(
+                    "Node:Simulation:IdPrefix", simulation.IdPrefix, "must be a valid id prefix (a–z, 0–9 and '-', not starting with '-'; at most 60 characters)"));
             }
 
             if (simulation.Stagger < TimeSpan.Zero)
             {
-                failures.Add("Node:Simulation:Stagger must not be negative.");
+                failures.Add(InvalidSetting.Describe("Node:Simulation:Stagger", simulation.Stagger, "must not be negative"));
             }
         }
 
@@ -96,25 +100,32 @@ public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
         if (!string.IsNullOrWhiteSpace(security.RootPublicKey))
         {
             var key = RootKey.Parse(security.RootPublicKey, out var parseProblem);
-            problem = parseProblem is null ? null : "Node:Security:RootPublicKey is " + parseProblem + ".";
+            problem = parseProblem is null ? null : InvalidSetting.Describe("Node:Security:RootPublicKey", Abbreviated(security.RootPublicKey), "must be " + KeyRule);
             return key;
         }
 
         if (!string.IsNullOrWhiteSpace(security.RootPublicKeyFile))
         {
             var key = RootKey.ReadFile(security.RootPublicKeyFile, out var fileProblem);
-            problem = fileProblem is null ? null : $"Node:Security:RootPublicKeyFile '{security.RootPublicKeyFile}': {fileProblem}.";
+            problem = fileProblem is null
+                ? null
+                : InvalidSetting.Describe("Node:Security:RootPublicKeyFile", security.RootPublicKeyFile, fileProblem.StartsWith("cannot read", StringComparison.Ordinal)
+                        ? $"must name a readable file ({fileProblem})"
+                        : "must name a file holding " + KeyRule);
             return key;
         }
 
         return null;
     }
 
+    /// <summary>A key pasted into a setting, shortened for the one line: enough to recognise it.</summary>
+    private static string Abbreviated(string text) => text.Length <= 24 ? text : text[..24] + "…";
+
     private static IEnumerable<string> FindSecurityProblems(NodeSecurityOptions security)
     {
         if (!string.IsNullOrWhiteSpace(security.RootPublicKey) && !string.IsNullOrWhiteSpace(security.RootPublicKeyFile))
         {
-            yield return "Node:Security: set RootPublicKey or RootPublicKeyFile, not both.";
+            yield return InvalidSetting.Describe("Node:Security:RootPublicKeyFile", security.RootPublicKeyFile, "must not be set together with Node:Security:RootPublicKey (set one of them)");
             yield break;
         }
 

@@ -22,16 +22,28 @@ internal sealed class ControlFormatter(UiText text, CommuneClock clock)
         ArgumentNullException.ThrowIfNull(command);
         var outcome = command.Outcomes.FirstOrDefault(candidate => candidate.NodeId == nodeId);
         var status = outcome?.Status ?? "pending";
+        var typeName = TypeName(command.Type);
+        var reason = outcome?.Reason is { } code ? ReasonName(code) : string.Empty;
+        var statusName = text.Has("CommandStatus." + status) ? text["CommandStatus." + status] : status;
         return new CommandLine
         {
             Id = command.Id,
             Status = status,
             Fields = new Dictionary<string, string>(StringComparer.Ordinal)
             {
-                ["type"] = TypeName(command.Type),
+                ["type"] = typeName,
                 ["at"] = clock.Short(command.IssuedAt, text.Culture),
-                ["status"] = text.Has("CommandStatus." + status) ? text["CommandStatus." + status] : status,
-                ["reason"] = outcome?.Reason is { } reason ? ReasonName(reason) : string.Empty,
+                ["status"] = statusName,
+                ["reason"] = reason,
+
+                // The sentence of the "command sent" announcement, so that it follows the outcome live.
+                ["outcome"] = status switch
+                {
+                    "done" => text.Format("Command.Outcome.done", typeName),
+                    "refused" or "failed" => text.Format("Command.Outcome.refused", typeName, reason.Length > 0 ? reason : statusName),
+                    "unanswered" => text.Format("Command.Outcome.unanswered", typeName, clock.Short(command.ExpiresAt, text.Culture)),
+                    _ => text.Format("Command.Outcome.pending", typeName, clock.Short(command.ExpiresAt, text.Culture)),
+                },
                 ["kid"] = command.Seqs.Count > 1
                     ? text.Format("Command.SignedByResent", command.Kid, command.Seq, command.Seqs.Count - 1, command.Seqs[^1])
                     : text.Format("Command.SignedBy", command.Kid, command.Seq),

@@ -155,7 +155,35 @@ internal sealed record FleetQuery
             parts.Add(new("state", NodeRowFormatter.ConditionValue(state)));
         }
 
+        // The order too: each row then carries its sort key, so the page can place a row that appears or changes.
+        if (Sort != "id" || Descending)
+        {
+            parts.Add(new("sort", Sort));
+            parts.Add(new("dir", Descending ? "desc" : "asc"));
+        }
+
         return LiveEndpoints.FleetStreamPath + QueryString.Create(parts);
+    }
+
+    /// <summary>
+    /// The node's place in this order as [group, value, id], compared part by part: the group always ascending (unknown
+    /// figures last), the value in the requested direction, the id ascending. The page's script compares these keys
+    /// exactly as <see cref="Apply"/> orders the nodes, so a row that appears or changes live lands where a reload puts it.
+    /// </summary>
+    public IReadOnlyList<object> SortKey(NodeState node, FleetOptions thresholds)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        (int Group, object Value) part = Sort switch
+        {
+            "zone" => (0, node.Zones.Count > 0 ? node.Zones[0] : string.Empty),
+            "state" => (0, -Severity(node, thresholds)),
+            "seen" => (0, node.LastSeen.ToUnixTimeMilliseconds()),
+            "temp" => Known(node.Health?.Cpu.TempC),
+            "signal" => Known(node.Health?.Link.SignalDbm),
+            "disk" => Known(DiskUsed(node)),
+            _ => (0, node.Id),
+        };
+        return [part.Group, part.Value, node.Id];
     }
 
     private static string? First(IQueryCollection query, string key) =>
@@ -190,6 +218,10 @@ internal sealed record FleetQuery
     /// <summary>Worst first when sorted ascending by state: offline, then faulty, then fine.</summary>
     private static int Severity(NodeState node, FleetOptions thresholds) =>
         (int)NodeRowFormatter.ConditionOf(node, FaultRules.Derive(node, thresholds));
+
+    private static (int Group, object Value) Known<T>(T? value)
+        where T : struct =>
+        value is { } known ? (0, known) : (1, 0);
 
     private static double? DiskUsed(NodeState node) =>
         node.Health is { } health ? FaultRules.DiskUsedPercent(health.Memory.DiskTotalMb, health.Memory.DiskFreeMb) : null;

@@ -19,6 +19,10 @@ internal sealed record NodeRow
     [JsonPropertyName("show")]
     public bool Show { get; init; } = true;
 
+    /// <summary>The node's place in the page's order (<see cref="FleetQuery.SortKey"/>), so live rows are placed as a reload would.</summary>
+    [JsonPropertyName("k")]
+    public IReadOnlyList<object> Key { get; init; } = [];
+
     /// <summary>Formatted fields by name, matching the data-f attributes of the page.</summary>
     [JsonPropertyName("f")]
     public required IReadOnlyDictionary<string, string> Fields { get; init; }

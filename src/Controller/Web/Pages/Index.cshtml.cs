@@ -16,6 +16,8 @@ internal sealed class IndexModel(FleetRegistry fleet, IOptions<FleetOptions> opt
 
     public IReadOnlyList<string> Zones { get; private set; } = [];
 
+    public NodeRowFormatter Formatter { get; private set; } = null!;
+
     public int Total { get; private set; }
 
     /// <summary>Nodes per condition over the whole fleet, whatever the filter.</summary>
@@ -35,8 +37,8 @@ internal sealed class IndexModel(FleetRegistry fleet, IOptions<FleetOptions> opt
             Response.StatusCode = StatusCodes.Status400BadRequest;
         }
 
-        var formatter = new NodeRowFormatter(text, clock, thresholds);
-        Rows = Query.Apply(nodes, thresholds).Select(node => formatter.Format(node)).ToArray();
+        var formatter = Formatter = new NodeRowFormatter(text, clock, thresholds);
+        Rows = Query.Apply(nodes, thresholds).Select(node => formatter.Format(node, order: Query)).ToArray();
         Total = nodes.Count;
         Counts = nodes
             .GroupBy(node => NodeRowFormatter.ConditionOf(node, FaultRules.Derive(node, thresholds)))

@@ -3,7 +3,9 @@
 // already worded in the page's language; this script copies the words into the elements marked data-f, sets the
 // condition (data-c) that colours the row, and adds or removes rows that start or stop matching the page's filter.
 // A node page's stream also sends "command" events (a command line, worded like the server-rendered one: an
-// acknowledgement turns "pending" into "done") and "security" events (the node's refusals, shown in the alert panel).
+// acknowledgement turns "pending" into "done", and the "command sent" announcement follows it) and "security" events
+// (the node's refusals, shown in the alert panel). Each list row carries its sort key (data-k, [group, value, id]):
+// a row that appears, or whose key changes, is put where a reload would put it.
 // EventSource reconnects by itself after most drops; when it gives up (an error answer, e.g. from a proxy while
 // the controller restarts), the script starts a new one, backing off up to 30 s. The banner says so meanwhile.
 (function () {
@@ -22,6 +24,7 @@
 
   function fill(element, node) {
     element.setAttribute("data-c", node.c);
+    if (node.k && node.k.length) { element.setAttribute("data-k", JSON.stringify(node.k)); }
     element.querySelectorAll("[data-f]").forEach(function (field) {
       var value = node.f[field.getAttribute("data-f")];
       if (value !== undefined && field.textContent !== value) { field.textContent = value; }
@@ -33,10 +36,37 @@
   }
 
   function recount() {
+    document.querySelectorAll("[data-total]").forEach(function (total) {
+      total.textContent = total.getAttribute("data-format").replace("{0}", String(Object.keys(conditions).length));
+    });
     document.querySelectorAll("[data-count]").forEach(function (count) {
       var wanted = count.getAttribute("data-count");
       count.textContent = String(Object.keys(conditions).filter(function (id) { return conditions[id] === wanted; }).length);
     });
+  }
+
+  function part(a, b) { return a < b ? -1 : a > b ? 1 : 0; }
+
+  // The server's order: group ascending (unknown figures last), value in the page's direction, then id ascending.
+  function compare(a, b) {
+    var descending = rows && rows.getAttribute("data-desc") === "true";
+    return part(a[0], b[0]) || part(a[1], b[1]) * (descending ? -1 : 1) || part(a[2], b[2]);
+  }
+
+  function place(row) {
+    var key = JSON.parse(row.getAttribute("data-k") || "null");
+    if (!key) { if (!row.parentNode) { rows.appendChild(row); } return; }
+    var before = null;
+    for (var other = rows.firstElementChild; other; other = other.nextElementSibling) {
+      var otherKey = other !== row && JSON.parse(other.getAttribute("data-k") || "null");
+      if (otherKey && compare(key, otherKey) < 0) { before = other; break; }
+    }
+    if (before !== row.nextElementSibling || !row.parentNode) {
+      // Moving the row that holds the focus would lose it; it is put back where it was.
+      var focused = row.contains(document.activeElement) ? document.activeElement : null;
+      rows.insertBefore(row, before);
+      if (focused) { focused.focus(); }
+    }
   }
 
   function apply(node) {
@@ -47,13 +77,34 @@
       var row = template.content.firstElementChild.cloneNode(true);
       row.setAttribute("data-node", node.id);
       fill(row, node);
-      rows.appendChild(row);
+      place(row);
     } else {
-      found.forEach(function (element) { fill(element, node); });
+      found.forEach(function (element) {
+        var keyBefore = element.getAttribute("data-k");
+        fill(element, node);
+        if (element.tagName === "TR" && rows && element.getAttribute("data-k") !== keyBefore) { place(element); }
+      });
+      heartbeatInput(node);
+    }
+  }
+
+  // The heartbeat field shows the node's interval; once the node reports a new one, so does the field, unless the
+  // technician is typing in it.
+  function heartbeatInput(node) {
+    var input = document.getElementById("heartbeat-seconds");
+    var seconds = node.f.heartbeat && node.f.heartbeat.match(/\d+/);
+    if (input && seconds && document.activeElement !== input && input.value === input.defaultValue) {
+      input.defaultValue = seconds[0];
+      input.value = seconds[0];
     }
   }
 
   function command(line) {
+    var sent = document.querySelector("[data-sent='" + CSS.escape(line.id) + "']");
+    if (sent) {
+      sent.setAttribute("data-s", line.s);
+      sent.querySelector("[data-f='outcome']").textContent = line.f.outcome;
+    }
     var list = document.getElementById("command-rows");
     var commandTemplate = document.getElementById("command-template");
     if (!list) { return; }

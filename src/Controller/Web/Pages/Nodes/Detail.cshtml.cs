@@ -7,6 +7,7 @@ using SmartLoudspeaker.Controller.Api;
 using SmartLoudspeaker.Controller.Commands;
 using SmartLoudspeaker.Controller.Fleet;
 using SmartLoudspeaker.Controller.Options;
+using SmartLoudspeaker.Controller.Security;
 using SmartLoudspeaker.Controller.Store;
 using SmartLoudspeaker.Controller.Web.Charts;
 using SmartLoudspeaker.Controller.Web.Control;
@@ -29,6 +30,7 @@ internal sealed class DetailModel(
     CommuneClock clock,
     CommandService commands,
     ICommandLog commandLog,
+    IOptions<SecurityOptions> security,
     TimeProvider time) : PageModel
 {
     /// <summary>The range a technician may set; the node enforces the same (protocol: set-heartbeat 10–3600).</summary>
@@ -98,10 +100,23 @@ internal sealed class DetailModel(
     /// <summary>A problem issuing a command (e.g. the Controller cannot sign now), for the command panel.</summary>
     public string? CommandProblem { get; private set; }
 
-    /// <summary>The command just sent (from the redirect after the POST), announced at the top of the panel.</summary>
-    public string? SentType { get; private set; }
+    /// <summary>
+    /// The id of the command just sent, handed from the POST to the page it redirects to. TempData is read once: a
+    /// reload, a bookmark or a shared link does not announce the command again (a "?sent=" in the address did).
+    /// </summary>
+    [TempData]
+    public string? SentCommandId { get; set; }
 
-    public void OnGet(string id, string? sent, string? range)
+    /// <summary>The command just sent with its outcome so far, announced at the top of the panel and kept current live; or null.</summary>
+    public CommandLine? Sent { get; private set; }
+
+    /// <summary>What happens to a command sent to this node while it is offline, in words (resend period, lifetime).</summary>
+    public string OfflineExplanation { get; private set; } = string.Empty;
+
+    /// <summary>The hardware model as people read it ("simulated" translated).</summary>
+    public string HardwareName { get; private set; } = string.Empty;
+
+    public void OnGet(string id, string? range)
     {
         if (range is null || HistoryRange.Find(range) is not { } chosen)
         {
@@ -121,9 +136,9 @@ internal sealed class DetailModel(
             Response.StatusCode = StatusCodes.Status400BadRequest;
         }
 
-        if (Node is not null && sent is not null && commandLog.Find(sent) is { } record && record.Involves(Node.Id))
+        if (Node is not null && SentCommandId is { } sent && commandLog.Find(sent) is { } record && record.Involves(Node.Id))
         {
-            SentType = Control.TypeName(record.Command.Type);
+            Sent = Control.Format(record.View(time.GetUtcNow()), Node.Id);
         }
     }
 
@@ -163,7 +178,8 @@ internal sealed class DetailModel(
             if (result.Failure == IssueFailure.None)
             {
                 // Post/redirect/get: a reload does not send the command again, and the page shows it pending.
-                return LocalRedirect($"/nodes/{node.Id}?sent={result.Command!.Id}#commands");
+                SentCommandId = result.Command!.Id;
+                return LocalRedirect($"/nodes/{node.Id}#commands");
             }
 
             Load(id);
@@ -179,6 +195,30 @@ internal sealed class DetailModel(
         }
 
         return Page();
+    }
+
+    /// <summary>An event kind in the page's language; a kind this version does not know stays as the node sent it.</summary>
+    public string EventKindName(string kind) => text.Has("EventKind." + kind) ? text["EventKind." + kind] : kind;
+
+    /// <summary>
+    /// An event's detail in the page's language. Where the node writes its text itself in English (refusals, the
+    /// emergency test), a sentence of ours keyed by kind says what happened and the node's text follows as a note,
+    /// marked English; elsewhere the text is the installer's own (a fault description in Vietnamese) and shown as is.
+    /// </summary>
+    public (string Detail, string? NodeText) EventDetail(NodeEvent nodeEvent)
+    {
+        ArgumentNullException.ThrowIfNull(nodeEvent);
+        var code = nodeEvent.Code is not { Length: > 0 } value ? null
+            : nodeEvent.Kind == ControlMessageRouter.SecurityRefusedKind ? Control.ReasonName(value)
+            : text.Has("EventCode." + value) ? text["EventCode." + value]
+            : text.Has("Fault." + value) ? text["Fault." + value]
+            : value;
+        if (text.Has("EventText." + nodeEvent.Kind))
+        {
+            return (text.Format("EventText." + nodeEvent.Kind, code ?? string.Empty), string.IsNullOrEmpty(nodeEvent.Text) ? null : nodeEvent.Text);
+        }
+
+        return (string.Join(" — ", new[] { code, nodeEvent.Text }.Where(part => !string.IsNullOrEmpty(part))), null);
     }
 
     private void Load(string id)
@@ -199,6 +239,10 @@ internal sealed class DetailModel(
         var thresholds = options.Value;
         Formatter = new NodeRowFormatter(text, clock, thresholds);
         Row = Formatter.Format(Node);
+        HardwareName = text.Has("Hardware." + Node.Hardware.Model) ? text["Hardware." + Node.Hardware.Model] : Node.Hardware.Model;
+        var resend = security.Value.ResendInterval;
+        var lifetime = security.Value.CommandLifetime;
+        OfflineExplanation = text.Format("Command.OfflineExplain", resend.TotalSeconds, lifetime.TotalMinutes);
         Faults = FaultRules.Derive(Node, thresholds);
         Events = store.RecentEvents(id, thresholds.EventsPerNode);
         Security = Control.Security(Events, Node);
