@@ -1,11 +1,17 @@
 namespace SmartLoudspeaker.Controller;
 
 /// <summary>
-/// Exit codes that tell the service manager not to restart: the same start would fail the same way.
-/// hardware/systemd/smartloudspeaker-controller.service lists them in RestartPreventExitStatus=.
+/// Exit codes with a meaning for the service manager (hardware/systemd/smartloudspeaker-controller.service): one that
+/// restarting cannot fix is listed in RestartPreventExitStatus=; one that a later start may not meet is not.
 /// </summary>
 public static class ControllerExitCodes
 {
+    /// <summary>
+    /// Another Controller holds the store (EX_TEMPFAIL from sysexits.h). Restarting after RestartSec is right: the
+    /// holder may be an instance still closing, and the lock is free the moment it ends.
+    /// </summary>
+    public const int StoreInUse = 75;
+
     /// <summary>The store was written by a newer controller (EX_CONFIG from sysexits.h).</summary>
     public const int StoreSchemaTooNew = 78;
 

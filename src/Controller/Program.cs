@@ -34,9 +34,10 @@ app.MapCommandApi();
 app.MapSmartLoudspeakerWeb();
 
 // A start-up failure (broker port in use, invalid configuration) is logged with its fix and ends the process with a
-// non-zero code. It is not caught here: WebApplicationFactory learns of a failed start from this exception. The one
-// exception is a store from a newer schema: restarting cannot help, so it gets its own exit code, which the systemd
-// unit lists in RestartPreventExitStatus= to stop a crash loop.
+// non-zero code. It is not caught here: WebApplicationFactory learns of a failed start from this exception. The
+// exceptions are the store's two refusals, each with its own exit code: a store from a newer schema (restarting
+// cannot help: the systemd unit lists it in RestartPreventExitStatus=) and a store another Controller holds
+// (systemd tries again after RestartSec, by when the holder may have gone).
 try
 {
     app.Run();
@@ -44,15 +45,15 @@ try
 catch (Exception exception) when (StoreRefusal(exception) is { } refusal)
 {
     await Console.Error.WriteLineAsync($"crit: {refusal.Message}");
-    return ControllerExitCodes.StoreSchemaTooNew;
+    return refusal is StoreInUseException ? ControllerExitCodes.StoreInUse : ControllerExitCodes.StoreSchemaTooNew;
 }
 
 return 0;
 
-static StoreSchemaTooNewException? StoreRefusal(Exception? exception) => exception switch
+static Exception? StoreRefusal(Exception? exception) => exception switch
 {
     null => null,
-    StoreSchemaTooNewException refusal => refusal,
+    StoreSchemaTooNewException or StoreInUseException => exception,
     AggregateException aggregate => aggregate.InnerExceptions.Select(StoreRefusal).FirstOrDefault(found => found is not null),
     _ => StoreRefusal(exception.InnerException),
 };

@@ -114,6 +114,34 @@ internal sealed class ControllerUnderTest : WebApplicationFactory<Program>
     public async Task<bool> IsOnlineAsync(string nodeId) =>
         await FindNodeAsync(nodeId) is { } node && node.GetProperty("online").GetBoolean();
 
+    /// <summary>Every stored event id of <paramref name="nodeId"/>, in storing order, read page by page from the API.</summary>
+    public async Task<List<string>> EventIdsAsync(string nodeId)
+    {
+        using var http = CreateClient();
+        var ids = new List<string>();
+        long after = 0;
+        while (true)
+        {
+            var page = await http.GetFromJsonAsync<JsonElement>($"/api/nodes/{nodeId}/events?after={after}&limit=1000");
+            ids.AddRange(page.GetProperty("items").EnumerateArray().Select(item => item.GetProperty("id").GetString()!));
+            if (page.GetProperty("next").ValueKind == JsonValueKind.Null)
+            {
+                return ids;
+            }
+
+            after = page.GetProperty("next").GetInt64();
+        }
+    }
+
+    /// <summary>Why the store started degraded (damage found and handled), from /healthz; null when it started clean.</summary>
+    public async Task<string?> StoreDegradedAsync()
+    {
+        using var http = CreateClient();
+        using var response = await http.GetAsync(new Uri("/healthz", UriKind.Relative));
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        return body.TryGetProperty("storeDegraded", out var degraded) && degraded.ValueKind == JsonValueKind.String ? degraded.GetString() : null;
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         foreach (var (key, value) in settings)

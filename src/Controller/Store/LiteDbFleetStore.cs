@@ -17,10 +17,14 @@ namespace SmartLoudspeaker.Controller.Store;
 /// </summary>
 internal sealed partial class LiteDbFleetStore : IFleetStore, IDisposable
 {
+    private readonly StoreLock _lock;
     private readonly LiteDatabase _database;
     private readonly StoreWriter _writer;
     private readonly StoreOptions _options;
     private readonly ILogger<LiteDbFleetStore> _logger;
+    private readonly string _path;
+    private readonly Lock _closing = new();
+    private bool _closed;
 
     public LiteDbFleetStore(
         IOptions<StoreOptions> options,
@@ -34,16 +38,27 @@ internal sealed partial class LiteDbFleetStore : IFleetStore, IDisposable
         Status = new StoreStatus(metrics);
         var directory = Path.GetFullPath(_options.DataDirectory);
         Directory.CreateDirectory(directory);
-        var path = Path.Combine(directory, _options.FileName);
-        logger.LogInformation("Store: {Path} (durability: {Durability})", path, _options.Durability);
-        _database = StoreOpener.Open(path, timeProvider, logger, out var degraded);
-        if (degraded is not null)
+        _path = Path.Combine(directory, _options.FileName);
+        try
         {
-            Status.StartedDegraded(degraded);
+            _lock = StoreLock.Acquire(_path, timeProvider);
+        }
+        catch (StoreInUseException refusal)
+        {
+            logger.LogCritical("{Message}", refusal.Message);
+            throw;
         }
 
-        var journal = new WriteJournal(fileSystem.OpenJournal(path + ".journal"));
-        _writer = new StoreWriter(_database, journal, _options, () => fileSystem.FreeBytes(directory), Status, metrics, logger);
+        try
+        {
+            logger.LogInformation("Store: {Path} (durability: {Durability})", _path, _options.Durability);
+            (_database, _writer) = OpenAndReplay(fileSystem, directory, metrics, timeProvider);
+        }
+        catch
+        {
+            _lock.Dispose();
+            throw;
+        }
     }
 
     public StoreStatus Status { get; }
@@ -144,10 +159,74 @@ internal sealed partial class LiteDbFleetStore : IFleetStore, IDisposable
         return plan;
     }
 
+    /// <summary>
+    /// Drains the writer, folds the journal into LiteDB, closes LiteDB and only then releases the lock, so the next
+    /// opener finds the files closed and clean. Safe to call more than once and from several threads: every caller
+    /// returns only once the store is closed.
+    /// </summary>
     public void Dispose()
     {
-        _writer.Dispose();
-        _database.Dispose();
+        lock (_closing)
+        {
+            if (_closed)
+            {
+                return;
+            }
+
+            _closed = true;
+            try
+            {
+                _writer.Dispose();
+            }
+            finally
+            {
+                try
+                {
+                    _database.Dispose();
+                }
+                finally
+                {
+                    _lock.Dispose();
+                    _logger.LogInformation("Store closed: {Path}", _path);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Opens LiteDB and replays the journal into it. When the replay finds the file damaged, the damage is handled as
+    /// at opening (reported, rebuilt or moved aside) and the journal, still whole, is replayed into what remains.
+    /// </summary>
+    private (LiteDatabase Database, StoreWriter Writer) OpenAndReplay(StoreFileSystem fileSystem, string directory, ControllerMetrics metrics, TimeProvider timeProvider)
+    {
+        var database = StoreOpener.Open(_path, timeProvider, _logger, out var degraded);
+        for (var attempt = 1; ; attempt++)
+        {
+            var journal = new WriteJournal(fileSystem.OpenJournal(_path + ".journal"));
+            try
+            {
+                var writer = new StoreWriter(database, journal, _options, () => fileSystem.FreeBytes(directory), Status, metrics, _logger);
+                if (degraded is not null)
+                {
+                    Status.StartedDegraded(degraded);
+                }
+
+                return (database, writer);
+            }
+            catch (LiteException damage) when (attempt == 1)
+            {
+                journal.Dispose();
+                database.Dispose();
+                database = StoreOpener.Recover(_path, damage, timeProvider, _logger, out var recovered);
+                degraded = recovered;
+            }
+            catch
+            {
+                journal.Dispose();
+                database.Dispose();
+                throw;
+            }
+        }
     }
 
     private IEnumerable<HealthAggregate> Aggregate(DateTimeOffset hour)

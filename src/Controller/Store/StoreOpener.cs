@@ -36,21 +36,48 @@ internal static class StoreOpener
         catch (Exception damage)
 #pragma warning restore CA1031
         {
-            logger.LogCritical(damage, "The store {Path} is damaged; trying LiteDB's rebuild", path);
-            if (database is not null && TryRebuild(database, path, logger))
-            {
-                degraded = $"the store file was damaged ({damage.Message}) and was rebuilt by LiteDB; records it could not read are in its _rebuild_errors collection";
-                return Prepared(database);
-            }
-
-            database?.Dispose();
-            var aside = MoveAside(path, timeProvider);
-            degraded = $"the store file was damaged ({damage.Message}) and could not be rebuilt; it was moved to {aside} and the controller started with an empty store";
-            logger.LogCritical("{Reason}", degraded);
-            var fresh = Connect(path);
-            CheckSchema(fresh, path);
-            return Prepared(fresh);
+            return Damaged(path, damage, database, timeProvider, logger, out degraded);
         }
+    }
+
+    /// <summary>
+    /// Recovers a store found damaged after it was opened (journal replay met a page LiteDB cannot use): the same
+    /// policy as at opening, so the damage is reported and the file rebuilt or moved aside, never written further.
+    /// </summary>
+    public static LiteDatabase Recover(string path, Exception damage, TimeProvider timeProvider, ILogger logger, out string degraded)
+    {
+        LiteDatabase? database = null;
+        try
+        {
+            // LiteDB marked the file for rebuild when it met the damage, so opening may already rebuild it.
+            database = Connect(path);
+        }
+#pragma warning disable CA1031 // A file that cannot even be opened is moved aside by the policy below.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            database = null;
+        }
+
+        return Damaged(path, damage, database, timeProvider, logger, out degraded);
+    }
+
+    private static LiteDatabase Damaged(string path, Exception damage, LiteDatabase? database, TimeProvider timeProvider, ILogger logger, out string degraded)
+    {
+        logger.LogCritical(damage, "The store {Path} is damaged; trying LiteDB's rebuild", path);
+        if (database is not null && TryRebuild(database, path, logger))
+        {
+            degraded = $"the store file was damaged ({damage.Message}) and was rebuilt by LiteDB; records it could not read are in its _rebuild_errors collection";
+            return Prepared(database);
+        }
+
+        database?.Dispose();
+        var aside = MoveAside(path, timeProvider);
+        degraded = $"the store file was damaged ({damage.Message}) and could not be rebuilt; it was moved to {aside} and the controller started with an empty store";
+        logger.LogCritical("{Reason}", degraded);
+        var fresh = Connect(path);
+        CheckSchema(fresh, path);
+        return Prepared(fresh);
     }
 
     /// <summary>

@@ -103,6 +103,7 @@ internal sealed class StoreWriter : IDisposable
         var seqBefore = _eventSeq;
         var results = new bool[batch.Count];
         var applied = new List<StoreOp>();
+        var journalBefore = _journal.Length;
         try
         {
             var free = _freeBytes();
@@ -147,6 +148,11 @@ internal sealed class StoreWriter : IDisposable
             catch
             {
                 _database.Rollback();
+                if (_journal.Length != journalBefore)
+                {
+                    _journal.CutBackTo(journalBefore);
+                }
+
                 throw;
             }
 
@@ -243,7 +249,14 @@ internal sealed class StoreWriter : IDisposable
         }
     }
 
-    /// <summary>Re-applies the journal (idempotent ops) after a crash, then folds it into LiteDB and empties it.</summary>
+    /// <summary>
+    /// Re-applies the journal after a crash, then folds it into LiteDB and empties it. Every batch since the last fold
+    /// is in the journal, in order, and LiteDB holds some prefix of them (a batch is appended before it is committed,
+    /// and a rolled-back one is cut out), so applying them all again in order ends in the state after the last one,
+    /// whatever prefix LiteDB kept; the journal is emptied only after the checkpoint, so a crash during replay just
+    /// replays again. A <see cref="LiteException"/> here means LiteDB found the file damaged (it then closes itself
+    /// and marks the file for rebuild): it goes to the caller, which reports the damage and recovers the file.
+    /// </summary>
     private void Replay()
     {
         var batches = _journal.ReadAll();

@@ -83,6 +83,17 @@ internal sealed class WriteJournal : IDisposable
         }
     }
 
+    /// <summary>
+    /// Takes back what was appended after <paramref name="length"/>: the batch was rolled back, so it was never in
+    /// LiteDB nor acknowledged, and replaying it would store writes that never happened. If the cut fails, the next
+    /// append overwrites the record anyway.
+    /// </summary>
+    public void CutBackTo(long length)
+    {
+        _length = length;
+        TryCut();
+    }
+
     /// <summary>Empties the journal; called once LiteDB holds its content durably (after a checkpoint).</summary>
     public void Reset()
     {

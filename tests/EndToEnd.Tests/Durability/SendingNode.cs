@@ -35,9 +35,12 @@ internal sealed class SendingNode : IAsyncDisposable
         client.ApplicationMessageReceivedAsync += OnMessageAsync;
     }
 
-    /// <summary>Waits until the controller is ready, connects, waits for its online state, sends a birth, then events.</summary>
+    /// <summary>
+    /// Waits until the controller is ready (a process says so; one hosted in the test is ready when started), connects,
+    /// waits for its online state, sends a birth, then events.
+    /// </summary>
     public static async Task<SendingNode> ConnectAsync(
-        int port, string nodeId, ConcurrentDictionary<string, bool> acknowledged, TimeSpan timeout, ProgramProcess controller, bool sendEvents = true)
+        int port, string nodeId, ConcurrentDictionary<string, bool> acknowledged, TimeSpan timeout, ProgramProcess? controller, bool sendEvents = true)
     {
         var node = new SendingNode(nodeId, new MqttClientFactory().CreateMqttClient(), acknowledged);
         var options = new MqttClientOptionsBuilder()
@@ -47,7 +50,11 @@ internal sealed class SendingNode : IAsyncDisposable
             .WithCleanSession(true)
             .WithTimeout(TimeSpan.FromSeconds(5))
             .Build();
-        await controller.WaitUntilReadyAsync(timeout);
+        if (controller is not null)
+        {
+            await controller.WaitUntilReadyAsync(timeout);
+        }
+
         var result = await node._client.ConnectAsync(options);
         Assert.Equal(MqttClientConnectResultCode.Success, result.ResultCode);
 
