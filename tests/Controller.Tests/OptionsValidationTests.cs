@@ -73,6 +73,15 @@ public sealed class OptionsValidationTests
     }
 
     [Fact]
+    public void A_command_retention_shorter_than_a_day_is_refused_in_the_one_line_form()
+    {
+        var result = new StoreOptionsValidator().Validate(null, new StoreOptions { CommandRetention = TimeSpan.FromHours(1) });
+        Assert.Equal(
+            "Invalid setting Store:CommandRetention = 01:00:00: must be at least 1.00:00:00 (a command lives at most a day).",
+            Assert.Single(result.Failures!));
+    }
+
+    [Fact]
     public void The_host_refuses_to_start_with_invalid_configuration_and_says_which_key()
     {
         using var data = new TemporaryDirectory();

@@ -53,7 +53,7 @@ internal sealed class StoreOptionsValidator : IValidateOptions<StoreOptions>
 
         if (options.CommandRetention < TimeSpan.FromDays(1))
         {
-            errors.Add($"Store:CommandRetention must be at least 1.00:00:00 (a command lives at most a day), not {options.CommandRetention}.");
+            errors.Add(InvalidSetting.Describe("Store:CommandRetention", options.CommandRetention, "must be at least 1.00:00:00 (a command lives at most a day)"));
         }
 
         if (options.MaintenanceInterval < TimeSpan.FromSeconds(1) || options.MaintenanceInterval > TimeSpan.FromHours(1))

@@ -28,8 +28,11 @@ public sealed class CommandsAcrossSigkillTests : IDisposable
     /// <summary>Offline when commanded, never back.</summary>
     private const string Gone = "loa-hong-han";
 
-    /// <summary>Short, so the unanswered commands expire while the test waits; long enough for a slow restart.</summary>
-    private static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(40);
+    /// <summary>
+    /// Short enough that the unanswered commands expire while the test waits; long enough that a SIGKILL, a cold start
+    /// and a node's return fit inside it on two busy cores (each of those may take up to <see cref="Timeout"/>).
+    /// </summary>
+    private static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(2);
 
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
     private readonly ITestOutputHelper _output;

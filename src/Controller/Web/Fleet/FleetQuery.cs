@@ -201,7 +201,7 @@ internal sealed record FleetQuery
             "temp" => CompareKnown(a.Health?.Cpu.TempC, b.Health?.Cpu.TempC),
             "signal" => CompareKnown(a.Health?.Link.SignalDbm, b.Health?.Link.SignalDbm),
             "disk" => CompareKnown(DiskUsed(a), DiskUsed(b)),
-            _ => 0,
+            _ => string.CompareOrdinal(a.Id, b.Id),
         };
 
         // Unknown figures stay at the bottom whichever way the column is sorted: they are not "the lowest".
