@@ -207,7 +207,7 @@ public sealed class SignedControlTests : IAsyncLifetime, IDisposable
 
         using var rewritten = JsonDocument.Parse(await File.ReadAllBytesAsync(Path.Combine(_data, "commands.json")));
         var root = rewritten.RootElement;
-        Assert.Equal(2, root.GetProperty("v").GetInt32());
+        Assert.Equal(CommandStateFile.Version, root.GetProperty("v").GetInt32());
         Assert.Equal(50_000 - 1_024, root.GetProperty("floor").GetInt64());
         Assert.Equal([49_990, 49_995, 50_000], root.GetProperty("recent").EnumerateArray().Select(e => e.GetInt64()));
         Assert.Contains(root.GetProperty("outcomes").EnumerateArray(), o => o.GetProperty("hash").GetString() == OutcomeHash);
