@@ -207,7 +207,7 @@ public sealed class SignedControlTests : IAsyncLifetime, IDisposable
 
         using var rewritten = JsonDocument.Parse(await File.ReadAllBytesAsync(Path.Combine(_data, "commands.json")));
         var root = rewritten.RootElement;
-        Assert.Equal(2, root.GetProperty("v").GetInt32());
+        Assert.Equal(CommandStateFile.Version, root.GetProperty("v").GetInt32());
         Assert.Equal(50_000 - 1_024, root.GetProperty("floor").GetInt64());
         Assert.Equal([49_990, 49_995, 50_000], root.GetProperty("recent").EnumerateArray().Select(e => e.GetInt64()));
         Assert.Contains(root.GetProperty("outcomes").EnumerateArray(), o => o.GetProperty("hash").GetString() == OutcomeHash);
@@ -215,6 +215,70 @@ public sealed class SignedControlTests : IAsyncLifetime, IDisposable
         await StartAgentAsync();
         Assert.Equal(RefusalReasons.TooOld, (await SendAsync(_keys.Controller.Sign(_keys.Command("identify", NodeId, seq: 48_000)))).Reason);
         Assert.Equal(RefusalReasons.Replayed, (await SendAsync(_keys.Controller.Sign(_keys.Command("identify", NodeId, seq: 49_995)))).Reason);
+    }
+
+    [Fact]
+    public async Task A_resend_of_an_early_id_is_answered_as_before_without_a_second_action_while_the_cache_fills_to_its_capacity()
+    {
+        // Earlier, unexpired outcomes (as a version 2 file holds them, without exp) fill all but the last 66 places.
+        const int Later = 65;
+        SeedOutcomes(Enumerable.Repeat(TestKeys.Now, OutcomeCache.Capacity - Later - 1));
+        var agent = await StartAgentAsync();
+        var command = _keys.Command("emergency-test", NodeId, new EmergencyTestCommand { Note = "once" });
+        var first = await SendAsync(_keys.Controller.Sign(command));
+        Assert.Equal(CommandAckStatus.Done, first.Status);
+
+        // More commands since than the 64 outcomes the node used to keep: the cache is now exactly full.
+        for (var i = 0; i < Later; i++)
+        {
+            Assert.Equal(CommandAckStatus.Done, (await SendAsync(_keys.Controller.Sign(_keys.Command("identify", NodeId)))).Status);
+        }
+
+        // The Controller's resend of the early, unexpired command: a new seq, the same id. The stored answer, no second action.
+        var resent = await SendAsync(_keys.Controller.Sign(_keys.Resend(command, _time.GetUtcNow())));
+        Assert.Equal(first, resent);
+
+        await NextHealthAsync();
+        Assert.Single(Events(e => e.Kind == "emergency.test"));
+        Assert.Equal(0, agent.RefusedCommands);
+    }
+
+    [Fact]
+    public async Task A_cache_full_of_unexpired_ids_refuses_a_new_id_without_acting_and_forgets_none()
+    {
+        SeedOutcomes(Enumerable.Repeat(TestKeys.Now, OutcomeCache.Capacity));
+        var agent = await StartAgentAsync();
+
+        var refused = await SendAsync(_keys.Controller.Sign(_keys.Command("emergency-test", NodeId)));
+
+        Assert.Equal((CommandAckStatus.Refused, RefusalReasons.TooManyCommands), (refused.Status, refused.Reason));
+        await WaitForEventAsync(e => e.Kind == "security.refused" && e.Code == RefusalReasons.TooManyCommands);
+        await NextHealthAsync();
+        Assert.Empty(Events(e => e.Kind == "emergency.test"));
+        Assert.Equal(1, agent.RefusedCommands);
+        await agent.DisposeAsync();
+        Assert.Equal(OutcomeCache.Capacity, StoredOutcomeIds().Count(id => id.StartsWith("seeded-", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Outcomes_are_dropped_once_their_commands_have_expired_on_trusted_time_and_only_then()
+    {
+        // Half decided a day ago (a version 2 file has no exp: kept for the longest lifetime, 24 h, plus skew), half now.
+        var dayOld = TestKeys.Now - TimeSpan.FromDays(1);
+        SeedOutcomes(Enumerable.Repeat(dayOld, OutcomeCache.Capacity / 2).Concat(Enumerable.Repeat(TestKeys.Now, OutcomeCache.Capacity / 2)));
+        var agent = await StartAgentAsync();
+        Assert.Equal(RefusalReasons.TooManyCommands, (await SendAsync(_keys.Controller.Sign(_keys.Command("identify", NodeId)))).Reason);
+
+        // Past the day-old ones' latest expiry plus the skew the verifier allows: they can no longer be resent validly.
+        _time.Advance(CommandStateFile.LegacyExpiry - TimeSpan.FromDays(1) + CommandVerifier.MaxClockSkew + TimeSpan.FromMinutes(1));
+        var command = _keys.Command("identify", NodeId, ts: _time.GetUtcNow());
+        Assert.Equal(CommandAckStatus.Done, (await SendAsync(_keys.Controller.Sign(command))).Status);
+        await agent.DisposeAsync();
+
+        var stored = StoredOutcomeIds();
+        Assert.Equal(OutcomeCache.Capacity / 2 + 1, stored.Count);
+        Assert.Contains(command.Id, stored);
+        Assert.All(Enumerable.Range(OutcomeCache.Capacity / 2, OutcomeCache.Capacity / 2), i => Assert.Contains($"seeded-{i}", stored));
     }
 
     [Fact]
@@ -397,6 +461,19 @@ public sealed class SignedControlTests : IAsyncLifetime, IDisposable
         await _recorder.WaitForAsync(NodeId, NodeMessageKind.Birth, fromIndex);
         Assert.DoesNotContain(_recorder.Messages, m => m.IsFor(NodeId, NodeMessageKind.CommandAck) || m.IsFor(NodeId, NodeMessageKind.TimeRequest));
         Assert.Null((await NextHealthAsync()).RefusedCommands);
+    }
+
+    /// <summary>Writes a version 2 command state (no exp per outcome) holding one "done" outcome, "seeded-{i}", decided at each of <paramref name="decidedAt"/>.</summary>
+    private void SeedOutcomes(IEnumerable<DateTimeOffset> decidedAt)
+    {
+        var outcomes = decidedAt.Select((ts, i) => $$"""{"id":"seeded-{{i}}","hash":"seeded","status":"done","ts":"{{ts:O}}"}""");
+        File.WriteAllText(Path.Combine(_data, "commands.json"), $$"""{"v":2,"highWater":0,"floor":0,"recent":[],"outcomes":[{{string.Join(',', outcomes)}}]}""");
+    }
+
+    private List<string> StoredOutcomeIds()
+    {
+        using var document = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(_data, "commands.json")));
+        return [.. document.RootElement.GetProperty("outcomes").EnumerateArray().Select(o => o.GetProperty("id").GetString()!)];
     }
 
     private async Task<NodeAgent> StartAgentAsync(bool trustSystemClock = true)

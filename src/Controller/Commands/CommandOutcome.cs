@@ -14,9 +14,10 @@ internal sealed record CommandOutcome(CommandAckStatus Status, string? Reason, J
     /// False for a refusal that is not the node's answer to the command itself, so the Controller keeps sending it,
     /// signed anew, until it expires: "clock-untrusted" (reversed once the node has trusted time; sent again right
     /// after its next clock sync), "replayed" (the node refused a second copy of an envelope it accepted, e.g. a
-    /// broker's duplicate; its answer to the first may have been lost, and a resend gets it without a second action)
-    /// and "too-old" (the number fell below the node's replay window; a new one does not).
+    /// broker's duplicate; its answer to the first may have been lost, and a resend gets it without a second action),
+    /// "too-old" (the number fell below the node's replay window; a new one does not) and "too-many-commands" (the node
+    /// holds as many unexpired command ids as it keeps; it takes this one once older ones expire).
     /// </summary>
     public bool IsFinal => !(Status == CommandAckStatus.Refused && Reason is Protocol.RefusalReasons.ClockUntrusted
-        or Protocol.RefusalReasons.Replayed or Protocol.RefusalReasons.TooOld);
+        or Protocol.RefusalReasons.Replayed or Protocol.RefusalReasons.TooOld or Protocol.RefusalReasons.TooManyCommands);
 }

@@ -19,6 +19,7 @@ internal sealed class SecurityMetrics
         Protocol.RefusalReasons.NotYetValid,
         Protocol.RefusalReasons.Replayed,
         Protocol.RefusalReasons.TooOld,
+        Protocol.RefusalReasons.TooManyCommands,
         Protocol.RefusalReasons.ClockUntrusted,
         Protocol.RefusalReasons.UnknownCommand,
         Protocol.RefusalReasons.BadBody,

@@ -23,13 +23,6 @@ internal sealed class SignedControl : IDisposable
     /// <summary>Certificates, revocation lists and clock replies waiting at most; a separate quota, so a command flood cannot crowd them out.</summary>
     public const int ControlQueueCapacity = 32;
 
-    /// <summary>
-    /// Outcomes of accepted command ids kept for resends. A resend carries a fresh sequence number, so one whose id was
-    /// forgotten would be obeyed again: this is far more commands than a node accepts within a command's lifetime, the
-    /// only time the Controller resends.
-    /// </summary>
-    public const int MaxOutcomes = 64;
-
     /// <summary>Event kind of a refused command.</summary>
     public const string RefusedEventKind = "security.refused";
 
@@ -58,8 +51,7 @@ internal sealed class SignedControl : IDisposable
     private readonly ReplayGuard _replay;
     private readonly CommandVerifier _verifier;
     private readonly RefusalThrottle _throttle = new(ReportInterval);
-    private readonly Dictionary<string, CommandOutcome> _outcomes = new(StringComparer.Ordinal);
-    private readonly Queue<string> _outcomeOrder = new();
+    private readonly OutcomeCache _outcomes;
     private readonly Channel<InboundMessage> _queue = Channel.CreateUnbounded<InboundMessage>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lock _systemClockGate = new();
     private ClockHealth? _systemClock;
@@ -90,7 +82,9 @@ internal sealed class SignedControl : IDisposable
         _host = host;
         _trust = new TrustStore(rootKey.Span);
         LoadTrust();
-        _replay = new ReplayGuard(LoadCommandState());
+        var (replay, outcomes) = LoadCommandState();
+        _replay = new ReplayGuard(replay);
+        _outcomes = new OutcomeCache(outcomes);
         _verifier = new CommandVerifier(_trust, _replay);
     }
 
@@ -293,17 +287,31 @@ internal sealed class SignedControl : IDisposable
         }
 
         var content = ContentHash(command);
-        if (_outcomes.TryGetValue(command.Id, out var previous))
+        if (_outcomes.TryGet(command.Id, out var previous))
         {
             await AnswerResendAsync(message.Topic, command, content, previous, stop).ConfigureAwait(false);
             return;
         }
 
+        var outcome = new CommandOutcome(command.Id, content, command.Exp, null, null, null, _time.GetUtcNow());
+        if (!_outcomes.TryAdd(outcome, time))
+        {
+            // Forgetting an unexpired id would let its resend be obeyed a second time; refusing a new one is safe, and
+            // the Controller sends it again (a new number) until it expires, by when older ids have expired too.
+            SaveCommandState();
+            await RefuseAsync(
+                message.Topic,
+                command,
+                RefusalReasons.TooManyCommands,
+                $"{_outcomes.Count} unexpired command ids remembered, the most a node keeps{(time.Trusted ? string.Empty : "; none expire without trusted time")}",
+                stop).ConfigureAwait(false);
+            return;
+        }
+
         // Accepted: its sequence number is on disk before anything happens, so a replay after a power cut is refused.
-        var outcome = Remember(new CommandOutcome(command.Id, content, null, null, null, _time.GetUtcNow()));
         if (!SaveCommandState())
         {
-            outcome = Remember(outcome with { Status = CommandAckStatus.Failed, Reason = RefusalReasons.StorageFailed });
+            outcome = _outcomes.Update(outcome with { Status = CommandAckStatus.Failed, Reason = RefusalReasons.StorageFailed });
             await AckAsync(outcome, stop).ConfigureAwait(false);
             return;
         }
@@ -311,7 +319,7 @@ internal sealed class SignedControl : IDisposable
         _logger.LogInformation(
             "Node {NodeId}: obeying command {Id} ({Type}, seq {Seq}, key {Kid}) from {Topic}",
             _nodeId, Printable(command.Id), command.Type, command.Seq, command.Kid, Printable(message.Topic));
-        outcome = Remember(await ActAsync(command, time, outcome).ConfigureAwait(false));
+        outcome = _outcomes.Update(await ActAsync(command, time, outcome).ConfigureAwait(false));
         SaveCommandState();
         await AckAsync(outcome, stop).ConfigureAwait(false);
     }
@@ -323,15 +331,22 @@ internal sealed class SignedControl : IDisposable
     /// </summary>
     private async Task AnswerResendAsync(string topic, SignedCommand command, string content, CommandOutcome previous, CancellationToken stop)
     {
-        // The resend's sequence number is spent too: replaying its bytes after a reboot must be refused, not answered.
-        SaveCommandState();
         if (!string.Equals(previous.Content, content, StringComparison.Ordinal))
         {
+            // The resend's sequence number is spent too: replaying its bytes after a reboot must be refused, not answered.
+            SaveCommandState();
             await RefuseAsync(topic, command, RefusalReasons.Replayed, "id reused: an accepted command had this id with another type, target or body", stop)
                 .ConfigureAwait(false);
             return;
         }
 
+        if (command.Exp > previous.Exp)
+        {
+            // The Controller resends with the same exp; should one ever carry a later one, the id is kept until then.
+            previous = _outcomes.Update(previous with { Exp = command.Exp });
+        }
+
+        SaveCommandState();
         _logger.LogDebug("Node {NodeId}: command {Id} resent (seq {Seq}); answering as before", _nodeId, Printable(command.Id), command.Seq);
         await AckAsync(previous.Status is null ? previous with { Status = CommandAckStatus.Failed, Reason = RefusalReasons.Interrupted } : previous, stop)
             .ConfigureAwait(false);
@@ -396,7 +411,7 @@ internal sealed class SignedControl : IDisposable
 
         if (command is not null)
         {
-            await AckAsync(new CommandOutcome(command.Id, string.Empty, CommandAckStatus.Refused, reason, null, now), stop).ConfigureAwait(false);
+            await AckAsync(new CommandOutcome(command.Id, string.Empty, command.Exp, CommandAckStatus.Refused, reason, null, now), stop).ConfigureAwait(false);
         }
     }
 
@@ -460,21 +475,6 @@ internal sealed class SignedControl : IDisposable
         return CurrentTime();
     }
 
-    private CommandOutcome Remember(CommandOutcome outcome)
-    {
-        if (!_outcomes.ContainsKey(outcome.Id))
-        {
-            _outcomeOrder.Enqueue(outcome.Id);
-            if (_outcomeOrder.Count > MaxOutcomes)
-            {
-                _outcomes.Remove(_outcomeOrder.Dequeue());
-            }
-        }
-
-        _outcomes[outcome.Id] = outcome;
-        return outcome;
-    }
-
     private void LoadTrust()
     {
         if (_dataDirectory is null)
@@ -502,23 +502,17 @@ internal sealed class SignedControl : IDisposable
         }
     }
 
-    private ReplayState LoadCommandState()
+    private (ReplayState Replay, IReadOnlyList<CommandOutcome> Outcomes) LoadCommandState()
     {
         if (_dataDirectory is null)
         {
             _logger.LogWarning("Node {NodeId}: no data folder; accepted commands are not remembered across a restart", _nodeId);
-            return ReplayState.Empty;
+            return (ReplayState.Empty, []);
         }
 
         try
         {
-            var (replay, outcomes) = CommandStateFile.Read(_dataDirectory);
-            foreach (var outcome in outcomes)
-            {
-                Remember(outcome);
-            }
-
-            return replay;
+            return CommandStateFile.Read(_dataDirectory);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or JsonException or InvalidOperationException
             or KeyNotFoundException or FormatException or InvalidDataException)
@@ -529,7 +523,7 @@ internal sealed class SignedControl : IDisposable
                 "Node {NodeId}: cannot read {Path} ({Error}); moved aside, starting with no accepted commands",
                 _nodeId, path, exception.Message);
             TryMoveAside(path);
-            return ReplayState.Empty;
+            return (ReplayState.Empty, []);
         }
     }
 
@@ -554,7 +548,7 @@ internal sealed class SignedControl : IDisposable
 
         try
         {
-            CommandStateFile.Save(_dataDirectory, _replay.State, _outcomeOrder.Select(id => _outcomes[id]));
+            CommandStateFile.Save(_dataDirectory, _replay.State, _outcomes.Outcomes);
             return true;
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)

@@ -8,7 +8,9 @@ namespace SmartLoudspeaker.Node;
 /// ids, in <c>commands.json</c> in the data folder. Written durably after a command is accepted and before it is acted
 /// on: a node that lost power a moment later must still refuse that command when it is replayed after the reboot.
 /// Version 2 adds the replay floor; a version 1 file (whose guard forgot numbers 1,024 below its high-water mark) is
-/// read with the floor it had then, so nothing that guard forgot becomes acceptable again.
+/// read with the floor it had then, so nothing that guard forgot becomes acceptable again. Version 3 adds each
+/// outcome's <c>exp</c>, which decides how long it is kept; an outcome from an older file, which has none, is given the
+/// latest expiry its command could have had (<see cref="LegacyExpiry"/>), so it is kept too long rather than too short.
 /// </summary>
 internal static class CommandStateFile
 {
@@ -16,10 +18,16 @@ internal static class CommandStateFile
     public const string FileName = "commands.json";
 
     /// <summary>The version this build writes.</summary>
-    public const int Version = 2;
+    public const int Version = 3;
 
     /// <summary>How far below its high-water mark a version 1 guard remembered numbers; everything older it refused.</summary>
     private const long Version1Window = 1024;
+
+    /// <summary>
+    /// How long after the node's decision an outcome without a stored <c>exp</c> is kept: the longest lifetime a command
+    /// can have, after a <c>ts</c> at most one clock skew ahead of the node, plus the skew the expiry check allows.
+    /// </summary>
+    public static readonly TimeSpan LegacyExpiry = SignedCommand.MaxLifetime + CommandVerifier.MaxClockSkew;
 
     /// <summary>The stored state; empty when there is no file.</summary>
     /// <exception cref="IOException">The file exists but cannot be read.</exception>
@@ -42,8 +50,8 @@ internal static class CommandStateFile
         var floor = version switch
         {
             1 => highWater - Version1Window,
-            Version => root.GetProperty("floor").GetInt64(),
-            _ => throw new InvalidDataException($"version {version}; this build reads versions 1 and {Version}"),
+            2 or Version => root.GetProperty("floor").GetInt64(),
+            _ => throw new InvalidDataException($"version {version}; this build reads versions 1 to {Version}"),
         };
         var replay = new ReplayState(highWater, floor, [.. root.GetProperty("recent").EnumerateArray().Select(e => e.GetInt64())]);
         var outcomes = root.GetProperty("outcomes").EnumerateArray().Select(ReadOutcome).ToList();
@@ -90,6 +98,7 @@ internal static class CommandStateFile
         // The content hash (type, target, body). Builds before resends were signed anew stored a hash of the bytes here;
         // such a file only makes resends of its commands refused as "id reused", failing safe.
         writer.WriteString("hash", outcome.Content);
+        writer.WriteString("exp", outcome.Exp);
         writer.WriteString("status", outcome.Status switch
         {
             CommandAckStatus.Done => "done",
@@ -112,17 +121,22 @@ internal static class CommandStateFile
         writer.WriteEndObject();
     }
 
-    private static CommandOutcome ReadOutcome(JsonElement element) => new(
-        element.GetProperty("id").GetString()!,
-        element.GetProperty("hash").GetString()!,
-        element.GetProperty("status").GetString() switch
-        {
-            "done" => CommandAckStatus.Done,
-            "failed" => CommandAckStatus.Failed,
-            "refused" => CommandAckStatus.Refused,
-            _ => null,
-        },
-        element.TryGetProperty("reason", out var reason) ? reason.GetString() : null,
-        element.TryGetProperty("result", out var result) ? result.Clone() : null,
-        element.GetProperty("ts").GetDateTimeOffset());
+    private static CommandOutcome ReadOutcome(JsonElement element)
+    {
+        var ts = element.GetProperty("ts").GetDateTimeOffset();
+        return new(
+            element.GetProperty("id").GetString()!,
+            element.GetProperty("hash").GetString()!,
+            element.TryGetProperty("exp", out var exp) ? exp.GetDateTimeOffset() : ts + LegacyExpiry,
+            element.GetProperty("status").GetString() switch
+            {
+                "done" => CommandAckStatus.Done,
+                "failed" => CommandAckStatus.Failed,
+                "refused" => CommandAckStatus.Refused,
+                _ => null,
+            },
+            element.TryGetProperty("reason", out var reason) ? reason.GetString() : null,
+            element.TryGetProperty("result", out var result) ? result.Clone() : null,
+            ts);
+    }
 }

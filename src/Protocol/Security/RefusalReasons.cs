@@ -56,4 +56,11 @@ public static class RefusalReasons
 
     /// <summary>A resend of a command whose action a crash interrupted; the node cannot tell whether it happened.</summary>
     public const string Interrupted = "interrupted";
+
+    /// <summary>
+    /// The node already remembers as many unexpired command ids as it keeps, so it cannot take a new one without
+    /// forgetting one whose resend could then be obeyed twice; it did not act (fails closed). Not final: the Controller
+    /// resends until the command expires, by when older ids have expired.
+    /// </summary>
+    public const string TooManyCommands = "too-many-commands";
 }

@@ -16,8 +16,10 @@ public sealed class ReplayGuard
     /// <summary>
     /// How far below the high-water mark an unseen number is still accepted, in sequence units: ten minutes of
     /// microseconds. Covers the default command lifetime (5 min) plus twice the clock skew a node allows (2 min each
-    /// way), so no command that passes the expiry check can fall below it; longer reordering is answered "too-old",
-    /// and the Controller resends such a command with a new number.
+    /// way). A command with a longer lifetime (up to 24 h) can still pass the expiry check after its number fell below
+    /// the window: it is answered "too-old", never obeyed, and the Controller resends it with a new number. So the
+    /// window bounds only how much reordering is absorbed, not safety: a resend is recognised by its command id, which
+    /// the node keeps until the command expires (OutcomeCache on the node).
     /// </summary>
     public const long Window = 10L * 60 * 1_000_000;
 

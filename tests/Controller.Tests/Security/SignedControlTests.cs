@@ -162,6 +162,7 @@ public sealed class SignedControlTests : IDisposable
     [Theory]
     [InlineData(RefusalReasons.Replayed)]
     [InlineData(RefusalReasons.TooOld)]
+    [InlineData(RefusalReasons.TooManyCommands)]
     public async Task A_node_that_saw_or_cannot_tell_whether_it_saw_a_commands_number_gets_it_again_signed_anew_until_it_answers(string reason)
     {
         using var host = StartWithDemoKeys();
