@@ -43,7 +43,7 @@ internal sealed partial class LiteDbFleetStore : IFleetStore, IDisposable
         {
             _lock = StoreLock.Acquire(_path, timeProvider);
         }
-        catch (StoreInUseException refusal)
+        catch (Exception refusal) when (refusal is StoreInUseException or StoreAccessDeniedException)
         {
             logger.LogCritical("{Message}", refusal.Message);
             throw;
