@@ -57,6 +57,7 @@ public sealed class StoreCrashImageTests
         }
 
         var images = disk.Taken;
+        var cuts = new Random(seed + 1);
         Assert.Equal(Images, images.Count);
         foreach (var image in images)
         {
@@ -67,6 +68,21 @@ public sealed class StoreCrashImageTests
             // store that already holds all of it.
             File.Copy(Path.Combine(image.Pristine, Journal), Path.Combine(image.Folder, Journal), overwrite: true);
             AssertComplete(image.Folder, image, seed, "journal replayed twice");
+
+            // A power cut: LiteDB's log lost from a random point on (LiteDB 5.0.20 fsyncs it only at a checkpoint, and
+            // within a process the page cache keeps it, so the opens above rarely need the journal). The data file
+            // was fsynced at the last checkpoint, and the journal holds every batch since our last fold.
+            var cut = image.Folder + "-power-cut";
+            CopyFolder(image.Pristine, cut);
+            var log = new FileInfo(Path.Combine(cut, "controller-log.db"));
+            var kept = log.Exists ? cuts.NextInt64(0, log.Length + 1) : 0;
+            if (log.Exists)
+            {
+                using var file = log.Open(FileMode.Open, FileAccess.Write);
+                file.SetLength(kept);
+            }
+
+            AssertComplete(cut, image, seed, $"LiteDB's log cut to {kept} bytes");
         }
 
         // A store holding only part of a journal: LiteDB's files of an earlier image with the journal of a later one
@@ -87,7 +103,7 @@ public sealed class StoreCrashImageTests
         _output.WriteLine(
             $"{images.Count} crash images ({images.Count(image => image.Point == "emptying")} while the journal was being emptied after a fold, "
             + $"{images.Count(image => image.Point == "append")} before a journal append, {images.Count(image => image.Point == "fsync")} before its fsync), "
-            + $"each opened and then replayed twice; {partial} replayed over part of the journal; {acknowledged.Count} writes acknowledged; "
+            + $"each opened, replayed twice and opened with LiteDB's log cut; {partial} replayed over part of the journal; {acknowledged.Count} writes acknowledged; "
             + $"{Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s");
     }
 

@@ -73,6 +73,20 @@ public sealed class StoreLifetimeTests
     }
 
     [Fact]
+    public void A_journal_this_user_may_not_open_is_refused_with_a_message_naming_it_and_the_lock_is_released()
+    {
+        using var data = new TemporaryDirectory();
+        var journalPath = Path.Combine(data.Path, "controller.db.journal");
+        MakeUnopenable(journalPath);
+
+        var refusal = Assert.Throws<StoreAccessDeniedException>(() => Open(data.Path, TimeProvider.System).Dispose());
+        Assert.Equal(journalPath, refusal.File);
+        Directory.Delete(journalPath);
+        using var store = Open(data.Path, TimeProvider.System);
+        Assert.Null(store.Status.Degraded);
+    }
+
+    [Fact]
     public void A_holder_description_this_user_may_not_read_still_gives_the_in_use_refusal_and_the_holder_closes_cleanly()
     {
         using var data = new TemporaryDirectory();
