@@ -12,6 +12,12 @@ public static class ControllerExitCodes
     /// </summary>
     public const int StoreInUse = 75;
 
+    /// <summary>
+    /// The Controller's user may not open a file of the store, e.g. one left owned by root (EX_NOPERM from sysexits.h).
+    /// Restarting cannot fix it: the systemd unit lists it in RestartPreventExitStatus=.
+    /// </summary>
+    public const int StoreAccessDenied = 77;
+
     /// <summary>The store was written by a newer controller (EX_CONFIG from sysexits.h).</summary>
     public const int StoreSchemaTooNew = 78;
 

@@ -35,9 +35,9 @@ app.MapSmartLoudspeakerWeb();
 
 // A start-up failure (broker port in use, invalid configuration) is logged with its fix and ends the process with a
 // non-zero code. It is not caught here: WebApplicationFactory learns of a failed start from this exception. The
-// exceptions are the store's two refusals, each with its own exit code: a store from a newer schema (restarting
-// cannot help: the systemd unit lists it in RestartPreventExitStatus=) and a store another Controller holds
-// (systemd tries again after RestartSec, by when the holder may have gone).
+// exceptions are the store's refusals, each with its own exit code: a store from a newer schema and a store file this
+// user may not open (restarting cannot help: the systemd unit lists both in RestartPreventExitStatus=), and a store
+// another Controller holds (systemd tries again after RestartSec, by when the holder may have gone).
 try
 {
     app.Run();
@@ -45,7 +45,12 @@ try
 catch (Exception exception) when (StoreRefusal(exception) is { } refusal)
 {
     await Console.Error.WriteLineAsync($"crit: {refusal.Message}");
-    return refusal is StoreInUseException ? ControllerExitCodes.StoreInUse : ControllerExitCodes.StoreSchemaTooNew;
+    return refusal switch
+    {
+        StoreInUseException => ControllerExitCodes.StoreInUse,
+        StoreAccessDeniedException => ControllerExitCodes.StoreAccessDenied,
+        _ => ControllerExitCodes.StoreSchemaTooNew,
+    };
 }
 
 return 0;
@@ -53,7 +58,7 @@ return 0;
 static Exception? StoreRefusal(Exception? exception) => exception switch
 {
     null => null,
-    StoreSchemaTooNewException or StoreInUseException => exception,
+    StoreSchemaTooNewException or StoreInUseException or StoreAccessDeniedException => exception,
     AggregateException aggregate => aggregate.InnerExceptions.Select(StoreRefusal).FirstOrDefault(found => found is not null),
     _ => StoreRefusal(exception.InnerException),
 };

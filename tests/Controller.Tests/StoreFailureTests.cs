@@ -42,6 +42,29 @@ public sealed class StoreFailureTests
     }
 
     [Fact]
+    public async Task A_journal_fold_that_fails_after_the_commit_loses_no_write_and_never_repeats_an_event_number()
+    {
+        using var data = new TemporaryDirectory();
+        var disk = new FillableDisk { EmptyingFails = true };
+
+        // Every batch folds the journal (checkpoint, then empty it), and emptying it fails: the batch is committed and
+        // its journal record fsynced, so it is durable, and the next event must get the next number.
+        using (var store = OpenStore(data.Path, disk))
+        {
+            Assert.True(await store.TryAddEventAsync(StoredEvent("ev-1")));
+            Assert.True(await store.TryAddEventAsync(StoredEvent("ev-2")));
+            Assert.True(store.Status.WritesSucceed, store.Status.WriteFailure);
+            disk.EmptyingFails = false;
+            Assert.True(await store.TryAddEventAsync(StoredEvent("ev-3")));
+            Assert.Equal([1L, 2L, 3L], store.EventsAfter("fold-node", 0, 10).Select(record => record.Seq));
+        }
+
+        using var reopened = OpenStore(data.Path, new FillableDisk());
+        Assert.Null(reopened.Status.Degraded);
+        Assert.Equal(["ev-1", "ev-2", "ev-3"], reopened.EventsAfter("fold-node", 0, 10).Select(record => record.Event.Id));
+    }
+
+    [Fact]
     public async Task Writes_are_refused_below_the_free_space_reserve_before_LiteDB_is_touched()
     {
         using var data = new TemporaryDirectory();
@@ -107,6 +130,15 @@ public sealed class StoreFailureTests
         Assert.True((await again).Accepted);
         Assert.Equal(["ev-after"], (await back.NextAckAsync()).Ids);
     }
+
+    private static LiteDbFleetStore OpenStore(string folder, StoreFileSystem disk) => new(
+        Microsoft.Extensions.Options.Options.Create(new SmartLoudspeaker.Controller.Options.StoreOptions { DataDirectory = folder, MinimumFreeBytes = 0, JournalCheckpointBytes = 0 }),
+        disk,
+        new SmartLoudspeaker.Controller.Metrics.ControllerMetrics(),
+        TimeProvider.System,
+        Microsoft.Extensions.Logging.Abstractions.NullLogger<LiteDbFleetStore>.Instance);
+
+    private static EventRecord StoredEvent(string id) => new("fold-node", DateTimeOffset.UtcNow, Wire.Event(id));
 
     private static void Damage(string path, string how)
     {

@@ -42,6 +42,67 @@ public sealed class StoreLifetimeTests
     }
 
     [Fact]
+    public void A_lock_file_this_user_may_not_open_is_refused_with_a_message_naming_it_and_nothing_is_opened()
+    {
+        using var data = new TemporaryDirectory();
+        var lockPath = Path.Combine(data.Path, "controller.db.lock");
+        MakeUnopenable(lockPath);
+
+        var refusal = Assert.Throws<StoreAccessDeniedException>(() => Open(data.Path, TimeProvider.System).Dispose());
+        Assert.Equal(lockPath, refusal.File);
+        Assert.Contains($"may not open {lockPath}", refusal.Message, StringComparison.Ordinal);
+        Assert.Contains("chown", refusal.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(data.Path, "controller.db")), "LiteDB was not opened");
+    }
+
+    [Fact]
+    public void A_holder_file_this_user_may_not_replace_is_refused_with_a_message_naming_it_and_the_lock_is_released()
+    {
+        using var data = new TemporaryDirectory();
+        var holderPath = Path.Combine(data.Path, "controller.db.holder");
+        MakeUnopenable(holderPath + ".tmp");
+
+        var refusal = Assert.Throws<StoreAccessDeniedException>(() => Open(data.Path, TimeProvider.System).Dispose());
+        Assert.Equal(holderPath, refusal.File);
+        Assert.False(File.Exists(Path.Combine(data.Path, "controller.db")), "LiteDB was not opened");
+
+        // The refused opener let the lock go: once the folder is put right, the store opens.
+        Directory.Delete(holderPath + ".tmp");
+        using var store = Open(data.Path, TimeProvider.System);
+        Assert.Null(store.Status.Degraded);
+    }
+
+    [Fact]
+    public void A_journal_this_user_may_not_open_is_refused_with_a_message_naming_it_and_the_lock_is_released()
+    {
+        using var data = new TemporaryDirectory();
+        var journalPath = Path.Combine(data.Path, "controller.db.journal");
+        MakeUnopenable(journalPath);
+
+        var refusal = Assert.Throws<StoreAccessDeniedException>(() => Open(data.Path, TimeProvider.System).Dispose());
+        Assert.Equal(journalPath, refusal.File);
+        Directory.Delete(journalPath);
+        using var store = Open(data.Path, TimeProvider.System);
+        Assert.Null(store.Status.Degraded);
+    }
+
+    [Fact]
+    public void A_holder_description_this_user_may_not_read_still_gives_the_in_use_refusal_and_the_holder_closes_cleanly()
+    {
+        using var data = new TemporaryDirectory();
+        var holderPath = Path.Combine(data.Path, "controller.db.holder");
+        var first = Open(data.Path, TimeProvider.System);
+        File.Delete(holderPath);
+        MakeUnopenable(holderPath);
+
+        var refusal = Assert.Throws<StoreInUseException>(() => Open(data.Path, TimeProvider.System).Dispose());
+        Assert.Contains($"holder unknown: this user may not read {holderPath}", refusal.Message, StringComparison.Ordinal);
+        Assert.Null(Record.Exception(first.Dispose));
+        Directory.Delete(holderPath);
+        Assert.Null(Record.Exception(() => Open(data.Path, TimeProvider.System).Dispose()));
+    }
+
+    [Fact]
     public async Task A_store_closed_at_random_points_during_acknowledged_writes_reopens_clean_with_every_one_of_them()
     {
         using var data = new TemporaryDirectory();
@@ -94,6 +155,13 @@ public sealed class StoreLifetimeTests
         Assert.True(lost.Count == 0, $"{lost.Count} of {acknowledged.Count} acknowledged events lost, e.g. {string.Join(", ", lost.Take(5))} (seed {seed})");
         _output.WriteLine($"{Restarts} restarts, {acknowledged.Count} acknowledged, all stored once");
     }
+
+    /// <summary>
+    /// Puts something this user may not open as a file at <paramref name="path"/>. Tests run as root in CI, where no
+    /// owner or mode refuses an open, so a directory stands in for another user's file: opening it as a file fails
+    /// with the same <see cref="UnauthorizedAccessException"/> that a file of another user gives an unprivileged one.
+    /// </summary>
+    private static void MakeUnopenable(string path) => Directory.CreateDirectory(path);
 
     private static LiteDbFleetStore Open(string folder, TimeProvider timeProvider) => new(
         Microsoft.Extensions.Options.Options.Create(new StoreOptions { DataDirectory = folder, MinimumFreeBytes = 0 }),

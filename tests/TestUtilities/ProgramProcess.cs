@@ -11,7 +11,7 @@ public sealed class ProgramProcess : IAsyncDisposable
 {
     private readonly Process process;
     private readonly ConcurrentQueue<string> output = new();
-    private readonly List<(string Fragment, TaskCompletionSource Seen)> waiters = [];
+    private readonly List<(string Fragment, TaskCompletionSource<string> Seen)> waiters = [];
     private readonly Lock gate = new();
 
     private ProgramProcess(Process process)
@@ -41,21 +41,27 @@ public sealed class ProgramProcess : IAsyncDisposable
     /// Completes when the program writes a line containing <paramref name="fragment"/> (or already has); fails if the
     /// program exits first or <paramref name="timeout"/> passes. Readiness comes from the program's own words, not polling.
     /// </summary>
-    public Task WaitForOutputAsync(string fragment, TimeSpan timeout)
+    public Task WaitForOutputAsync(string fragment, TimeSpan timeout) => WaitForLineAsync(fragment, timeout);
+
+    /// <summary>
+    /// The first line the program wrote (or writes) containing <paramref name="fragment"/>, e.g. the one naming a port
+    /// it bound; fails like <see cref="WaitForOutputAsync"/>.
+    /// </summary>
+    public Task<string> WaitForLineAsync(string fragment, TimeSpan timeout)
     {
         lock (gate)
         {
-            if (output.Any(line => line.Contains(fragment, StringComparison.Ordinal)))
+            if (output.FirstOrDefault(line => line.Contains(fragment, StringComparison.Ordinal)) is { } seenBefore)
             {
-                return Task.CompletedTask;
+                return Task.FromResult(seenBefore);
             }
 
             if (process.HasExited)
             {
-                return Task.FromException(Exited());
+                return Task.FromException<string>(Exited());
             }
 
-            var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var seen = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
             waiters.Add((fragment, seen));
             return seen.Task.WaitAsync(timeout);
         }
@@ -138,7 +144,7 @@ public sealed class ProgramProcess : IAsyncDisposable
             foreach (var waiter in waiters.Where(waiter => line.Contains(waiter.Fragment, StringComparison.Ordinal)).ToList())
             {
                 waiters.Remove(waiter);
-                waiter.Seen.TrySetResult();
+                waiter.Seen.TrySetResult(line);
             }
         }
     }

@@ -43,7 +43,7 @@ internal sealed partial class LiteDbFleetStore : IFleetStore, IDisposable
         {
             _lock = StoreLock.Acquire(_path, timeProvider);
         }
-        catch (StoreInUseException refusal)
+        catch (Exception refusal) when (refusal is StoreInUseException or StoreAccessDeniedException)
         {
             logger.LogCritical("{Message}", refusal.Message);
             throw;
@@ -202,7 +202,7 @@ internal sealed partial class LiteDbFleetStore : IFleetStore, IDisposable
         var database = StoreOpener.Open(_path, timeProvider, _logger, out var degraded);
         for (var attempt = 1; ; attempt++)
         {
-            var journal = new WriteJournal(fileSystem.OpenJournal(_path + ".journal"));
+            var journal = new WriteJournal(OpenJournal(fileSystem, database));
             try
             {
                 var writer = new StoreWriter(database, journal, _options, () => fileSystem.FreeBytes(directory), Status, metrics, _logger);
@@ -226,6 +226,22 @@ internal sealed partial class LiteDbFleetStore : IFleetStore, IDisposable
                 database.Dispose();
                 throw;
             }
+        }
+    }
+
+    private Stream OpenJournal(StoreFileSystem fileSystem, LiteDatabase database)
+    {
+        var journalPath = _path + ".journal";
+        try
+        {
+            return fileSystem.OpenJournal(journalPath);
+        }
+        catch (UnauthorizedAccessException denied)
+        {
+            database.Dispose();
+            var refusal = new StoreAccessDeniedException(journalPath, denied);
+            _logger.LogCritical("{Message}", refusal.Message);
+            throw refusal;
         }
     }
 

@@ -4,8 +4,10 @@ namespace SmartLoudspeaker.Controller.Store;
 /// Another opener holds the store's lock: a second Controller on the same data folder, in this process or another.
 /// Opening anyway would let two LiteDB engines write one file, which corrupts it; the Controller exits with
 /// <see cref="ControllerExitCodes.StoreInUse"/> instead, and the service manager may try again once the holder has gone.
+/// Internal, with the one constructor that fills <see cref="Path"/> and <see cref="Holder"/>: nothing outside the
+/// Controller throws or catches it, and a message-only instance would name neither.
 /// </summary>
-public sealed class StoreInUseException : Exception
+internal sealed class StoreInUseException : Exception
 {
     /// <summary>Creates the exception for the store at <paramref name="path"/>, held by <paramref name="holder"/>.</summary>
     public StoreInUseException(string path, string holder, Exception innerException)
@@ -14,28 +16,6 @@ public sealed class StoreInUseException : Exception
     {
         Path = path;
         Holder = holder;
-    }
-
-    /// <summary>Creates the exception with a message only.</summary>
-    public StoreInUseException()
-        : this(string.Empty)
-    {
-    }
-
-    /// <summary>Creates the exception with a message only.</summary>
-    public StoreInUseException(string message)
-        : base(message)
-    {
-        Path = string.Empty;
-        Holder = string.Empty;
-    }
-
-    /// <summary>Creates the exception with a message and a cause.</summary>
-    public StoreInUseException(string message, Exception innerException)
-        : base(message, innerException)
-    {
-        Path = string.Empty;
-        Holder = string.Empty;
     }
 
     /// <summary>The store file.</summary>

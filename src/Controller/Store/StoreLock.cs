@@ -22,20 +22,28 @@ internal sealed class StoreLock : IDisposable
         _holderPath = holderPath;
     }
 
-    /// <summary>Takes the lock of the store at <paramref name="storePath"/> at once, or throws <see cref="StoreInUseException"/>.</summary>
+    /// <summary>
+    /// Takes the lock of the store at <paramref name="storePath"/> at once, or throws <see cref="StoreInUseException"/>
+    /// (someone holds it) or <see cref="StoreAccessDeniedException"/> (the lock or holder file belongs to another user).
+    /// </summary>
     public static StoreLock Acquire(string storePath, TimeProvider timeProvider)
     {
         var holderPath = storePath + ".holder";
+        var lockPath = storePath + ".lock";
         FileStream lockFile;
         try
         {
             // The lock file is never deleted: deleting it would let a waiting opener lock the old file while a new
             // one locks a fresh file of the same name, and both would open the store.
-            lockFile = new FileStream(storePath + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 1, FileOptions.None);
+            lockFile = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 1, FileOptions.None);
         }
         catch (IOException refused)
         {
             throw new StoreInUseException(storePath, DescribeHolder(holderPath), refused);
+        }
+        catch (UnauthorizedAccessException denied)
+        {
+            throw new StoreAccessDeniedException(lockPath, denied);
         }
 
         try
@@ -44,8 +52,18 @@ internal sealed class StoreLock : IDisposable
                 CultureInfo.InvariantCulture,
                 $"process {Environment.ProcessId} on {Environment.MachineName}, holding it since {timeProvider.GetUtcNow():yyyy-MM-dd'T'HH:mm:ss'Z'}");
             var temporary = holderPath + ".tmp";
-            File.WriteAllText(temporary, description + Environment.NewLine);
-            File.Move(temporary, holderPath, overwrite: true);
+            try
+            {
+                File.WriteAllText(temporary, description + Environment.NewLine);
+                File.Move(temporary, holderPath, overwrite: true);
+            }
+            catch (UnauthorizedAccessException denied)
+            {
+                // The holder files are only a description, but one this user may not replace means the data folder
+                // has mixed owners: LiteDB's own files would be refused next, and must not be taken for damage.
+                throw new StoreAccessDeniedException(holderPath, denied);
+            }
+
             return new StoreLock(lockFile, holderPath);
         }
         catch
@@ -62,7 +80,7 @@ internal sealed class StoreLock : IDisposable
         {
             File.Delete(_holderPath);
         }
-        catch (IOException)
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             // A description left behind is harmless: it is read only while someone holds the lock, who rewrote it.
         }
@@ -79,6 +97,10 @@ internal sealed class StoreLock : IDisposable
         catch (IOException)
         {
             return "holder unknown: it has not described itself yet";
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return $"holder unknown: this user may not read {holderPath}";
         }
     }
 }

@@ -32,6 +32,14 @@ internal static class StoreOpener
             logger.LogCritical("{Message}", refusal.Message);
             throw;
         }
+        catch (UnauthorizedAccessException denied)
+        {
+            // A file of another user is not damage: moving it aside would start an empty store over a good one.
+            database?.Dispose();
+            var refusal = new StoreAccessDeniedException(path, denied);
+            logger.LogCritical("{Message}", refusal.Message);
+            throw refusal;
+        }
 #pragma warning disable CA1031 // Any failure to read the file is treated as damage: the policy below handles every kind.
         catch (Exception damage)
 #pragma warning restore CA1031

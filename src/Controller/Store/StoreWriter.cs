@@ -23,6 +23,7 @@ internal sealed class StoreWriter : IDisposable
     private readonly BlockingCollection<PendingWrite> _queue = new();
     private readonly Thread _thread;
     private long _eventSeq;
+    private bool _foldFailing;
 
     public StoreWriter(
         ILiteDatabase database,
@@ -104,6 +105,7 @@ internal sealed class StoreWriter : IDisposable
         var results = new bool[batch.Count];
         var applied = new List<StoreOp>();
         var journalBefore = _journal.Length;
+        var committed = false;
         try
         {
             var free = _freeBytes();
@@ -144,6 +146,7 @@ internal sealed class StoreWriter : IDisposable
                 }
 
                 _database.Commit();
+                committed = true;
             }
             catch
             {
@@ -162,7 +165,13 @@ internal sealed class StoreWriter : IDisposable
         catch (Exception exception)
 #pragma warning restore CA1031
         {
-            _eventSeq = seqBefore;
+            // Once committed, the events of the batch hold their numbers in LiteDB: handing them out again would give
+            // the next new event an _id already stored, and every batch with a new event would fail from then on.
+            if (!committed)
+            {
+                _eventSeq = seqBefore;
+            }
+
             if (_status.WritesSucceed)
             {
                 _logger.LogError(exception, "Store write of {Count} pending writes failed; none is acknowledged (senders resend)", batch.Count);
@@ -202,13 +211,39 @@ internal sealed class StoreWriter : IDisposable
                 _database.Checkpoint();
                 break;
             case StoreDurability.Journal when _journal.Length > _options.JournalCheckpointBytes:
-                // The checkpoint fsyncs LiteDB's log and data file, so the journal's content is no longer needed.
-                _database.Checkpoint();
-                _journal.Reset();
+                FoldJournal();
                 break;
             default:
                 // Commit only: LiteDB's writer thread writes and fsyncs the log later. Not durable; the benchmark baseline.
                 break;
+        }
+    }
+
+    /// <summary>
+    /// Folds the journal into LiteDB: the checkpoint fsyncs LiteDB's log and data file, so the journal's content is
+    /// no longer needed. A failure here (a full disk under the checkpoint, an I/O error truncating the journal) does
+    /// not fail the batch: its durability point was the journal's fsync, and the journal keeps every batch until a
+    /// later fold succeeds (replay is idempotent), so it is a warning, logged once until a fold succeeds again.
+    /// </summary>
+    private void FoldJournal()
+    {
+        try
+        {
+            _database.Checkpoint();
+            _journal.Reset();
+            if (_foldFailing)
+            {
+                _foldFailing = false;
+                _logger.LogInformation("The journal is folded into the store again");
+            }
+        }
+        catch (Exception exception) when (exception is IOException or LiteException)
+        {
+            if (!_foldFailing)
+            {
+                _foldFailing = true;
+                _logger.LogWarning("Could not fold the journal into the store; it keeps the writes and the fold is tried again after the next batch: {Message}", exception.Message);
+            }
         }
     }
 

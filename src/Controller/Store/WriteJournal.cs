@@ -98,8 +98,11 @@ internal sealed class WriteJournal : IDisposable
     public void Reset()
     {
         _stream.SetLength(0);
-        Flush();
+
+        // Before the fsync: if only the fsync fails, the file is already empty, and the next append must start at 0,
+        // not after a hole that would end the replay before it.
         _length = 0;
+        Flush();
     }
 
     public void Dispose() => _stream.Dispose();

@@ -4,16 +4,24 @@ namespace SmartLoudspeaker.Controller.Tests.Support;
 
 /// <summary>
 /// The store's disk, made "full" on demand: the journal's writes fail with the IOException a full
-/// disk gives (ENOSPC). Clearing <see cref="Full"/> is space returning.
+/// disk gives (ENOSPC). Clearing <see cref="Full"/> is space returning. <see cref="EmptyingFails"/> makes emptying the
+/// journal (after a checkpoint, once the batch is committed) fail with an I/O error instead.
 /// </summary>
 internal sealed class FillableDisk : StoreFileSystem
 {
     private volatile bool _full;
+    private volatile bool _emptyingFails;
 
     public bool Full
     {
         get => _full;
         set => _full = value;
+    }
+
+    public bool EmptyingFails
+    {
+        get => _emptyingFails;
+        set => _emptyingFails = value;
     }
 
     public override Stream OpenJournal(string path) => new LimitedStream(base.OpenJournal(path), this);
@@ -40,7 +48,15 @@ internal sealed class FillableDisk : StoreFileSystem
 
         public override long Seek(long offset, SeekOrigin origin) => inner.Seek(offset, origin);
 
-        public override void SetLength(long value) => inner.SetLength(value);
+        public override void SetLength(long value)
+        {
+            if (value == 0 && disk.EmptyingFails)
+            {
+                throw new IOException("Input/output error", unchecked((int)0x80070005));
+            }
+
+            inner.SetLength(value);
+        }
 
         public override void Write(byte[] buffer, int offset, int count)
         {

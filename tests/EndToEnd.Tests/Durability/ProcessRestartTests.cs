@@ -24,8 +24,6 @@ public sealed class ProcessRestartTests : IDisposable
 
     private readonly ITestOutputHelper _output;
     private readonly string _data = Directory.CreateTempSubdirectory("sl-process-restart-").FullName;
-    private readonly int _httpPort = FreePort.Next();
-    private readonly int _mqttPort = FreePort.Next();
 
     public ProcessRestartTests(ITestOutputHelper output)
     {
@@ -35,16 +33,16 @@ public sealed class ProcessRestartTests : IDisposable
     [Fact]
     public async Task A_second_Controller_process_on_the_same_store_exits_at_once_with_code_75_naming_the_holder()
     {
-        await using var first = StartController(_httpPort, _mqttPort);
-        await first.WaitUntilReadyAsync(StartTimeout);
+        await using var first = StartController();
+        var ports = await first.WaitForBoundPortsAsync(StartTimeout);
 
-        await using var second = StartController(FreePort.Next(), FreePort.Next());
+        await using var second = StartController();
         await second.WaitForExitAsync(StartTimeout);
 
         Assert.True(second.ExitCode == ControllerExitCodes.StoreInUse, $"exit code {second.ExitCode}:\n{second.RecentOutput}");
         Assert.Contains($"is in use by another Controller (process {first.Id} on {Environment.MachineName}, holding it since", second.RecentOutput, StringComparison.Ordinal);
         Assert.False(first.HasExited);
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_httpPort}"), Timeout = StartTimeout };
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{ports.Http}"), Timeout = StartTimeout };
         Assert.True((await http.GetAsync(new Uri("/healthz", UriKind.Relative))).IsSuccessStatusCode, "the first Controller is unaffected");
     }
 
@@ -61,7 +59,9 @@ public sealed class ProcessRestartTests : IDisposable
             var duringStart = random.Next(4) == 0;
             var kill = random.Next(2) == 0;
             var after = TimeSpan.FromMilliseconds(random.Next(0, duringStart ? 1500 : 800));
-            await using var controller = StartController(_httpPort, _mqttPort);
+            // Ports of the OS's choosing at every start: a port kept across restarts could be taken by a test running
+            // in parallel between a kill and the next start.
+            await using var controller = StartController();
             if (duringStart)
             {
                 await Task.Delay(after);
@@ -70,7 +70,8 @@ public sealed class ProcessRestartTests : IDisposable
             else
             {
                 // Stopped while the node keeps events in flight: mid-batch, mid-journal, between a store and its ack.
-                await using var node = await SendingNode.ConnectAsync(_mqttPort, NodeId, acknowledged, StartTimeout, controller);
+                var ports = await controller.WaitForBoundPortsAsync(StartTimeout);
+                await using var node = await SendingNode.ConnectAsync(ports.Mqtt, NodeId, acknowledged, StartTimeout, controller);
                 await node.WaitForFirstAckAsync(StartTimeout);
                 await Task.Delay(after);
                 await StopAsync(controller, kill);
@@ -87,9 +88,9 @@ public sealed class ProcessRestartTests : IDisposable
             }
         }
 
-        await using var last = StartController(_httpPort, _mqttPort);
-        await last.WaitUntilReadyAsync(StartTimeout);
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_httpPort}"), Timeout = StartTimeout };
+        await using var last = StartController();
+        var lastPorts = await last.WaitForBoundPortsAsync(StartTimeout);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{lastPorts.Http}"), Timeout = StartTimeout };
         var health = await http.GetFromJsonAsync<JsonElement>("/healthz");
         Assert.True(!health.TryGetProperty("storeDegraded", out var degraded) || degraded.ValueKind == JsonValueKind.Null, $"store degraded: {degraded} (seed {seed})");
         var stored = await ReadAllEventIdsAsync(http);
@@ -140,11 +141,9 @@ public sealed class ProcessRestartTests : IDisposable
         }
     }
 
-    private ProgramProcess StartController(int httpPort, int mqttPort) => ControllerProgram.Start(
+    private ProgramProcess StartController() => ControllerProgram.Start(
         [
-            $"--Urls=http://127.0.0.1:{httpPort}",
-            $"--Broker:Port={mqttPort}",
-            "--Broker:BindAddress=127.0.0.1",
+            .. ControllerProgram.AnyFreePorts,
             $"--Store:DataDirectory={_data}",
             "--Logging:LogLevel:Default=Warning",
             "--Logging:LogLevel:SmartLoudspeaker.Controller.Store=Information",

@@ -4,7 +4,7 @@ using SmartLoudspeaker.TestUtilities;
 
 namespace SmartLoudspeaker.EndToEnd.Tests.Durability;
 
-/// <summary>The real Controller process refuses a store from a newer schema with the exit code systemd is told not to restart on.</summary>
+/// <summary>The real Controller process refuses a store it cannot use with the exit codes systemd is told not to restart on.</summary>
 [Trait("Category", "Durability")]
 public sealed class StoreRefusalProcessTests : IDisposable
 {
@@ -31,6 +31,22 @@ public sealed class StoreRefusalProcessTests : IDisposable
 
         Assert.True(controller.ExitCode == ControllerExitCodes.StoreSchemaTooNew, $"exit code {controller.ExitCode}:\n{controller.RecentOutput}");
         Assert.Contains("schema version 99", controller.RecentOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_store_lock_file_this_user_may_not_open_ends_the_process_with_exit_code_77_naming_the_file()
+    {
+        // Tests run as root, where no owner or mode refuses an open: a directory in the lock file's place fails the
+        // open with the UnauthorizedAccessException a root-owned lock file gives the Controller's user.
+        var lockPath = Path.Combine(_data, "controller.db.lock");
+        Directory.CreateDirectory(lockPath);
+
+        await using var controller = ControllerProgram.Start([.. ControllerProgram.AnyFreePorts, $"--Store:DataDirectory={_data}"]);
+        await controller.WaitForExitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True(controller.ExitCode == ControllerExitCodes.StoreAccessDenied, $"exit code {controller.ExitCode}:\n{controller.RecentOutput}");
+        Assert.Contains($"may not open {lockPath}", controller.RecentOutput, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_data, "controller.db")), "the store was not opened");
     }
 
     public void Dispose()
