@@ -37,7 +37,6 @@ public sealed class CommandsAcrossSigkillTests : IDisposable
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
     private readonly ITestOutputHelper _output;
     private readonly string _data = Path.Combine(Path.GetTempPath(), "sl-commands-" + Guid.NewGuid().ToString("N"));
-    private readonly int _httpPort = FreePort.Next();
     private readonly List<NodeAgent> _agents = [];
 
     public CommandsAcrossSigkillTests(ITestOutputHelper output)
@@ -51,7 +50,6 @@ public sealed class CommandsAcrossSigkillTests : IDisposable
     {
         await using var mosquitto = await MosquittoBroker.StartAsync();
         await using var link = new LoopbackTcpProxy(mosquitto.Port);
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_httpPort.ToString(CultureInfo.InvariantCulture)}"), Timeout = Timeout };
         var accepted = new Dictionary<string, string>(StringComparer.Ordinal);
         var issuedWhileDown = new List<string>();
         long highestBeforeKill;
@@ -59,7 +57,7 @@ public sealed class CommandsAcrossSigkillTests : IDisposable
         {
             await using (var controller = StartController(link.Port))
             {
-                await controller.WaitUntilReadyAsync(Timeout);
+                using var http = ClientFor(await controller.WaitForBoundPortsAsync(Timeout));
                 await StartNodeAsync(mosquitto.Port, Online, http);
                 await PowerCutAsync(await StartNodeAsync(mosquitto.Port, Returning, http));
                 await PowerCutAsync(await StartNodeAsync(mosquitto.Port, Gone, http));
@@ -89,17 +87,18 @@ public sealed class CommandsAcrossSigkillTests : IDisposable
             }
 
             link.NewConnections = NewConnectionMode.Forward;
+            // A new HTTP port after the restart: the old one is not held for us while the Controller is dead.
             await using var restarted = StartController(link.Port);
-            await restarted.WaitUntilReadyAsync(Timeout);
+            using var restartedHttp = ClientFor(await restarted.WaitForBoundPortsAsync(Timeout));
 
             // Known at once after the restart, before any resend could have brought an answer.
             foreach (var id in accepted.Keys)
             {
-                await ViewAsync(http, id);
+                await ViewAsync(restartedHttp, id);
             }
 
-            await StartNodeAsync(mosquitto.Port, Returning, http);
-            var settled = await SettledAsync(http, accepted.Keys, Lifetime + Timeout);
+            await StartNodeAsync(mosquitto.Port, Returning, restartedHttp);
+            var settled = await SettledAsync(restartedHttp, accepted.Keys, Lifetime + Timeout);
 
             foreach (var (id, node) in accepted)
             {
@@ -117,7 +116,7 @@ public sealed class CommandsAcrossSigkillTests : IDisposable
                 Assert.True(seqs.Count >= 2 && seqs[^1] > highestBeforeKill, $"command {id}: seqs {string.Join(",", seqs)}, highest before the kill {highestBeforeKill}");
             }
 
-            var page = await http.GetStringAsync(new Uri("/nodes/" + Gone, UriKind.Relative));
+            var page = await restartedHttp.GetStringAsync(new Uri("/nodes/" + Gone, UriKind.Relative));
             foreach (var id in accepted.Where(pair => pair.Value == Gone).Select(pair => pair.Key))
             {
                 Assert.Contains($"data-cmd=\"{id}\" data-s=\"unanswered\"", page, StringComparison.Ordinal);
@@ -146,9 +145,12 @@ public sealed class CommandsAcrossSigkillTests : IDisposable
         }
     }
 
+    private static HttpClient ClientFor(ControllerPorts ports) =>
+        new() { BaseAddress = new Uri($"http://127.0.0.1:{ports.Http.ToString(CultureInfo.InvariantCulture)}"), Timeout = Timeout };
+
     private ProgramProcess StartController(int brokerPort) => ControllerProgram.Start(
         [
-            $"--Urls=http://127.0.0.1:{_httpPort.ToString(CultureInfo.InvariantCulture)}",
+            "--Urls=http://127.0.0.1:0",
             "--Broker:Mode=External",
             "--Broker:Host=127.0.0.1",
             $"--Broker:Port={brokerPort.ToString(CultureInfo.InvariantCulture)}",
