@@ -227,38 +227,20 @@ public sealed class StoreCrashImageTests
             source.CopyTo(target);
         }
 
-        private sealed class CrashPointStream(Stream inner, CrashPointDisk disk) : Stream
+        private sealed class CrashPointStream(Stream inner, CrashPointDisk disk) : DelegatingStream(inner)
         {
-            public override bool CanRead => inner.CanRead;
-
-            public override bool CanSeek => inner.CanSeek;
-
-            public override bool CanWrite => inner.CanWrite;
-
-            public override long Length => inner.Length;
-
-            public override long Position
-            {
-                get => inner.Position;
-                set => inner.Position = value;
-            }
-
             public override void Flush()
             {
                 disk.AtJournalCall("fsync");
-                if (inner is FileStream file)
+                if (Inner is FileStream file)
                 {
                     file.Flush(flushToDisk: true);
                 }
                 else
                 {
-                    inner.Flush();
+                    Inner.Flush();
                 }
             }
-
-            public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
-
-            public override long Seek(long offset, SeekOrigin origin) => inner.Seek(offset, origin);
 
             public override void SetLength(long value)
             {
@@ -267,23 +249,13 @@ public sealed class StoreCrashImageTests
                     disk.AtJournalCall("emptying");
                 }
 
-                inner.SetLength(value);
+                Inner.SetLength(value);
             }
 
             public override void Write(byte[] buffer, int offset, int count)
             {
                 disk.AtJournalCall("append");
-                inner.Write(buffer, offset, count);
-            }
-
-            protected override void Dispose(bool disposing)
-            {
-                if (disposing)
-                {
-                    inner.Dispose();
-                }
-
-                base.Dispose(disposing);
+                Inner.Write(buffer, offset, count);
             }
         }
     }

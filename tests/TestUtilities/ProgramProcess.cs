@@ -70,26 +70,7 @@ public sealed class ProgramProcess : IAsyncDisposable
     /// <summary>Starts <c>dotnet {assembly} {arguments}</c> with its folder as working directory.</summary>
     public static ProgramProcess Start(string assembly, IEnumerable<string> arguments, IDictionary<string, string>? environment = null)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = Path.GetDirectoryName(assembly)!,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(assembly);
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment["DOTNET_ENVIRONMENT"] = "Development";
-        start.Environment["Logging__Console__FormatterName"] = "simple";
-        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
-        {
-            start.Environment[key] = value;
-        }
-
+        var start = ProgramStart.For(assembly, arguments, environment);
         return new ProgramProcess(Process.Start(start) ?? throw new InvalidOperationException($"{assembly} did not start."));
     }
 

@@ -15,25 +15,7 @@ public sealed record ProgramRun(int ExitCode, string StandardOutput, string Stan
     public static async Task<ProgramRun> RunToExitAsync(
         string assembly, IEnumerable<string> arguments, IDictionary<string, string>? environment, TimeSpan timeout)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = Path.GetDirectoryName(assembly)!,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(assembly);
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment["DOTNET_ENVIRONMENT"] = "Development";
-        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
-        {
-            start.Environment[key] = value;
-        }
-
+        var start = ProgramStart.For(assembly, arguments, environment);
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"{assembly} did not start.");
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();

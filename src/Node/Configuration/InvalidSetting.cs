@@ -5,6 +5,8 @@ namespace SmartLoudspeaker.Node;
 /// <summary>
 /// The one line an invalid setting is reported with: the setting's path, the value it had and what is allowed, e.g.
 /// <c>Invalid setting Node:Simulation:NodeCount = 1000: must be 1–999.</c> Every validator words its failures so.
+/// The Controller and the node each carry this same file: they share only src/Protocol, which depends on the BCL
+/// alone, and a shared hosting library is part of the reshaping in issue 9 (with DurableFile).
 /// </summary>
 internal static class InvalidSetting
 {

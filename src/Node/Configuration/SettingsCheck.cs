@@ -9,6 +9,8 @@ namespace SmartLoudspeaker.Node;
 /// Runs every start-up validation of the built host before it starts, so that an invalid setting ends the program
 /// with one line per setting on stderr and <see cref="NodeExitCodes.InvalidSetting"/>, instead of an unhandled
 /// <see cref="OptionsValidationException"/> and its stack trace.
+/// The Controller and the node each carry this same file: they share only src/Protocol, which depends on the BCL
+/// alone, and a shared hosting library is part of the reshaping in issue 9 (with DurableFile).
 /// </summary>
 internal static partial class SettingsCheck
 {

@@ -26,28 +26,8 @@ internal sealed class FillableDisk : StoreFileSystem
 
     public override Stream OpenJournal(string path) => new LimitedStream(base.OpenJournal(path), this);
 
-    private sealed class LimitedStream(Stream inner, FillableDisk disk) : Stream
+    private sealed class LimitedStream(Stream inner, FillableDisk disk) : DelegatingStream(inner)
     {
-        public override bool CanRead => inner.CanRead;
-
-        public override bool CanSeek => inner.CanSeek;
-
-        public override bool CanWrite => inner.CanWrite;
-
-        public override long Length => inner.Length;
-
-        public override long Position
-        {
-            get => inner.Position;
-            set => inner.Position = value;
-        }
-
-        public override void Flush() => inner.Flush();
-
-        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
-
-        public override long Seek(long offset, SeekOrigin origin) => inner.Seek(offset, origin);
-
         public override void SetLength(long value)
         {
             if (value == 0 && disk.EmptyingFails)
@@ -55,7 +35,7 @@ internal sealed class FillableDisk : StoreFileSystem
                 throw new IOException("Input/output error", unchecked((int)0x80070005));
             }
 
-            inner.SetLength(value);
+            Inner.SetLength(value);
         }
 
         public override void Write(byte[] buffer, int offset, int count)
@@ -63,21 +43,11 @@ internal sealed class FillableDisk : StoreFileSystem
             if (disk.Full)
             {
                 // Part of the record reaches the file before the error, as with a real ENOSPC mid-write.
-                inner.Write(buffer, offset, Math.Min(count, 3));
+                Inner.Write(buffer, offset, Math.Min(count, 3));
                 throw new IOException("No space left on device", unchecked((int)0x8007001C));
             }
 
-            inner.Write(buffer, offset, count);
-        }
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                inner.Dispose();
-            }
-
-            base.Dispose(disposing);
+            Inner.Write(buffer, offset, count);
         }
     }
 }
