@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
 using SmartLoudspeaker.Controller.Broker;
 using SmartLoudspeaker.Controller.Fleet;
+using SmartLoudspeaker.Controller.Mqtt;
 
 namespace SmartLoudspeaker.EndToEnd.Tests;
 
@@ -40,7 +41,7 @@ internal sealed class ControllerUnderTest : WebApplicationFactory<Program>
                 ["Store:DataDirectory"] = dataDirectory,
             },
             time);
-        controller.StartServer();
+        controller.StartReady();
         controller.MqttPort = controller.Services.GetRequiredService<EmbeddedBroker>().Port;
         return controller;
     }
@@ -57,9 +58,20 @@ internal sealed class ControllerUnderTest : WebApplicationFactory<Program>
                 ["Store:DataDirectory"] = dataDirectory,
             },
             time);
-        controller.StartServer();
+        controller.StartReady();
         controller.MqttPort = brokerPort;
         return controller;
+    }
+
+    /// <summary>
+    /// Starts the host and waits until its MQTT client has connected and subscribed. With an external broker (and
+    /// on a busy machine with the embedded one) the host starts without waiting for that, and a node started
+    /// before it would have its birth missed and be reborn later, at an instant the test did not choose.
+    /// </summary>
+    private void StartReady()
+    {
+        StartServer();
+        Services.GetRequiredService<MqttConnectionService>().FirstConnection.WaitAsync(Eventually.Timeout).GetAwaiter().GetResult();
     }
 
     /// <summary>GET /api/nodes as JSON.</summary>
