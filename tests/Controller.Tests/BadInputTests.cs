@@ -1,4 +1,3 @@
-using RefusalReasons = SmartLoudspeaker.Controller.Ingest.RefusalReasons;
 using System.Buffers;
 using System.Text;
 using SmartLoudspeaker.Controller.Ingest;
@@ -86,7 +85,7 @@ public sealed class BadInputTests : IDisposable
         await using var stranger = await _host.ConnectNodeAsync("node-new");
         var refused = _host.WaitForIngest(result => result.NodeId == "node-new");
         await stranger.PublishAsync(NodeMessageKind.Health, Wire.Health());
-        Assert.Equal(RefusalReasons.UnknownNode, (await refused).RefusedReason);
+        Assert.Equal(IngestRefusals.UnknownNode, (await refused).RefusedReason);
         Assert.Equal(404, (int)(await _host.Http.GetAsync(new Uri("/api/nodes/node-new", UriKind.Relative))).StatusCode);
     }
 
@@ -137,7 +136,7 @@ public sealed class BadInputTests : IDisposable
         // The embedded broker stops these first; an external broker (Mosquitto) would deliver them.
         var pipeline = (IngestPipeline)_host.Services.GetService(typeof(IngestPipeline))!;
         var result = await pipeline.HandleAsync("sl/v1/node/NOT_AN_ID/health", new ReadOnlySequence<byte>(WireCodec.Encode(Wire.Health())), CancellationToken.None);
-        Assert.Equal(RefusalReasons.Topic, result.RefusedReason);
+        Assert.Equal(IngestRefusals.Topic, result.RefusedReason);
         Assert.Equal(1, await _host.MetricAsync("sl_ingest_refused_total{reason=\"topic\"}"));
     }
 

@@ -3,10 +3,10 @@ using System.Text.Json;
 using LiteDB;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using SmartLoudspeaker.Controller.Ingest;
 using SmartLoudspeaker.Controller.Store;
 using SmartLoudspeaker.Controller.Tests.Support;
 using SmartLoudspeaker.Protocol;
-using RefusalReasons = SmartLoudspeaker.Controller.Ingest.RefusalReasons;
 
 namespace SmartLoudspeaker.Controller.Tests;
 
@@ -23,7 +23,7 @@ public sealed class StoreFailureTests
         disk.Full = true;
         var refused = host.WaitForIngest(result => result.Kind == NodeMessageKind.Event);
         await node.PublishAsync(NodeMessageKind.Event, Wire.Event("ev-full"));
-        Assert.Equal(RefusalReasons.StoreError, (await refused).RefusedReason);
+        Assert.Equal(IngestRefusals.StoreError, (await refused).RefusedReason);
         var health = await host.Http.GetAsync(new Uri("/healthz", UriKind.Relative));
         Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
         var body = JsonDocument.Parse(await health.Content.ReadAsStringAsync()).RootElement;
@@ -72,7 +72,7 @@ public sealed class StoreFailureTests
         await using var node = await host.ConnectNodeAsync("node-reserve");
         var refused = host.WaitForIngest(result => result.Kind == NodeMessageKind.Event);
         await node.PublishAsync(NodeMessageKind.Event, Wire.Event("ev-reserve"));
-        Assert.Equal(RefusalReasons.StoreError, (await refused).RefusedReason);
+        Assert.Equal(IngestRefusals.StoreError, (await refused).RefusedReason);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await host.Http.GetAsync(new Uri("/healthz", UriKind.Relative))).StatusCode);
     }
 

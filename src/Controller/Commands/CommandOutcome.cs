@@ -18,6 +18,6 @@ internal sealed record CommandOutcome(CommandAckStatus Status, string? Reason, J
     /// "too-old" (the number fell below the node's replay window; a new one does not) and "too-many-commands" (the node
     /// holds as many unexpired command ids as it keeps; it takes this one once older ones expire).
     /// </summary>
-    public bool IsFinal => !(Status == CommandAckStatus.Refused && Reason is Protocol.RefusalReasons.ClockUntrusted
-        or Protocol.RefusalReasons.Replayed or Protocol.RefusalReasons.TooOld or Protocol.RefusalReasons.TooManyCommands);
+    public bool IsFinal => !(Status == CommandAckStatus.Refused && Reason is RefusalReasons.ClockUntrusted
+        or RefusalReasons.Replayed or RefusalReasons.TooOld or RefusalReasons.TooManyCommands);
 }

@@ -57,7 +57,7 @@ internal sealed class IngestPipeline
         IngestResult result;
         if (!parsedTopic || parsed.Kind is NodeMessageKind.EventAck or NodeMessageKind.Command)
         {
-            result = Refused(topic, parsedTopic ? parsed : null, RefusalReasons.Topic, "not a node-to-controller topic");
+            result = Refused(topic, parsedTopic ? parsed : null, IngestRefusals.Topic, "not a node-to-controller topic");
         }
         else
         {
@@ -69,14 +69,14 @@ internal sealed class IngestPipeline
             {
                 // The writer logged the failure once for its whole batch; this is one message it cost.
                 _logger.LogWarning("Store failed while ingesting {Topic}; nothing was acknowledged: {Message}", topic, exception.Message);
-                result = Refused(topic, parsed, RefusalReasons.StoreError, exception.Message);
+                result = Refused(topic, parsed, IngestRefusals.StoreError, exception.Message);
             }
 #pragma warning disable CA1031 // The MQTT client's handler must survive any bug here; the error is logged and counted.
             catch (Exception exception) when (exception is not OperationCanceledException)
 #pragma warning restore CA1031
             {
                 _logger.LogError(exception, "Unexpected failure while ingesting {Topic}", topic);
-                result = Refused(topic, parsed, RefusalReasons.InternalError, exception.Message);
+                result = Refused(topic, parsed, IngestRefusals.InternalError, exception.Message);
             }
         }
 
@@ -101,7 +101,7 @@ internal sealed class IngestPipeline
         if (payload.Length > WireSchema.MaxJsonPayloadBytes)
         {
             // Refused before copying: a hostile payload must not cost memory.
-            return Refused(topic, parsed, RefusalReasons.For(DecodeFailure.TooLarge), $"{payload.Length} bytes");
+            return Refused(topic, parsed, IngestRefusals.For(DecodeFailure.TooLarge), $"{payload.Length} bytes");
         }
 
         var bytes = payload.IsSingleSegment ? payload.First : payload.ToArray();
@@ -184,7 +184,7 @@ internal sealed class IngestPipeline
                 {
                     // Without a birth the heartbeat (and so liveness) is unknown; the node sends one when it sees
                     // the controller's state, so nothing is lost by waiting for it.
-                    return Refused(topic, parsed, RefusalReasons.UnknownNode, "health from a node that has not sent a birth");
+                    return Refused(topic, parsed, IngestRefusals.UnknownNode, "health from a node that has not sent a birth");
                 }
 
                 ObserveLag(topic, health.Ts, now);
@@ -270,7 +270,7 @@ internal sealed class IngestPipeline
             }
 
             default:
-                return Refused(topic, parsed, RefusalReasons.Topic, "not a node-to-controller topic");
+                return Refused(topic, parsed, IngestRefusals.Topic, "not a node-to-controller topic");
         }
     }
 
@@ -283,10 +283,10 @@ internal sealed class IngestPipeline
     private static IngestResult Accepted(string topic, NodeTopic parsed) => new(topic, parsed.NodeId, parsed.Kind, null, null);
 
     private static IngestResult Mismatch(string topic, NodeTopic parsed, string payloadNodeId) =>
-        Refused(topic, parsed, RefusalReasons.NodeIdMismatch, $"payload nodeId '{payloadNodeId}' is not the topic's '{parsed.NodeId}'");
+        Refused(topic, parsed, IngestRefusals.NodeIdMismatch, $"payload nodeId '{payloadNodeId}' is not the topic's '{parsed.NodeId}'");
 
     private static IngestResult Refused(string topic, NodeTopic parsed, DecodeFailure failure, string? detail) =>
-        Refused(topic, parsed, RefusalReasons.For(failure), detail);
+        Refused(topic, parsed, IngestRefusals.For(failure), detail);
 
     private static IngestResult Refused(string topic, NodeTopic? parsed, string reason, string? detail) =>
         new(topic, parsed?.NodeId, parsed?.Kind, reason, detail);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using SmartLoudspeaker.Protocol.Storage;
 
 namespace SmartLoudspeaker.Controller.Security;
 

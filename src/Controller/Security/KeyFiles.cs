@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Storage;
 
 namespace SmartLoudspeaker.Controller.Security;
 

@@ -1,5 +1,6 @@
 using Prometheus;
 using SmartLoudspeaker.Controller.Metrics;
+using SmartLoudspeaker.Protocol;
 
 namespace SmartLoudspeaker.Controller.Security;
 
@@ -9,20 +10,20 @@ internal sealed class SecurityMetrics
     /// <summary>Refusal codes a node may report; anything else is counted as "other" so a hostile node cannot grow the label set.</summary>
     private static readonly HashSet<string> KnownReasons = new(StringComparer.Ordinal)
     {
-        Protocol.RefusalReasons.Malformed,
-        Protocol.RefusalReasons.UnknownKey,
-        Protocol.RefusalReasons.RevokedKey,
-        Protocol.RefusalReasons.BadSignature,
-        Protocol.RefusalReasons.KeyNotValid,
-        Protocol.RefusalReasons.WrongTarget,
-        Protocol.RefusalReasons.Expired,
-        Protocol.RefusalReasons.NotYetValid,
-        Protocol.RefusalReasons.Replayed,
-        Protocol.RefusalReasons.TooOld,
-        Protocol.RefusalReasons.TooManyCommands,
-        Protocol.RefusalReasons.ClockUntrusted,
-        Protocol.RefusalReasons.UnknownCommand,
-        Protocol.RefusalReasons.BadBody,
+        RefusalReasons.Malformed,
+        RefusalReasons.UnknownKey,
+        RefusalReasons.RevokedKey,
+        RefusalReasons.BadSignature,
+        RefusalReasons.KeyNotValid,
+        RefusalReasons.WrongTarget,
+        RefusalReasons.Expired,
+        RefusalReasons.NotYetValid,
+        RefusalReasons.Replayed,
+        RefusalReasons.TooOld,
+        RefusalReasons.TooManyCommands,
+        RefusalReasons.ClockUntrusted,
+        RefusalReasons.UnknownCommand,
+        RefusalReasons.BadBody,
     };
 
     public SecurityMetrics(ControllerMetrics metrics)

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Storage;
 
 namespace SmartLoudspeaker.Node;
 

@@ -3,7 +3,7 @@ using SmartLoudspeaker.Protocol;
 namespace SmartLoudspeaker.Controller.Ingest;
 
 /// <summary>Labels of <c>sl_ingest_refused_total</c>.</summary>
-internal static class RefusalReasons
+internal static class IngestRefusals
 {
     public const string Topic = "topic";
     public const string NodeIdMismatch = "node-id-mismatch";

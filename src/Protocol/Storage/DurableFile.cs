@@ -1,14 +1,17 @@
 using System.Runtime.InteropServices;
 
-namespace SmartLoudspeaker.Node;
+namespace SmartLoudspeaker.Protocol.Storage;
 
 /// <summary>
 /// Writes that survive a power cut: a Pi on a village UPS loses power mid-write more often than a server does, and
 /// the page cache is lost with it. A file is replaced by writing a temporary sibling, fsyncing it, renaming it over
 /// the old one (atomic on POSIX: a reader sees the old or the new file, never a mix) and fsyncing the directory, so the
-/// rename itself is on disk.
+/// rename itself is on disk. The Controller's sequence reservation depends on it too: a command number may be used
+/// only once its block is on disk.
+/// It lives in Protocol although it is not part of the wire because Protocol is the one assembly both the node and the
+/// Controller reference: two copies had already drifted apart (string marshalling on one side, raw bytes on the other).
 /// </summary>
-internal static partial class DurableFile
+public static partial class DurableFile
 {
     /// <summary>Atomically replaces <paramref name="path"/> with <paramref name="content"/>, on disk when this returns.</summary>
     /// <exception cref="IOException">The file system refused (full, read-only, …).</exception>
