@@ -27,18 +27,13 @@ internal sealed class SignedControl : IDisposable
     public const string RefusedEventKind = "security.refused";
 
     /// <summary>Event kind of an obeyed "emergency-test".</summary>
-    public const string EmergencyTestEventKind = "emergency.test";
+    public const string EmergencyTestEventKind = EmergencyTestHandler.EventKind;
 
     /// <summary>Shortest time between two reports (event and warning) of the same refusal reason.</summary>
     public static readonly TimeSpan ReportInterval = TimeSpan.FromMinutes(1);
 
     /// <summary>How long a reading of the operating system's clock state is used before it is read again.</summary>
     public static readonly TimeSpan SystemClockMaxAge = TimeSpan.FromMinutes(1);
-
-    private static readonly string Identify = CommandCatalog.NameOf<IdentifyCommand>();
-    private static readonly string RebirthType = CommandCatalog.NameOf<RebirthCommand>();
-    private static readonly string SetHeartbeatType = CommandCatalog.NameOf<SetHeartbeatCommand>();
-    private static readonly string EmergencyTest = CommandCatalog.NameOf<EmergencyTestCommand>();
 
     private readonly string _nodeId;
     private readonly IReadOnlyList<string> _zones;
@@ -52,6 +47,10 @@ internal sealed class SignedControl : IDisposable
     private readonly CommandVerifier _verifier;
     private readonly RefusalThrottle _throttle = new(ReportInterval);
     private readonly OutcomeCache _outcomes;
+    private readonly CommandDispatcher _dispatcher;
+
+    // The replay guard, the outcomes and their file are touched by the worker and by finishing commands.
+    private readonly Lock _state = new();
     private readonly Channel<InboundMessage> _queue = Channel.CreateUnbounded<InboundMessage>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lock _systemClockGate = new();
     private ClockHealth? _systemClock;
@@ -71,7 +70,8 @@ internal sealed class SignedControl : IDisposable
         bool trustSystemClock,
         TimeProvider time,
         ILogger logger,
-        INodeControlHost host)
+        INodeControlHost host,
+        IEnumerable<ICommandHandler>? handlers = null)
     {
         _nodeId = nodeId;
         _zones = zones;
@@ -86,9 +86,20 @@ internal sealed class SignedControl : IDisposable
         _replay = new ReplayGuard(replay);
         _outcomes = new OutcomeCache(outcomes);
         _verifier = new CommandVerifier(_trust, _replay);
+        ICommandHandler[] builtIn =
+        [
+            new IdentifyHandler(host, () => { lock (_state) { return _replay.HighWater; } }),
+            new RebirthHandler(host),
+            new SetHeartbeatHandler(host),
+            new EmergencyTestHandler(host),
+        ];
+        _dispatcher = new CommandDispatcher(builtIn.Concat(handlers ?? []), logger);
     }
 
-    /// <summary>Raised after each payload the worker has finished with, so a test knows when to look.</summary>
+    /// <summary>
+    /// Raised after each payload has been dealt with, so a test knows when to look: for an accepted command, once its
+    /// handler is done and its ack sent; for anything else, once the worker is through with it.
+    /// </summary>
     public event Action? Processed;
 
     /// <summary>The authenticated clock.</summary>
@@ -162,9 +173,10 @@ internal sealed class SignedControl : IDisposable
             await foreach (var message in _queue.Reader.ReadAllAsync(stop).ConfigureAwait(false))
             {
                 Interlocked.Decrement(ref message.Kind == InboundKind.Command ? ref _queuedCommands : ref _queuedControl);
+                var finished = true;
                 try
                 {
-                    await HandleAsync(message, stop).ConfigureAwait(false);
+                    finished = await HandleAsync(message, stop).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (stop.IsCancellationRequested)
                 {
@@ -177,7 +189,10 @@ internal sealed class SignedControl : IDisposable
                     _logger.LogWarning(exception, "Node {NodeId}: handling a message on {Topic} failed", _nodeId, Printable(message.Topic));
                 }
 
-                Processed?.Invoke();
+                if (finished)
+                {
+                    Processed?.Invoke();
+                }
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -189,14 +204,14 @@ internal sealed class SignedControl : IDisposable
     /// <inheritdoc />
     public void Dispose() => _trust.Dispose();
 
-    private async Task HandleAsync(InboundMessage message, CancellationToken stop)
+    /// <summary>Deals with one payload; false when a handler carries on with it (and raises <see cref="Processed"/> itself).</summary>
+    private async Task<bool> HandleAsync(InboundMessage message, CancellationToken stop)
     {
         switch (message.Kind)
         {
             case InboundKind.Command:
                 await ReportDropsAsync().ConfigureAwait(false);
-                await HandleCommandAsync(message, stop).ConfigureAwait(false);
-                break;
+                return await HandleCommandAsync(message, stop).ConfigureAwait(false);
             case InboundKind.KeyCertificate:
                 HandleCertificate(message);
                 break;
@@ -207,6 +222,8 @@ internal sealed class SignedControl : IDisposable
                 HandleTimeReply(message);
                 break;
         }
+
+        return true;
     }
 
     private void HandleCertificate(InboundMessage message)
@@ -266,131 +283,158 @@ internal sealed class SignedControl : IDisposable
         }
     }
 
-    private async Task HandleCommandAsync(InboundMessage message, CancellationToken stop)
+    /// <summary>The gate: verifies, answers a resend as before, stores the sequence number, then dispatches; false once dispatched.</summary>
+    private async Task<bool> HandleCommandAsync(InboundMessage message, CancellationToken stop)
     {
         var parsed = CommandEnvelopeCodec.Parse(message.Payload);
         if (!parsed.Succeeded)
         {
             var unsigned = UnsignedCommand(message.Payload);
             await RefuseAsync(message.Topic, unsigned, RefusalReasons.Malformed, unsigned is null ? parsed.Detail : "not signed", stop).ConfigureAwait(false);
-            return;
+            return true;
         }
 
         var command = parsed.Message!.Command;
         var time = await CurrentTimeAsync(stop).ConfigureAwait(false);
-        var verdict = _verifier.Verify(message.Payload, _nodeId, _zones, time);
+        CommandVerdict verdict;
+        lock (_state)
+        {
+            verdict = _verifier.Verify(message.Payload, _nodeId, _zones, time);
+        }
+
         if (!verdict.Accepted)
         {
             // Bytes already accepted once (an attacker's replay) end here: their sequence number is spent.
             await RefuseAsync(message.Topic, command, verdict.Refusal!, verdict.Detail, stop).ConfigureAwait(false);
-            return;
+            return true;
         }
 
         var content = ContentHash(command);
-        if (_outcomes.TryGet(command.Id, out var previous))
+        CommandOutcome? previous;
+        lock (_state)
+        {
+            previous = _outcomes.TryGet(command.Id, out var known) ? known : null;
+        }
+
+        if (previous is not null)
         {
             await AnswerResendAsync(message.Topic, command, content, previous, stop).ConfigureAwait(false);
-            return;
+            return true;
         }
 
         var outcome = new CommandOutcome(command.Id, content, command.Exp, null, null, null, _time.GetUtcNow());
-        if (!_outcomes.TryAdd(outcome, time))
+        bool added, saved = false;
+        int remembered;
+        lock (_state)
+        {
+            added = _outcomes.TryAdd(outcome, time);
+            remembered = _outcomes.Count;
+
+            // Accepted: its sequence number is on disk before anything happens, so a replay after a power cut is refused.
+            // Refused for want of room: its number is spent all the same.
+            saved = SaveCommandState();
+            if (added && !saved)
+            {
+                outcome = _outcomes.Update(outcome with { Status = CommandAckStatus.Failed, Reason = RefusalReasons.StorageFailed });
+            }
+        }
+
+        if (!added)
         {
             // Forgetting an unexpired id would let its resend be obeyed a second time; refusing a new one is safe, and
             // the Controller sends it again (a new number) until it expires, by when older ids have expired too.
-            SaveCommandState();
             await RefuseAsync(
                 message.Topic,
                 command,
                 RefusalReasons.TooManyCommands,
-                $"{_outcomes.Count} unexpired command ids remembered, the most a node keeps{(time.Trusted ? string.Empty : "; none expire without trusted time")}",
+                $"{remembered} unexpired command ids remembered, the most a node keeps{(time.Trusted ? string.Empty : "; none expire without trusted time")}",
                 stop).ConfigureAwait(false);
-            return;
+            return true;
         }
 
-        // Accepted: its sequence number is on disk before anything happens, so a replay after a power cut is refused.
-        if (!SaveCommandState())
+        if (!saved)
         {
-            outcome = _outcomes.Update(outcome with { Status = CommandAckStatus.Failed, Reason = RefusalReasons.StorageFailed });
             await AckAsync(outcome, stop).ConfigureAwait(false);
-            return;
+            return true;
         }
 
         _logger.LogInformation(
             "Node {NodeId}: obeying command {Id} ({Type}, seq {Seq}, key {Kid}) from {Topic}",
             _nodeId, Printable(command.Id), command.Type, command.Seq, command.Kid, Printable(message.Topic));
-        outcome = _outcomes.Update(await ActAsync(command, time, outcome).ConfigureAwait(false));
-        SaveCommandState();
-        await AckAsync(outcome, stop).ConfigureAwait(false);
+        _dispatcher.Start(command, time, outcome, done => FinishAsync(done, stop), stop);
+        return false;
+    }
+
+    /// <summary>A handler is done: its outcome is kept (and stored) for resends, and acknowledged once.</summary>
+    private async Task FinishAsync(CommandOutcome outcome, CancellationToken stop)
+    {
+        try
+        {
+            lock (_state)
+            {
+                // A resend may have moved the expiry on while the handler ran.
+                if (_outcomes.TryGet(outcome.Id, out var current) && current.Exp > outcome.Exp)
+                {
+                    outcome = outcome with { Exp = current.Exp };
+                }
+
+                outcome = _outcomes.Update(outcome);
+                SaveCommandState();
+            }
+
+            await AckAsync(outcome, stop).ConfigureAwait(false);
+        }
+        finally
+        {
+            Processed?.Invoke();
+        }
     }
 
     /// <summary>
     /// A verified, fresh envelope (a sequence number never seen) under an id already acted on: the Controller resending
     /// after a lost ack, which signs each resend anew. The same answer, no second action. The same id with another type,
-    /// target or body is not a resend: refused and reported.
+    /// target or body is not a resend: refused and reported. While the first is still being carried out, its own ack is
+    /// the answer.
     /// </summary>
     private async Task AnswerResendAsync(string topic, SignedCommand command, string content, CommandOutcome previous, CancellationToken stop)
     {
         if (!string.Equals(previous.Content, content, StringComparison.Ordinal))
         {
             // The resend's sequence number is spent too: replaying its bytes after a reboot must be refused, not answered.
-            SaveCommandState();
+            lock (_state)
+            {
+                SaveCommandState();
+            }
+
             await RefuseAsync(topic, command, RefusalReasons.Replayed, "id reused: an accepted command had this id with another type, target or body", stop)
                 .ConfigureAwait(false);
             return;
         }
 
-        if (command.Exp > previous.Exp)
+        bool underWay;
+        lock (_state)
         {
-            // The Controller resends with the same exp; should one ever carry a later one, the id is kept until then.
-            previous = _outcomes.Update(previous with { Exp = command.Exp });
+            // Read again: the first may have finished since. A finishing command is updated here before it stops running.
+            previous = _outcomes.TryGet(command.Id, out var current) ? current : previous;
+            if (command.Exp > previous.Exp)
+            {
+                // The Controller resends with the same exp; should one ever carry a later one, the id is kept until then.
+                previous = _outcomes.Update(previous with { Exp = command.Exp });
+            }
+
+            underWay = previous.Status is null && _dispatcher.IsRunning(command.Id);
+            SaveCommandState();
         }
 
-        SaveCommandState();
+        if (underWay)
+        {
+            _logger.LogDebug("Node {NodeId}: command {Id} resent (seq {Seq}) while under way; its ack follows when done", _nodeId, Printable(command.Id), command.Seq);
+            return;
+        }
+
         _logger.LogDebug("Node {NodeId}: command {Id} resent (seq {Seq}); answering as before", _nodeId, Printable(command.Id), command.Seq);
         await AckAsync(previous.Status is null ? previous with { Status = CommandAckStatus.Failed, Reason = RefusalReasons.Interrupted } : previous, stop)
             .ConfigureAwait(false);
-    }
-
-    private async Task<CommandOutcome> ActAsync(SignedCommand command, TrustedTime time, CommandOutcome outcome)
-    {
-        var done = outcome with { Status = CommandAckStatus.Done };
-        if (command.Type == Identify)
-        {
-            return done with { Result = CommandCatalog.WriteBody(_host.Describe(time.Trusted, _replay.HighWater)) };
-        }
-
-        if (command.Type == RebirthType)
-        {
-            _host.Rebirth();
-            return done;
-        }
-
-        if (command.Type == SetHeartbeatType)
-        {
-            var seconds = CommandCatalog.ReadBody<SetHeartbeatCommand>(command)?.HeartbeatSeconds ?? 0;
-            if (seconds < HeartbeatFile.Min.TotalSeconds || seconds > HeartbeatFile.Max.TotalSeconds)
-            {
-                return outcome with { Status = CommandAckStatus.Failed, Reason = RefusalReasons.BadBody };
-            }
-
-            _host.SetHeartbeat(TimeSpan.FromSeconds(seconds));
-            return done;
-        }
-
-        if (command.Type == EmergencyTest)
-        {
-            var note = CommandCatalog.ReadBody<EmergencyTestCommand>(command)?.Note;
-            await _host.RaiseEventAsync(
-                EmergencyTestEventKind,
-                EventSeverity.Warning,
-                EmergencyTest,
-                Limit($"Emergency test {command.Id} (seq {command.Seq}){(note is null ? string.Empty : ": " + note)}")).ConfigureAwait(false);
-            return done;
-        }
-
-        // Known to the catalogue (the verifier checked) but not carried out by this build.
-        return outcome with { Status = CommandAckStatus.Failed, Reason = RefusalReasons.UnknownCommand };
     }
 
     private async Task RefuseAsync(string topic, SignedCommand? command, string reason, string? detail, CancellationToken stop)
