@@ -1,6 +1,3 @@
-using System.Buffers.Text;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
@@ -36,21 +33,15 @@ internal sealed class SignedControl : IDisposable
     public static readonly TimeSpan SystemClockMaxAge = TimeSpan.FromMinutes(1);
 
     private readonly string _nodeId;
-    private readonly IReadOnlyList<string> _zones;
     private readonly string? _dataDirectory;
     private readonly bool _trustSystemClock;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly INodeControlHost _host;
     private readonly TrustStore _trust;
-    private readonly ReplayGuard _replay;
-    private readonly CommandVerifier _verifier;
     private readonly RefusalThrottle _throttle = new(ReportInterval);
-    private readonly OutcomeCache _outcomes;
+    private readonly CommandGate _gate;
     private readonly CommandDispatcher _dispatcher;
-
-    // The replay guard, the outcomes and their file are touched by the worker and by finishing commands.
-    private readonly Lock _state = new();
     private readonly Channel<InboundMessage> _queue = Channel.CreateUnbounded<InboundMessage>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lock _systemClockGate = new();
     private ClockHealth? _systemClock;
@@ -74,7 +65,6 @@ internal sealed class SignedControl : IDisposable
         IEnumerable<ICommandHandler>? handlers = null)
     {
         _nodeId = nodeId;
-        _zones = zones;
         _dataDirectory = dataDirectory;
         _trustSystemClock = trustSystemClock;
         _time = time;
@@ -82,18 +72,18 @@ internal sealed class SignedControl : IDisposable
         _host = host;
         _trust = new TrustStore(rootKey.Span);
         LoadTrust();
-        var (replay, outcomes) = LoadCommandState();
-        _replay = new ReplayGuard(replay);
-        _outcomes = new OutcomeCache(outcomes);
-        _verifier = new CommandVerifier(_trust, _replay);
+
+        // The gate asks the dispatcher what runs, "identify" asks the gate for its high water: a local closes the loop.
+        CommandDispatcher? dispatcher = null;
+        _gate = new CommandGate(nodeId, zones, _trust, dataDirectory, time, logger, id => dispatcher?.IsRunning(id) == true);
         ICommandHandler[] builtIn =
         [
-            new IdentifyHandler(host, () => { lock (_state) { return _replay.HighWater; } }),
+            new IdentifyHandler(host, () => _gate.HighWater),
             new RebirthHandler(host),
             new SetHeartbeatHandler(host),
             new EmergencyTestHandler(host),
         ];
-        _dispatcher = new CommandDispatcher(builtIn.Concat(handlers ?? []), logger);
+        _dispatcher = dispatcher = new CommandDispatcher(builtIn.Concat(handlers ?? []), logger);
     }
 
     /// <summary>
@@ -283,158 +273,42 @@ internal sealed class SignedControl : IDisposable
         }
     }
 
-    /// <summary>The gate: verifies, answers a resend as before, stores the sequence number, then dispatches; false once dispatched.</summary>
+    /// <summary>Passes a command through the gate and acts on its decision; false once a handler carries on with it.</summary>
     private async Task<bool> HandleCommandAsync(InboundMessage message, CancellationToken stop)
     {
-        var parsed = CommandEnvelopeCodec.Parse(message.Payload);
-        if (!parsed.Succeeded)
-        {
-            var unsigned = UnsignedCommand(message.Payload);
-            await RefuseAsync(message.Topic, unsigned, RefusalReasons.Malformed, unsigned is null ? parsed.Detail : "not signed", stop).ConfigureAwait(false);
-            return true;
-        }
-
-        var command = parsed.Message!.Command;
         var time = await CurrentTimeAsync(stop).ConfigureAwait(false);
-        CommandVerdict verdict;
-        lock (_state)
+        var decision = _gate.Admit(message.Payload, time);
+        switch (decision.Action)
         {
-            verdict = _verifier.Verify(message.Payload, _nodeId, _zones, time);
+            case GateAction.Refuse:
+                await RefuseAsync(message.Topic, decision.Command, decision.Reason!, decision.Detail, stop).ConfigureAwait(false);
+                return true;
+            case GateAction.Answer:
+                await AckAsync(decision.Outcome!, stop).ConfigureAwait(false);
+                return true;
+            case GateAction.Dispatch:
+                var command = decision.Command!;
+                _logger.LogInformation(
+                    "Node {NodeId}: obeying command {Id} ({Type}, seq {Seq}, key {Kid}) from {Topic}",
+                    _nodeId, Printable(command.Id), command.Type, command.Seq, command.Kid, Printable(message.Topic));
+                _dispatcher.Start(command, time, decision.Outcome!, done => FinishAsync(done, stop), stop);
+                return false;
+            default:
+                return true;
         }
-
-        if (!verdict.Accepted)
-        {
-            // Bytes already accepted once (an attacker's replay) end here: their sequence number is spent.
-            await RefuseAsync(message.Topic, command, verdict.Refusal!, verdict.Detail, stop).ConfigureAwait(false);
-            return true;
-        }
-
-        var content = ContentHash(command);
-        CommandOutcome? previous;
-        lock (_state)
-        {
-            previous = _outcomes.TryGet(command.Id, out var known) ? known : null;
-        }
-
-        if (previous is not null)
-        {
-            await AnswerResendAsync(message.Topic, command, content, previous, stop).ConfigureAwait(false);
-            return true;
-        }
-
-        var outcome = new CommandOutcome(command.Id, content, command.Exp, null, null, null, _time.GetUtcNow());
-        bool added, saved = false;
-        int remembered;
-        lock (_state)
-        {
-            added = _outcomes.TryAdd(outcome, time);
-            remembered = _outcomes.Count;
-
-            // Accepted: its sequence number is on disk before anything happens, so a replay after a power cut is refused.
-            // Refused for want of room: its number is spent all the same.
-            saved = SaveCommandState();
-            if (added && !saved)
-            {
-                outcome = _outcomes.Update(outcome with { Status = CommandAckStatus.Failed, Reason = RefusalReasons.StorageFailed });
-            }
-        }
-
-        if (!added)
-        {
-            // Forgetting an unexpired id would let its resend be obeyed a second time; refusing a new one is safe, and
-            // the Controller sends it again (a new number) until it expires, by when older ids have expired too.
-            await RefuseAsync(
-                message.Topic,
-                command,
-                RefusalReasons.TooManyCommands,
-                $"{remembered} unexpired command ids remembered, the most a node keeps{(time.Trusted ? string.Empty : "; none expire without trusted time")}",
-                stop).ConfigureAwait(false);
-            return true;
-        }
-
-        if (!saved)
-        {
-            await AckAsync(outcome, stop).ConfigureAwait(false);
-            return true;
-        }
-
-        _logger.LogInformation(
-            "Node {NodeId}: obeying command {Id} ({Type}, seq {Seq}, key {Kid}) from {Topic}",
-            _nodeId, Printable(command.Id), command.Type, command.Seq, command.Kid, Printable(message.Topic));
-        _dispatcher.Start(command, time, outcome, done => FinishAsync(done, stop), stop);
-        return false;
     }
 
-    /// <summary>A handler is done: its outcome is kept (and stored) for resends, and acknowledged once.</summary>
+    /// <summary>A handler is done: the gate keeps its outcome for resends, and it is acknowledged once.</summary>
     private async Task FinishAsync(CommandOutcome outcome, CancellationToken stop)
     {
         try
         {
-            lock (_state)
-            {
-                // A resend may have moved the expiry on while the handler ran.
-                if (_outcomes.TryGet(outcome.Id, out var current) && current.Exp > outcome.Exp)
-                {
-                    outcome = outcome with { Exp = current.Exp };
-                }
-
-                outcome = _outcomes.Update(outcome);
-                SaveCommandState();
-            }
-
-            await AckAsync(outcome, stop).ConfigureAwait(false);
+            await AckAsync(_gate.Finish(outcome), stop).ConfigureAwait(false);
         }
         finally
         {
             Processed?.Invoke();
         }
-    }
-
-    /// <summary>
-    /// A verified, fresh envelope (a sequence number never seen) under an id already acted on: the Controller resending
-    /// after a lost ack, which signs each resend anew. The same answer, no second action. The same id with another type,
-    /// target or body is not a resend: refused and reported. While the first is still being carried out, its own ack is
-    /// the answer.
-    /// </summary>
-    private async Task AnswerResendAsync(string topic, SignedCommand command, string content, CommandOutcome previous, CancellationToken stop)
-    {
-        if (!string.Equals(previous.Content, content, StringComparison.Ordinal))
-        {
-            // The resend's sequence number is spent too: replaying its bytes after a reboot must be refused, not answered.
-            lock (_state)
-            {
-                SaveCommandState();
-            }
-
-            await RefuseAsync(topic, command, RefusalReasons.Replayed, "id reused: an accepted command had this id with another type, target or body", stop)
-                .ConfigureAwait(false);
-            return;
-        }
-
-        bool underWay;
-        lock (_state)
-        {
-            // Read again: the first may have finished since. A finishing command is updated here before it stops running.
-            previous = _outcomes.TryGet(command.Id, out var current) ? current : previous;
-            if (command.Exp > previous.Exp)
-            {
-                // The Controller resends with the same exp; should one ever carry a later one, the id is kept until then.
-                previous = _outcomes.Update(previous with { Exp = command.Exp });
-            }
-
-            underWay = previous.Status is null && _dispatcher.IsRunning(command.Id);
-            SaveCommandState();
-        }
-
-        if (underWay)
-        {
-            _logger.LogDebug("Node {NodeId}: command {Id} resent (seq {Seq}) while under way; its ack follows when done", _nodeId, Printable(command.Id), command.Seq);
-            return;
-        }
-
-        _logger.LogDebug("Node {NodeId}: command {Id} resent (seq {Seq}); answering as before", _nodeId, Printable(command.Id), command.Seq);
-        await AckAsync(previous.Status is null ? previous with { Status = CommandAckStatus.Failed, Reason = RefusalReasons.Interrupted } : previous, stop)
-            .ConfigureAwait(false);
     }
 
     private async Task RefuseAsync(string topic, SignedCommand? command, string reason, string? detail, CancellationToken stop)
@@ -546,64 +420,6 @@ internal sealed class SignedControl : IDisposable
         }
     }
 
-    private (ReplayState Replay, IReadOnlyList<CommandOutcome> Outcomes) LoadCommandState()
-    {
-        if (_dataDirectory is null)
-        {
-            _logger.LogWarning("Node {NodeId}: no data folder; accepted commands are not remembered across a restart", _nodeId);
-            return (ReplayState.Empty, []);
-        }
-
-        try
-        {
-            return CommandStateFile.Read(_dataDirectory);
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or JsonException or InvalidOperationException
-            or KeyNotFoundException or FormatException or InvalidDataException)
-        {
-            // Not ours to trust, and not to be overwritten either: a technician may want to see it.
-            var path = Path.Combine(_dataDirectory, CommandStateFile.FileName);
-            _logger.LogError(
-                "Node {NodeId}: cannot read {Path} ({Error}); moved aside, starting with no accepted commands",
-                _nodeId, path, exception.Message);
-            TryMoveAside(path);
-            return (ReplayState.Empty, []);
-        }
-    }
-
-    private static void TryMoveAside(string path)
-    {
-        try
-        {
-            File.Move(path, path + ".unreadable", overwrite: true);
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            // Left where it is; the next save replaces it.
-        }
-    }
-
-    private bool SaveCommandState()
-    {
-        if (_dataDirectory is null)
-        {
-            return true;
-        }
-
-        try
-        {
-            CommandStateFile.Save(_dataDirectory, _replay.State, _outcomes.Outcomes);
-            return true;
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            _logger.LogError(
-                "Node {NodeId}: cannot store accepted commands in {DataDirectory} ({Error}); a replay after a restart could not be refused",
-                _nodeId, _dataDirectory, exception.Message);
-            return false;
-        }
-    }
-
     private void SaveTrust()
     {
         if (_dataDirectory is null)
@@ -623,42 +439,7 @@ internal sealed class SignedControl : IDisposable
         }
     }
 
-    /// <summary>The first line of an unsigned command, parsed, so even that refusal can name the command in an ack.</summary>
-    private static SignedCommand? UnsignedCommand(byte[] payload)
-    {
-        var newline = Array.IndexOf(payload, (byte)'\n');
-        ReadOnlySpan<byte> firstLine = newline < 0 ? payload : payload.AsSpan(0, newline);
-        var decoded = WireCodec.Decode<SignedCommand>(firstLine);
-        return decoded.Succeeded ? decoded.Message : null;
-    }
+    private static string Printable(string text) => LogText.Printable(text);
 
-    /// <summary>
-    /// SHA-256 (base64url) of what a command asks for: type, target and body as signed. A resend is signed anew (new
-    /// sequence number and time, possibly another key), so this, not the bytes, is what must match under one id.
-    /// </summary>
-    private static string ContentHash(SignedCommand command)
-    {
-        var target = command.Target;
-        var text = string.Join('\n', command.Type, target.Node, target.Zone, target.All, command.Body?.GetRawText());
-        return Base64Url.EncodeToString(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
-    }
-
-    /// <summary>Text from the wire, safe for one log line: control characters (a forged id may hold line feeds) replaced.</summary>
-    private static string Printable(string text)
-    {
-        if (!text.Any(char.IsControl))
-        {
-            return text;
-        }
-
-        var builder = new StringBuilder(text.Length);
-        foreach (var c in text)
-        {
-            builder.Append(char.IsControl(c) ? '?' : c);
-        }
-
-        return builder.ToString();
-    }
-
-    private static string Limit(string text) => text.Length <= 1024 ? text : text[..1021] + "...";
+    private static string Limit(string text) => LogText.Limit(text);
 }

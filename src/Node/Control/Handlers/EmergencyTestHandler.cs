@@ -16,7 +16,7 @@ internal sealed class EmergencyTestHandler(INodeControlHost host) : ICommandHand
     {
         var note = CommandCatalog.ReadBody<EmergencyTestCommand>(command)?.Note;
         var text = $"Emergency test {command.Id} (seq {command.Seq}){(note is null ? string.Empty : ": " + note)}";
-        await host.RaiseEventAsync(EventKind, EventSeverity.Warning, Type, text.Length <= 1024 ? text : text[..1021] + "...").ConfigureAwait(false);
+        await host.RaiseEventAsync(EventKind, EventSeverity.Warning, Type, LogText.Limit(text)).ConfigureAwait(false);
         return started with { Status = CommandAckStatus.Done };
     }
 }
