@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using SmartLoudspeaker.Protocol;
@@ -6,11 +5,11 @@ using SmartLoudspeaker.Protocol;
 namespace SmartLoudspeaker.Node;
 
 /// <summary>
-/// Signed control on the node: the pinned root and the Controller keys it certified, the replay guard, the
-/// authenticated clock, and the one worker that verifies and carries out commands. The MQTT receive handler only
-/// hands payloads to <see cref="TryEnqueue"/>; a bounded queue drops what a flood brings beyond it, so the receive
-/// loop, health and events keep flowing whatever arrives. Everything else runs on <see cref="RunAsync"/>, one payload
-/// at a time, which is what keeps the replay guard, the outcomes and the files consistent without further locking.
+/// Signed control on the node: the worker that takes payloads off two bounded queues (commands; certificates,
+/// revocations and clock replies), hands trust to <see cref="NodeTrust"/>, clock replies to the authenticated clock and
+/// commands to the <see cref="CommandGate"/>, reports refusals, and starts what the gate accepts on the
+/// <see cref="CommandDispatcher"/> without waiting for it. The MQTT receive handler only calls <see cref="TryEnqueue"/>;
+/// a flood beyond the queues is dropped and counted, so receiving, health and events keep flowing whatever arrives.
 /// </summary>
 internal sealed class SignedControl : IDisposable
 {
@@ -33,12 +32,11 @@ internal sealed class SignedControl : IDisposable
     public static readonly TimeSpan SystemClockMaxAge = TimeSpan.FromMinutes(1);
 
     private readonly string _nodeId;
-    private readonly string? _dataDirectory;
     private readonly bool _trustSystemClock;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly INodeControlHost _host;
-    private readonly TrustStore _trust;
+    private readonly NodeTrust _trust;
     private readonly RefusalThrottle _throttle = new(ReportInterval);
     private readonly CommandGate _gate;
     private readonly CommandDispatcher _dispatcher;
@@ -65,17 +63,15 @@ internal sealed class SignedControl : IDisposable
         IEnumerable<ICommandHandler>? handlers = null)
     {
         _nodeId = nodeId;
-        _dataDirectory = dataDirectory;
         _trustSystemClock = trustSystemClock;
         _time = time;
         _logger = logger;
         _host = host;
-        _trust = new TrustStore(rootKey.Span);
-        LoadTrust();
+        _trust = new NodeTrust(nodeId, rootKey, dataDirectory, logger, ReportIgnored);
 
         // The gate asks the dispatcher what runs, "identify" asks the gate for its high water: a local closes the loop.
         CommandDispatcher? dispatcher = null;
-        _gate = new CommandGate(nodeId, zones, _trust, dataDirectory, time, logger, id => dispatcher?.IsRunning(id) == true);
+        _gate = new CommandGate(nodeId, zones, _trust.Store, dataDirectory, time, logger, id => dispatcher?.IsRunning(id) == true);
         ICommandHandler[] builtIn =
         [
             new IdentifyHandler(host, () => _gate.HighWater),
@@ -203,10 +199,10 @@ internal sealed class SignedControl : IDisposable
                 await ReportDropsAsync().ConfigureAwait(false);
                 return await HandleCommandAsync(message, stop).ConfigureAwait(false);
             case InboundKind.KeyCertificate:
-                HandleCertificate(message);
+                _trust.HandleCertificate(message);
                 break;
             case InboundKind.Revocations:
-                HandleRevocations(message);
+                _trust.HandleRevocations(message);
                 break;
             case InboundKind.TimeReply:
                 HandleTimeReply(message);
@@ -216,51 +212,10 @@ internal sealed class SignedControl : IDisposable
         return true;
     }
 
-    private void HandleCertificate(InboundMessage message)
-    {
-        if (message.Payload.Length == 0 || _trust.CertificatePayloads.Any(known => known.AsSpan().SequenceEqual(message.Payload)))
-        {
-            // A cleared retained topic, or the certificate we already hold, redelivered on every reconnect.
-            return;
-        }
-
-        if (_trust.AddCertificate(message.Payload) is { } refusal)
-        {
-            ReportIgnored("certificate", message.Topic, refusal);
-            return;
-        }
-
-        _logger.LogInformation("Node {NodeId}: trusts the Controller key certified on {Topic}", _nodeId, Printable(message.Topic));
-        SaveTrust();
-    }
-
-    private void HandleRevocations(InboundMessage message)
-    {
-        if (message.Payload.Length == 0)
-        {
-            return;
-        }
-
-        var before = _trust.RevokedKids.Count;
-        if (_trust.ApplyRevocations(message.Payload) is { } refusal)
-        {
-            ReportIgnored("revocation list", message.Topic, refusal);
-            return;
-        }
-
-        if (_trust.RevokedKids.Count != before)
-        {
-            _logger.LogWarning(
-                "Node {NodeId}: Controller keys revoked by the root: {Kids}",
-                _nodeId, Printable(string.Join(",", _trust.RevokedKids.Order(StringComparer.Ordinal))));
-            SaveTrust();
-        }
-    }
-
     private void HandleTimeReply(InboundMessage message)
     {
         var hadOffset = Clock.Offset is not null;
-        if (Clock.Accept(message.Payload, _nodeId, _trust, message.ReceivedAt) is { } refusal)
+        if (Clock.Accept(message.Payload, _nodeId, _trust.Store, message.ReceivedAt) is { } refusal)
         {
             Interlocked.Increment(ref _ignoredClockReplies);
             ReportIgnored("clock-sync reply", message.Topic, refusal);
@@ -391,52 +346,6 @@ internal sealed class SignedControl : IDisposable
         }
 
         return CurrentTime();
-    }
-
-    private void LoadTrust()
-    {
-        if (_dataDirectory is null)
-        {
-            return;
-        }
-
-        try
-        {
-            var (certificates, revoked) = TrustFile.Read(_dataDirectory);
-            _trust.Revoke(revoked);
-            foreach (var certificate in certificates)
-            {
-                if (_trust.AddCertificate(certificate) is { } refusal)
-                {
-                    _logger.LogWarning("Node {NodeId}: a stored Controller certificate is no longer accepted ({Reason}); dropped", _nodeId, refusal);
-                }
-            }
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or JsonException or InvalidOperationException or KeyNotFoundException)
-        {
-            _logger.LogWarning(
-                "Node {NodeId}: cannot read {File} ({Error}); commands wait for the broker's retained certificates",
-                _nodeId, TrustFile.FileName, exception.Message);
-        }
-    }
-
-    private void SaveTrust()
-    {
-        if (_dataDirectory is null)
-        {
-            return;
-        }
-
-        try
-        {
-            TrustFile.Save(_dataDirectory, _trust.CertificatePayloads, _trust.RevokedKids);
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            _logger.LogWarning(
-                "Node {NodeId}: cannot store trusted keys in {DataDirectory} ({Error}); after a restart they come from the broker again",
-                _nodeId, _dataDirectory, exception.Message);
-        }
     }
 
     private static string Printable(string text) => LogText.Printable(text);
