@@ -39,12 +39,11 @@ internal static class CommandBodies
             return (null, $"'body' does not fit '{type}': {exception.Message}");
         }
 
+        // The rule of each body lives with the body in the protocol, where the node applies it too.
         var problem = parsed switch
         {
             null => $"'body' of '{type}' must be a JSON object.",
-            SetHeartbeatCommand { HeartbeatSeconds: < 10 or > 3600 } heartbeat =>
-                $"'heartbeatSeconds' must be 10–3600, not {heartbeat.HeartbeatSeconds}.",
-            EmergencyTestCommand { Note.Length: > 256 } => "'note' is longer than 256 characters.",
+            ICommandBody checkable => checkable.Validate(),
             _ => null,
         };
         return problem is null ? (JsonSerializer.SerializeToElement(parsed, typeInfo), null) : (null, problem);

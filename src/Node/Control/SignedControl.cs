@@ -1,7 +1,3 @@
-using System.Buffers.Text;
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using SmartLoudspeaker.Protocol;
@@ -9,11 +5,11 @@ using SmartLoudspeaker.Protocol;
 namespace SmartLoudspeaker.Node;
 
 /// <summary>
-/// Signed control on the node: the pinned root and the Controller keys it certified, the replay guard, the
-/// authenticated clock, and the one worker that verifies and carries out commands. The MQTT receive handler only
-/// hands payloads to <see cref="TryEnqueue"/>; a bounded queue drops what a flood brings beyond it, so the receive
-/// loop, health and events keep flowing whatever arrives. Everything else runs on <see cref="RunAsync"/>, one payload
-/// at a time, which is what keeps the replay guard, the outcomes and the files consistent without further locking.
+/// Signed control on the node: the worker that takes payloads off two bounded queues (commands; certificates,
+/// revocations and clock replies), hands trust to <see cref="NodeTrust"/>, clock replies to the authenticated clock and
+/// commands to the <see cref="CommandGate"/>, reports refusals, and starts what the gate accepts on the
+/// <see cref="CommandDispatcher"/> without waiting for it. The MQTT receive handler only calls <see cref="TryEnqueue"/>;
+/// a flood beyond the queues is dropped and counted, so receiving, health and events keep flowing whatever arrives.
 /// </summary>
 internal sealed class SignedControl : IDisposable
 {
@@ -27,7 +23,7 @@ internal sealed class SignedControl : IDisposable
     public const string RefusedEventKind = "security.refused";
 
     /// <summary>Event kind of an obeyed "emergency-test".</summary>
-    public const string EmergencyTestEventKind = "emergency.test";
+    public const string EmergencyTestEventKind = EmergencyTestHandler.EventKind;
 
     /// <summary>Shortest time between two reports (event and warning) of the same refusal reason.</summary>
     public static readonly TimeSpan ReportInterval = TimeSpan.FromMinutes(1);
@@ -35,23 +31,15 @@ internal sealed class SignedControl : IDisposable
     /// <summary>How long a reading of the operating system's clock state is used before it is read again.</summary>
     public static readonly TimeSpan SystemClockMaxAge = TimeSpan.FromMinutes(1);
 
-    private static readonly string Identify = CommandCatalog.NameOf<IdentifyCommand>();
-    private static readonly string RebirthType = CommandCatalog.NameOf<RebirthCommand>();
-    private static readonly string SetHeartbeatType = CommandCatalog.NameOf<SetHeartbeatCommand>();
-    private static readonly string EmergencyTest = CommandCatalog.NameOf<EmergencyTestCommand>();
-
     private readonly string _nodeId;
-    private readonly IReadOnlyList<string> _zones;
-    private readonly string? _dataDirectory;
     private readonly bool _trustSystemClock;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly INodeControlHost _host;
-    private readonly TrustStore _trust;
-    private readonly ReplayGuard _replay;
-    private readonly CommandVerifier _verifier;
+    private readonly NodeTrust _trust;
     private readonly RefusalThrottle _throttle = new(ReportInterval);
-    private readonly OutcomeCache _outcomes;
+    private readonly CommandGate _gate;
+    private readonly CommandDispatcher _dispatcher;
     private readonly Channel<InboundMessage> _queue = Channel.CreateUnbounded<InboundMessage>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lock _systemClockGate = new();
     private ClockHealth? _systemClock;
@@ -71,24 +59,33 @@ internal sealed class SignedControl : IDisposable
         bool trustSystemClock,
         TimeProvider time,
         ILogger logger,
-        INodeControlHost host)
+        INodeControlHost host,
+        IEnumerable<ICommandHandler>? handlers = null)
     {
         _nodeId = nodeId;
-        _zones = zones;
-        _dataDirectory = dataDirectory;
         _trustSystemClock = trustSystemClock;
         _time = time;
         _logger = logger;
         _host = host;
-        _trust = new TrustStore(rootKey.Span);
-        LoadTrust();
-        var (replay, outcomes) = LoadCommandState();
-        _replay = new ReplayGuard(replay);
-        _outcomes = new OutcomeCache(outcomes);
-        _verifier = new CommandVerifier(_trust, _replay);
+        _trust = new NodeTrust(nodeId, rootKey, dataDirectory, logger, ReportIgnored);
+
+        // The gate asks the dispatcher what runs, "identify" asks the gate for its high water: a local closes the loop.
+        CommandDispatcher? dispatcher = null;
+        _gate = new CommandGate(nodeId, zones, _trust.Store, dataDirectory, time, logger, id => dispatcher?.IsRunning(id) == true);
+        ICommandHandler[] builtIn =
+        [
+            new IdentifyHandler(host, () => _gate.HighWater),
+            new RebirthHandler(host),
+            new SetHeartbeatHandler(host),
+            new EmergencyTestHandler(host),
+        ];
+        _dispatcher = dispatcher = new CommandDispatcher(builtIn.Concat(handlers ?? []), logger);
     }
 
-    /// <summary>Raised after each payload the worker has finished with, so a test knows when to look.</summary>
+    /// <summary>
+    /// Raised after each payload has been dealt with, so a test knows when to look: for an accepted command, once its
+    /// handler is done and its ack sent; for anything else, once the worker is through with it.
+    /// </summary>
     public event Action? Processed;
 
     /// <summary>The authenticated clock.</summary>
@@ -162,9 +159,10 @@ internal sealed class SignedControl : IDisposable
             await foreach (var message in _queue.Reader.ReadAllAsync(stop).ConfigureAwait(false))
             {
                 Interlocked.Decrement(ref message.Kind == InboundKind.Command ? ref _queuedCommands : ref _queuedControl);
+                var finished = true;
                 try
                 {
-                    await HandleAsync(message, stop).ConfigureAwait(false);
+                    finished = await HandleAsync(message, stop).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (stop.IsCancellationRequested)
                 {
@@ -177,7 +175,10 @@ internal sealed class SignedControl : IDisposable
                     _logger.LogWarning(exception, "Node {NodeId}: handling a message on {Topic} failed", _nodeId, Printable(message.Topic));
                 }
 
-                Processed?.Invoke();
+                if (finished)
+                {
+                    Processed?.Invoke();
+                }
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -189,71 +190,32 @@ internal sealed class SignedControl : IDisposable
     /// <inheritdoc />
     public void Dispose() => _trust.Dispose();
 
-    private async Task HandleAsync(InboundMessage message, CancellationToken stop)
+    /// <summary>Deals with one payload; false when a handler carries on with it (and raises <see cref="Processed"/> itself).</summary>
+    private async Task<bool> HandleAsync(InboundMessage message, CancellationToken stop)
     {
         switch (message.Kind)
         {
             case InboundKind.Command:
                 await ReportDropsAsync().ConfigureAwait(false);
-                await HandleCommandAsync(message, stop).ConfigureAwait(false);
-                break;
+                return await HandleCommandAsync(message, stop).ConfigureAwait(false);
             case InboundKind.KeyCertificate:
-                HandleCertificate(message);
+                _trust.HandleCertificate(message);
                 break;
             case InboundKind.Revocations:
-                HandleRevocations(message);
+                _trust.HandleRevocations(message);
                 break;
             case InboundKind.TimeReply:
                 HandleTimeReply(message);
                 break;
         }
-    }
 
-    private void HandleCertificate(InboundMessage message)
-    {
-        if (message.Payload.Length == 0 || _trust.CertificatePayloads.Any(known => known.AsSpan().SequenceEqual(message.Payload)))
-        {
-            // A cleared retained topic, or the certificate we already hold, redelivered on every reconnect.
-            return;
-        }
-
-        if (_trust.AddCertificate(message.Payload) is { } refusal)
-        {
-            ReportIgnored("certificate", message.Topic, refusal);
-            return;
-        }
-
-        _logger.LogInformation("Node {NodeId}: trusts the Controller key certified on {Topic}", _nodeId, Printable(message.Topic));
-        SaveTrust();
-    }
-
-    private void HandleRevocations(InboundMessage message)
-    {
-        if (message.Payload.Length == 0)
-        {
-            return;
-        }
-
-        var before = _trust.RevokedKids.Count;
-        if (_trust.ApplyRevocations(message.Payload) is { } refusal)
-        {
-            ReportIgnored("revocation list", message.Topic, refusal);
-            return;
-        }
-
-        if (_trust.RevokedKids.Count != before)
-        {
-            _logger.LogWarning(
-                "Node {NodeId}: Controller keys revoked by the root: {Kids}",
-                _nodeId, Printable(string.Join(",", _trust.RevokedKids.Order(StringComparer.Ordinal))));
-            SaveTrust();
-        }
+        return true;
     }
 
     private void HandleTimeReply(InboundMessage message)
     {
         var hadOffset = Clock.Offset is not null;
-        if (Clock.Accept(message.Payload, _nodeId, _trust, message.ReceivedAt) is { } refusal)
+        if (Clock.Accept(message.Payload, _nodeId, _trust.Store, message.ReceivedAt) is { } refusal)
         {
             Interlocked.Increment(ref _ignoredClockReplies);
             ReportIgnored("clock-sync reply", message.Topic, refusal);
@@ -266,131 +228,42 @@ internal sealed class SignedControl : IDisposable
         }
     }
 
-    private async Task HandleCommandAsync(InboundMessage message, CancellationToken stop)
+    /// <summary>Passes a command through the gate and acts on its decision; false once a handler carries on with it.</summary>
+    private async Task<bool> HandleCommandAsync(InboundMessage message, CancellationToken stop)
     {
-        var parsed = CommandEnvelopeCodec.Parse(message.Payload);
-        if (!parsed.Succeeded)
-        {
-            var unsigned = UnsignedCommand(message.Payload);
-            await RefuseAsync(message.Topic, unsigned, RefusalReasons.Malformed, unsigned is null ? parsed.Detail : "not signed", stop).ConfigureAwait(false);
-            return;
-        }
-
-        var command = parsed.Message!.Command;
         var time = await CurrentTimeAsync(stop).ConfigureAwait(false);
-        var verdict = _verifier.Verify(message.Payload, _nodeId, _zones, time);
-        if (!verdict.Accepted)
+        var decision = _gate.Admit(message.Payload, time);
+        switch (decision.Action)
         {
-            // Bytes already accepted once (an attacker's replay) end here: their sequence number is spent.
-            await RefuseAsync(message.Topic, command, verdict.Refusal!, verdict.Detail, stop).ConfigureAwait(false);
-            return;
+            case GateAction.Refuse:
+                await RefuseAsync(message.Topic, decision.Command, decision.Reason!, decision.Detail, stop).ConfigureAwait(false);
+                return true;
+            case GateAction.Answer:
+                await AckAsync(decision.Outcome!, stop).ConfigureAwait(false);
+                return true;
+            case GateAction.Dispatch:
+                var command = decision.Command!;
+                _logger.LogInformation(
+                    "Node {NodeId}: obeying command {Id} ({Type}, seq {Seq}, key {Kid}) from {Topic}",
+                    _nodeId, Printable(command.Id), command.Type, command.Seq, command.Kid, Printable(message.Topic));
+                _dispatcher.Start(command, time, decision.Outcome!, done => FinishAsync(done, stop), stop);
+                return false;
+            default:
+                return true;
         }
-
-        var content = ContentHash(command);
-        if (_outcomes.TryGet(command.Id, out var previous))
-        {
-            await AnswerResendAsync(message.Topic, command, content, previous, stop).ConfigureAwait(false);
-            return;
-        }
-
-        var outcome = new CommandOutcome(command.Id, content, command.Exp, null, null, null, _time.GetUtcNow());
-        if (!_outcomes.TryAdd(outcome, time))
-        {
-            // Forgetting an unexpired id would let its resend be obeyed a second time; refusing a new one is safe, and
-            // the Controller sends it again (a new number) until it expires, by when older ids have expired too.
-            SaveCommandState();
-            await RefuseAsync(
-                message.Topic,
-                command,
-                RefusalReasons.TooManyCommands,
-                $"{_outcomes.Count} unexpired command ids remembered, the most a node keeps{(time.Trusted ? string.Empty : "; none expire without trusted time")}",
-                stop).ConfigureAwait(false);
-            return;
-        }
-
-        // Accepted: its sequence number is on disk before anything happens, so a replay after a power cut is refused.
-        if (!SaveCommandState())
-        {
-            outcome = _outcomes.Update(outcome with { Status = CommandAckStatus.Failed, Reason = RefusalReasons.StorageFailed });
-            await AckAsync(outcome, stop).ConfigureAwait(false);
-            return;
-        }
-
-        _logger.LogInformation(
-            "Node {NodeId}: obeying command {Id} ({Type}, seq {Seq}, key {Kid}) from {Topic}",
-            _nodeId, Printable(command.Id), command.Type, command.Seq, command.Kid, Printable(message.Topic));
-        outcome = _outcomes.Update(await ActAsync(command, time, outcome).ConfigureAwait(false));
-        SaveCommandState();
-        await AckAsync(outcome, stop).ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// A verified, fresh envelope (a sequence number never seen) under an id already acted on: the Controller resending
-    /// after a lost ack, which signs each resend anew. The same answer, no second action. The same id with another type,
-    /// target or body is not a resend: refused and reported.
-    /// </summary>
-    private async Task AnswerResendAsync(string topic, SignedCommand command, string content, CommandOutcome previous, CancellationToken stop)
+    /// <summary>A handler is done: the gate keeps its outcome for resends, and it is acknowledged once.</summary>
+    private async Task FinishAsync(CommandOutcome outcome, CancellationToken stop)
     {
-        if (!string.Equals(previous.Content, content, StringComparison.Ordinal))
+        try
         {
-            // The resend's sequence number is spent too: replaying its bytes after a reboot must be refused, not answered.
-            SaveCommandState();
-            await RefuseAsync(topic, command, RefusalReasons.Replayed, "id reused: an accepted command had this id with another type, target or body", stop)
-                .ConfigureAwait(false);
-            return;
+            await AckAsync(_gate.Finish(outcome), stop).ConfigureAwait(false);
         }
-
-        if (command.Exp > previous.Exp)
+        finally
         {
-            // The Controller resends with the same exp; should one ever carry a later one, the id is kept until then.
-            previous = _outcomes.Update(previous with { Exp = command.Exp });
+            Processed?.Invoke();
         }
-
-        SaveCommandState();
-        _logger.LogDebug("Node {NodeId}: command {Id} resent (seq {Seq}); answering as before", _nodeId, Printable(command.Id), command.Seq);
-        await AckAsync(previous.Status is null ? previous with { Status = CommandAckStatus.Failed, Reason = RefusalReasons.Interrupted } : previous, stop)
-            .ConfigureAwait(false);
-    }
-
-    private async Task<CommandOutcome> ActAsync(SignedCommand command, TrustedTime time, CommandOutcome outcome)
-    {
-        var done = outcome with { Status = CommandAckStatus.Done };
-        if (command.Type == Identify)
-        {
-            return done with { Result = CommandCatalog.WriteBody(_host.Describe(time.Trusted, _replay.HighWater)) };
-        }
-
-        if (command.Type == RebirthType)
-        {
-            _host.Rebirth();
-            return done;
-        }
-
-        if (command.Type == SetHeartbeatType)
-        {
-            var seconds = CommandCatalog.ReadBody<SetHeartbeatCommand>(command)?.HeartbeatSeconds ?? 0;
-            if (seconds < HeartbeatFile.Min.TotalSeconds || seconds > HeartbeatFile.Max.TotalSeconds)
-            {
-                return outcome with { Status = CommandAckStatus.Failed, Reason = RefusalReasons.BadBody };
-            }
-
-            _host.SetHeartbeat(TimeSpan.FromSeconds(seconds));
-            return done;
-        }
-
-        if (command.Type == EmergencyTest)
-        {
-            var note = CommandCatalog.ReadBody<EmergencyTestCommand>(command)?.Note;
-            await _host.RaiseEventAsync(
-                EmergencyTestEventKind,
-                EventSeverity.Warning,
-                EmergencyTest,
-                Limit($"Emergency test {command.Id} (seq {command.Seq}){(note is null ? string.Empty : ": " + note)}")).ConfigureAwait(false);
-            return done;
-        }
-
-        // Known to the catalogue (the verifier checked) but not carried out by this build.
-        return outcome with { Status = CommandAckStatus.Failed, Reason = RefusalReasons.UnknownCommand };
     }
 
     private async Task RefuseAsync(string topic, SignedCommand? command, string reason, string? detail, CancellationToken stop)
@@ -475,146 +348,7 @@ internal sealed class SignedControl : IDisposable
         return CurrentTime();
     }
 
-    private void LoadTrust()
-    {
-        if (_dataDirectory is null)
-        {
-            return;
-        }
+    private static string Printable(string text) => LogText.Printable(text);
 
-        try
-        {
-            var (certificates, revoked) = TrustFile.Read(_dataDirectory);
-            _trust.Revoke(revoked);
-            foreach (var certificate in certificates)
-            {
-                if (_trust.AddCertificate(certificate) is { } refusal)
-                {
-                    _logger.LogWarning("Node {NodeId}: a stored Controller certificate is no longer accepted ({Reason}); dropped", _nodeId, refusal);
-                }
-            }
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or JsonException or InvalidOperationException or KeyNotFoundException)
-        {
-            _logger.LogWarning(
-                "Node {NodeId}: cannot read {File} ({Error}); commands wait for the broker's retained certificates",
-                _nodeId, TrustFile.FileName, exception.Message);
-        }
-    }
-
-    private (ReplayState Replay, IReadOnlyList<CommandOutcome> Outcomes) LoadCommandState()
-    {
-        if (_dataDirectory is null)
-        {
-            _logger.LogWarning("Node {NodeId}: no data folder; accepted commands are not remembered across a restart", _nodeId);
-            return (ReplayState.Empty, []);
-        }
-
-        try
-        {
-            return CommandStateFile.Read(_dataDirectory);
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or JsonException or InvalidOperationException
-            or KeyNotFoundException or FormatException or InvalidDataException)
-        {
-            // Not ours to trust, and not to be overwritten either: a technician may want to see it.
-            var path = Path.Combine(_dataDirectory, CommandStateFile.FileName);
-            _logger.LogError(
-                "Node {NodeId}: cannot read {Path} ({Error}); moved aside, starting with no accepted commands",
-                _nodeId, path, exception.Message);
-            TryMoveAside(path);
-            return (ReplayState.Empty, []);
-        }
-    }
-
-    private static void TryMoveAside(string path)
-    {
-        try
-        {
-            File.Move(path, path + ".unreadable", overwrite: true);
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            // Left where it is; the next save replaces it.
-        }
-    }
-
-    private bool SaveCommandState()
-    {
-        if (_dataDirectory is null)
-        {
-            return true;
-        }
-
-        try
-        {
-            CommandStateFile.Save(_dataDirectory, _replay.State, _outcomes.Outcomes);
-            return true;
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            _logger.LogError(
-                "Node {NodeId}: cannot store accepted commands in {DataDirectory} ({Error}); a replay after a restart could not be refused",
-                _nodeId, _dataDirectory, exception.Message);
-            return false;
-        }
-    }
-
-    private void SaveTrust()
-    {
-        if (_dataDirectory is null)
-        {
-            return;
-        }
-
-        try
-        {
-            TrustFile.Save(_dataDirectory, _trust.CertificatePayloads, _trust.RevokedKids);
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            _logger.LogWarning(
-                "Node {NodeId}: cannot store trusted keys in {DataDirectory} ({Error}); after a restart they come from the broker again",
-                _nodeId, _dataDirectory, exception.Message);
-        }
-    }
-
-    /// <summary>The first line of an unsigned command, parsed, so even that refusal can name the command in an ack.</summary>
-    private static SignedCommand? UnsignedCommand(byte[] payload)
-    {
-        var newline = Array.IndexOf(payload, (byte)'\n');
-        ReadOnlySpan<byte> firstLine = newline < 0 ? payload : payload.AsSpan(0, newline);
-        var decoded = WireCodec.Decode<SignedCommand>(firstLine);
-        return decoded.Succeeded ? decoded.Message : null;
-    }
-
-    /// <summary>
-    /// SHA-256 (base64url) of what a command asks for: type, target and body as signed. A resend is signed anew (new
-    /// sequence number and time, possibly another key), so this, not the bytes, is what must match under one id.
-    /// </summary>
-    private static string ContentHash(SignedCommand command)
-    {
-        var target = command.Target;
-        var text = string.Join('\n', command.Type, target.Node, target.Zone, target.All, command.Body?.GetRawText());
-        return Base64Url.EncodeToString(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
-    }
-
-    /// <summary>Text from the wire, safe for one log line: control characters (a forged id may hold line feeds) replaced.</summary>
-    private static string Printable(string text)
-    {
-        if (!text.Any(char.IsControl))
-        {
-            return text;
-        }
-
-        var builder = new StringBuilder(text.Length);
-        foreach (var c in text)
-        {
-            builder.Append(char.IsControl(c) ? '?' : c);
-        }
-
-        return builder.ToString();
-    }
-
-    private static string Limit(string text) => text.Length <= 1024 ? text : text[..1021] + "...";
+    private static string Limit(string text) => LogText.Limit(text);
 }

@@ -2,4 +2,8 @@ namespace SmartLoudspeaker.Protocol;
 
 /// <summary>"rebirth": the node publishes a fresh birth and health (after a Controller lost its view).</summary>
 [CommandType("rebirth")]
-public sealed record RebirthCommand;
+public sealed record RebirthCommand : ICommandBody
+{
+    /// <inheritdoc />
+    public string? Validate() => null;
+}

@@ -33,11 +33,11 @@ internal sealed class DetailModel(
     IOptions<SecurityOptions> security,
     TimeProvider time) : PageModel
 {
-    /// <summary>The range a technician may set; the node enforces the same (protocol: set-heartbeat 10–3600).</summary>
-    public const int MinHeartbeatSeconds = 10;
+    /// <summary>The range a technician may set: the protocol's own, which the node enforces too.</summary>
+    public const int MinHeartbeatSeconds = SetHeartbeatCommand.MinSeconds;
 
     /// <inheritdoc cref="MinHeartbeatSeconds"/>
-    public const int MaxHeartbeatSeconds = 3600;
+    public const int MaxHeartbeatSeconds = SetHeartbeatCommand.MaxSeconds;
 
     /// <summary>How many heartbeats without a report count as a gap in a chart (two missed reports, not one late one).</summary>
     private const int GapHeartbeats = 3;
@@ -151,7 +151,7 @@ internal sealed class DetailModel(
         // Checked here, not only by the browser's min/max: a form can be posted without them, and the answer must say
         // what is allowed in the technician's language rather than come back as a node's "bad-body".
         if (!int.TryParse(seconds, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
-            || value is < MinHeartbeatSeconds or > MaxHeartbeatSeconds)
+            || new SetHeartbeatCommand { HeartbeatSeconds = value }.Validate() is not null)
         {
             Load(id);
             if (Node is null)

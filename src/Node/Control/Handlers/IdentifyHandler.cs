@@ -1,0 +1,18 @@
+using SmartLoudspeaker.Protocol;
+
+namespace SmartLoudspeaker.Node;
+
+/// <summary>"identify": answers with the node's identity and state in the acknowledgement's result.</summary>
+internal sealed class IdentifyHandler(INodeControlHost host, Func<long> commandHighWater) : ICommandHandler
+{
+    /// <inheritdoc />
+    public string Type { get; } = CommandCatalog.NameOf<IdentifyCommand>();
+
+    /// <inheritdoc />
+    public Task<CommandOutcome> HandleAsync(SignedCommand command, TrustedTime time, CommandOutcome started, CancellationToken cancellationToken) =>
+        Task.FromResult(started with
+        {
+            Status = CommandAckStatus.Done,
+            Result = CommandCatalog.WriteBody(host.Describe(time.Trusted, commandHighWater())),
+        });
+}
