@@ -1,10 +1,9 @@
-using System.Buffers;
 using System.Net.Sockets;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using MQTTnet;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
+using SmartLoudspeaker.Node.Messaging;
 using SmartLoudspeaker.Protocol;
 
 namespace SmartLoudspeaker.Node;
@@ -19,9 +18,8 @@ public sealed class NodeAgent : IAsyncDisposable, INodeControlHost
 {
     private const int MaxSeq = 255;
 
-    /// <summary>The capability announced when a root key is configured (proposed as <c>Capabilities.Commands</c>).</summary>
-
-    private static readonly string KeysTopicPrefix = Topics.ControllerKeys.TrimEnd('+');
+    /// <summary>Items the live-audio and bulk-media lanes each hold before refusing more (no producer yet).</summary>
+    private const int MediaLaneCapacity = 64;
 
     private readonly NodeAgentSettings _settings;
     private readonly IHealthSource _health;
@@ -37,10 +35,8 @@ public sealed class NodeAgent : IAsyncDisposable, INodeControlHost
     private readonly Lock _gate = new();
     private readonly SignedControl? _control;
     private readonly IReadOnlyList<string> _capabilities;
-    private readonly string _commandTopic;
-    private readonly HashSet<string> _zoneCommandTopics;
     private readonly string _ackTopic;
-    private readonly string _timeReplyTopic;
+    private readonly TopicRouter _router;
 
     private Task? _runTask;
     private Session? _current;
@@ -50,7 +46,6 @@ public sealed class NodeAgent : IAsyncDisposable, INodeControlHost
     private int _bdSeq;
     private int _connections;
     private int _brokerIndex;
-    private long _rejectedMessages;
     private long _connectionNumber;
     private long _heartbeatTicks;
     private bool _bdSeqSaveFailed;
@@ -78,10 +73,7 @@ public sealed class NodeAgent : IAsyncDisposable, INodeControlHost
             ? (stored + 1) % (MaxSeq + 1)
             : settings.InitialBdSeq;
         _evackTopic = Topics.ForNode(settings.NodeId, NodeMessageKind.EventAck);
-        _commandTopic = Topics.ForNode(settings.NodeId, NodeMessageKind.Command);
-        _zoneCommandTopics = [.. settings.Zones.Select(Topics.ForZoneCommands)];
         _ackTopic = Topics.ForNode(settings.NodeId, NodeMessageKind.CommandAck);
-        _timeReplyTopic = Topics.ForNode(settings.NodeId, NodeMessageKind.TimeReply);
         _heartbeatTicks = LoadHeartbeat(settings, logger).Ticks;
         if (settings.RootPublicKey is { } root)
         {
@@ -98,6 +90,8 @@ public sealed class NodeAgent : IAsyncDisposable, INodeControlHost
                 settings.NodeId);
             _capabilities = settings.Capabilities;
         }
+
+        _router = new TopicRouter(settings.NodeId, BuildRoutes(), logger);
     }
 
     /// <summary>This node's id (and MQTT client id).</summary>
@@ -116,7 +110,7 @@ public sealed class NodeAgent : IAsyncDisposable, INodeControlHost
     public int Connections => Volatile.Read(ref _connections);
 
     /// <summary>Received payloads refused (malformed, unknown version, oversized, unexpected topic).</summary>
-    public long RejectedMessages => Interlocked.Read(ref _rejectedMessages);
+    public long RejectedMessages => _router.Rejected;
 
     /// <summary>Events waiting for acknowledgement.</summary>
     public int PendingEvents => _outbox.Count;
@@ -149,7 +143,7 @@ public sealed class NodeAgent : IAsyncDisposable, INodeControlHost
 
             var connection = Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
             var control = _control is { } signed ? Task.Run(() => signed.RunAsync(_stopping.Token), CancellationToken.None) : Task.CompletedTask;
-            _runTask = Task.WhenAll(connection, control);
+            _runTask = Task.WhenAll(connection, control, _router.RunAsync(_stopping.Token));
         }
 
         return Task.CompletedTask;
@@ -479,7 +473,8 @@ public sealed class NodeAgent : IAsyncDisposable, INodeControlHost
         var session = new Session(client, brokerIndex, bdSeq, Interlocked.Increment(ref _connectionNumber));
         client.ApplicationMessageReceivedAsync += args =>
         {
-            HandleReceived(args.ApplicationMessage, session);
+            var message = args.ApplicationMessage;
+            _router.Dispatch(message.Topic, message.Payload, message.Retain);
             return Task.CompletedTask;
         };
         client.DisconnectedAsync += _ =>
@@ -503,18 +498,28 @@ public sealed class NodeAgent : IAsyncDisposable, INodeControlHost
         session.HeartbeatTimer = heartbeat;
         Volatile.Write(ref _current, session);
         var clockSync = Task.CompletedTask;
+        Work? inFlight = null;
         try
         {
-            await client.SubscribeAsync(BuildSubscriptions(), lost.Token).ConfigureAwait(false);
+            await client.SubscribeAsync(_router.BuildSubscriptions(_factory), lost.Token).ConfigureAwait(false);
             if (_control is { } control)
             {
-                clockSync = SyncClockAsync(session, control, lost.Token);
+                clockSync = ScheduleTimeRequestsAsync(session, control, lost.Token);
             }
 
-            await foreach (var work in session.Work.Reader.ReadAllAsync(lost.Token).ConfigureAwait(false))
+            // The session's one publisher: everything it sends is taken here, most urgent lane first.
+            await foreach (var work in session.Outbound.ReadAllAsync(lost.Token).ConfigureAwait(false))
             {
-                switch (work)
+                inFlight = work;
+                switch (work.Kind)
                 {
+                    case WorkKind.Publish:
+                        await PublishAsync(session.Client, work.Message!, lost.Token).ConfigureAwait(false);
+                        work.Sent?.TrySetResult(true);
+                        break;
+                    case WorkKind.TimeRequest:
+                        await PublishTimeRequestAsync(session, lost.Token).ConfigureAwait(false);
+                        break;
                     case WorkKind.Birth:
                         await PublishBirthAsync(session, lost.Token).ConfigureAwait(false);
                         await PublishHealthAsync(session, lost.Token).ConfigureAwait(false);
@@ -537,6 +542,7 @@ public sealed class NodeAgent : IAsyncDisposable, INodeControlHost
                         break;
                 }
 
+                inFlight = null;
                 if (failback)
                 {
                     break;
@@ -555,7 +561,14 @@ public sealed class NodeAgent : IAsyncDisposable, INodeControlHost
         finally
         {
             Volatile.Write(ref _current, null);
-            session.Work.Writer.TryComplete();
+
+            // What this connection will not send is reported unsent (an acknowledgement is answered again on a resend).
+            inFlight?.Sent?.TrySetResult(false);
+            foreach (var left in session.Outbound.Complete())
+            {
+                left.Sent?.TrySetResult(false);
+            }
+
             ResetBirthSignal();
             CancelQuietly(lost);
             await probing.ConfigureAwait(false);
@@ -577,42 +590,52 @@ public sealed class NodeAgent : IAsyncDisposable, INodeControlHost
         return birthPublished ? SessionEnd.Lost : SessionEnd.Unusable;
     }
 
-    private MqttClientSubscribeOptions BuildSubscriptions()
+    /// <summary>
+    /// Everything the node subscribes to, one registration per message kind: its filter, QoS, payload kind and size
+    /// cap, and where it goes. Order is subscription order.
+    /// </summary>
+    private List<TopicRoute> BuildRoutes()
     {
-        var builder = _factory.CreateSubscribeOptionsBuilder()
-            .WithTopicFilter(_evackTopic, MqttQualityOfServiceLevel.AtLeastOnce)
-            .WithTopicFilter(Topics.ControllerState, MqttQualityOfServiceLevel.AtLeastOnce);
-        if (_control is not null)
+        List<TopicRoute> routes =
+        [
+            TopicRoute.Inline(_evackTopic, MqttQualityOfServiceLevel.AtLeastOnce, PayloadKind.Json, HandleEventAck),
+            TopicRoute.Inline(Topics.ControllerState, MqttQualityOfServiceLevel.AtLeastOnce, PayloadKind.Json, HandleControllerState),
+        ];
+        if (_control is { } control)
         {
+            // Verified on the control worker, never on the receive loop; a full queue drops it (the worker reports drops).
+            TopicRoute ToControl(string filter, MqttQualityOfServiceLevel qos, InboundKind kind) =>
+                TopicRoute.Inline(filter, qos, PayloadKind.Json, message =>
+                {
+                    control.TryEnqueue(kind, message.Topic, message.Payload);
+                    return null;
+                });
+
             // Certificates first: the broker sends retained messages in subscription order, before newer commands.
-            builder = builder
-                .WithTopicFilter(Topics.ControllerKeys, MqttQualityOfServiceLevel.AtLeastOnce)
-                .WithTopicFilter(Topics.ControllerRevocations, MqttQualityOfServiceLevel.AtLeastOnce)
-                .WithTopicFilter(_timeReplyTopic, MqttQualityOfServiceLevel.AtMostOnce)
-                .WithTopicFilter(_commandTopic, MqttQualityOfServiceLevel.AtLeastOnce)
-                .WithTopicFilter(Topics.FleetCommands, MqttQualityOfServiceLevel.AtLeastOnce);
-            foreach (var zoneTopic in _zoneCommandTopics)
-            {
-                builder = builder.WithTopicFilter(zoneTopic, MqttQualityOfServiceLevel.AtLeastOnce);
-            }
+            routes.Add(ToControl(Topics.ControllerKeys, MqttQualityOfServiceLevel.AtLeastOnce, InboundKind.KeyCertificate));
+            routes.Add(ToControl(Topics.ControllerRevocations, MqttQualityOfServiceLevel.AtLeastOnce, InboundKind.Revocations));
+            routes.Add(ToControl(Topics.ForNode(NodeId, NodeMessageKind.TimeReply), MqttQualityOfServiceLevel.AtMostOnce, InboundKind.TimeReply));
+            routes.Add(ToControl(Topics.ForNode(NodeId, NodeMessageKind.Command), MqttQualityOfServiceLevel.AtLeastOnce, InboundKind.Command));
+            routes.Add(ToControl(Topics.FleetCommands, MqttQualityOfServiceLevel.AtLeastOnce, InboundKind.Command));
+            routes.AddRange(_settings.Zones.Select(zone =>
+                ToControl(Topics.ForZoneCommands(zone), MqttQualityOfServiceLevel.AtLeastOnce, InboundKind.Command)));
         }
 
-        return builder.Build();
+        return routes;
     }
 
     /// <summary>
     /// Asks the Controller for its time at connect, then every <see cref="ControllerClock.SyncInterval"/>, or every
-    /// <see cref="ControllerClock.RetryInterval"/> while the node's time is not trusted. Replies go to the control worker.
+    /// <see cref="ControllerClock.RetryInterval"/> while the node's time is not trusted. Each request is queued on the
+    /// control lane and stamped when its turn comes, so time spent queued is not counted as network delay.
+    /// Replies go to the control worker.
     /// </summary>
-    private async Task SyncClockAsync(Session session, SignedControl control, CancellationToken token)
+    private async Task ScheduleTimeRequestsAsync(Session session, SignedControl control, CancellationToken token)
     {
-        var topic = Topics.ForNode(NodeId, NodeMessageKind.TimeRequest);
         try
         {
-            while (true)
+            while (session.Post(WorkKind.TimeRequest))
             {
-                var request = control.Clock.NewRequest(_time.GetUtcNow());
-                await PublishAsync(session.Client, topic, WireCodec.Encode(request), MqttQualityOfServiceLevel.AtMostOnce, token).ConfigureAwait(false);
                 var wait = control.CurrentTime().Trusted ? ControllerClock.SyncInterval : ControllerClock.RetryInterval;
                 await Task.Delay(wait, _time, token).ConfigureAwait(false);
             }
@@ -621,12 +644,15 @@ public sealed class NodeAgent : IAsyncDisposable, INodeControlHost
         {
             // The session ended.
         }
-#pragma warning disable CA1031 // A failed publish means the session is going; the next one starts again.
-        catch (Exception exception)
-#pragma warning restore CA1031
-        {
-            _logger.LogDebug("Node {NodeId}: clock sync stopped with the session: {Error}", NodeId, exception.GetBaseException().Message);
-        }
+    }
+
+    private async Task PublishTimeRequestAsync(Session session, CancellationToken cancellationToken)
+    {
+        var request = _control!.Clock.NewRequest(_time.GetUtcNow());
+        await PublishAsync(
+            session.Client,
+            new OutboundMessage(Topics.ForNode(NodeId, NodeMessageKind.TimeRequest), WireCodec.Encode(request), MqttQualityOfServiceLevel.AtMostOnce),
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -840,6 +866,9 @@ public sealed class NodeAgent : IAsyncDisposable, INodeControlHost
         }
     }
 
+    private static Task PublishAsync(IMqttClient client, OutboundMessage message, CancellationToken cancellationToken) =>
+        PublishAsync(client, message.Topic, message.Payload, message.Qos, cancellationToken);
+
     private static async Task PublishAsync(IMqttClient client, string topic, byte[] payload, MqttQualityOfServiceLevel qos, CancellationToken cancellationToken)
     {
         var message = new MqttApplicationMessageBuilder()
@@ -855,100 +884,60 @@ public sealed class NodeAgent : IAsyncDisposable, INodeControlHost
         }
     }
 
-    /// <summary>Runs on MQTTnet's receive loop: decide, post work, never publish here and never throw.</summary>
-    private void HandleReceived(MqttApplicationMessage message, Session session)
+    /// <summary>Runs on MQTTnet's receive loop (an inline route): decide, never publish.</summary>
+    private string? HandleEventAck(InboundPayload message)
     {
-        var topic = message.Topic;
-        try
-        {
-            if (message.Payload.Length > WireSchema.MaxJsonPayloadBytes)
-            {
-                Reject(topic, $"{message.Payload.Length} bytes is over the {WireSchema.MaxJsonPayloadBytes}-byte limit");
-                return;
-            }
-
-            if (topic == _evackTopic)
-            {
-                HandleEventAck(message.Payload.ToArray(), topic);
-            }
-            else if (topic == Topics.ControllerState)
-            {
-                HandleControllerState(message.Payload.ToArray(), message.Retain, session);
-            }
-            else if (_control is not null && ControlKindOf(topic) is { } kind)
-            {
-                // Verified on the control worker, never here; a full queue drops it (the worker reports drops).
-                _control.TryEnqueue(kind, topic, message.Payload.ToArray());
-            }
-            else
-            {
-                Reject(topic, "unexpected topic");
-            }
-        }
-#pragma warning disable CA1031 // Whatever arrives, the receive loop must survive it.
-        catch (Exception exception)
-#pragma warning restore CA1031
-        {
-            Interlocked.Increment(ref _rejectedMessages);
-            _logger.LogWarning(exception, "Node {NodeId}: failed to handle a message on {Topic}", NodeId, topic);
-        }
-    }
-
-    private void HandleEventAck(byte[] payload, string topic)
-    {
-        var decoded = WireCodec.Decode<EventAck>(payload);
+        var decoded = WireCodec.Decode<EventAck>(message.Payload);
         if (!decoded.Succeeded)
         {
-            Reject(topic, $"{decoded.Failure}: {decoded.Detail}");
-            return;
+            return $"{decoded.Failure}: {decoded.Detail}";
         }
 
         var removed = _outbox.Acknowledge(decoded.Message!.Ids);
         _logger.LogDebug("Node {NodeId}: {Removed} event(s) acknowledged, {Pending} pending", NodeId, removed, _outbox.Count);
+        return null;
     }
 
-    private void HandleControllerState(byte[] payload, bool retained, Session session)
+    /// <summary>Runs on MQTTnet's receive loop (an inline route): decide and post work to the session, never publish.</summary>
+    private string? HandleControllerState(InboundPayload message)
     {
-        if (payload.Length == 0)
+        if (message.Payload.Length == 0)
         {
             // An empty retained publish clears the topic; nothing to act on.
             _logger.LogDebug("Node {NodeId}: controller state cleared", NodeId);
-            return;
+            return null;
         }
 
-        var decoded = WireCodec.Decode<ControllerState>(payload);
+        var decoded = WireCodec.Decode<ControllerState>(message.Payload);
         if (!decoded.Succeeded)
         {
-            Reject(Topics.ControllerState, $"{decoded.Failure}: {decoded.Detail}");
-            return;
+            return $"{decoded.Failure}: {decoded.Detail}";
         }
 
         var state = decoded.Message!;
         if (!state.Online)
         {
             _logger.LogInformation("Node {NodeId}: controller {Instance} is offline", NodeId, state.Instance);
-            return;
+            return null;
         }
 
         var previous = Interlocked.Exchange(ref _lastControllerInstance, state.Instance);
-        if (retained || string.Equals(previous, state.Instance, StringComparison.Ordinal))
+        if (message.Retained || string.Equals(previous, state.Instance, StringComparison.Ordinal))
         {
             // A retained state arrives with our subscription, just before (or after) the birth of this connection,
             // so that birth already serves the controller it names.
-            return;
+            return null;
         }
 
         _logger.LogInformation("Node {NodeId}: controller {Instance} came online; rebirth", NodeId, state.Instance);
-        session.Post(WorkKind.Rebirth);
+        Volatile.Read(ref _current)?.Post(WorkKind.Rebirth);
+        return null;
     }
 
-    private InboundKind? ControlKindOf(string topic) =>
-        topic == _commandTopic || topic == Topics.FleetCommands || _zoneCommandTopics.Contains(topic) ? InboundKind.Command
-        : topic == _timeReplyTopic ? InboundKind.TimeReply
-        : topic == Topics.ControllerRevocations ? InboundKind.Revocations
-        : topic.StartsWith(KeysTopicPrefix, StringComparison.Ordinal) ? InboundKind.KeyCertificate
-        : null;
-
+    /// <summary>
+    /// Queues the acknowledgement on the control lane of the current connection and waits until the broker has it
+    /// (QoS 1); false when there is no connection, it ends first, or the broker does not answer in time.
+    /// </summary>
     async Task<bool> INodeControlHost.PublishAckAsync(CommandAck ack, CancellationToken cancellationToken)
     {
         if (Volatile.Read(ref _current) is not { } session || !session.Client.IsConnected)
@@ -956,21 +945,19 @@ public sealed class NodeAgent : IAsyncDisposable, INodeControlHost
             return false;
         }
 
-        using var timeout = new CancellationTokenSource(_settings.ConnectTimeout, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        var work = Work.Publish(new OutboundMessage(_ackTopic, WireCodec.Encode(ack), MqttQualityOfServiceLevel.AtLeastOnce));
+        if (!session.Outbound.TryPost(OutboundLane.Control, work))
+        {
+            return false;
+        }
+
         try
         {
-            await PublishAsync(session.Client, _ackTopic, WireCodec.Encode(ack), MqttQualityOfServiceLevel.AtLeastOnce, linked.Token).ConfigureAwait(false);
-            return true;
+            return await work.Sent!.Task.WaitAsync(_settings.ConnectTimeout, _time, cancellationToken).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (TimeoutException)
         {
-            throw;
-        }
-#pragma warning disable CA1031 // The connection went meanwhile; the Controller resends and gets the same answer.
-        catch (Exception)
-#pragma warning restore CA1031
-        {
+            // The connection stalls; the Controller resends and gets the same answer.
             return false;
         }
     }
@@ -1037,12 +1024,6 @@ public sealed class NodeAgent : IAsyncDisposable, INodeControlHost
         }
     }
 
-    private void Reject(string topic, string reason)
-    {
-        Interlocked.Increment(ref _rejectedMessages);
-        _logger.LogWarning("Node {NodeId}: ignored message on {Topic}: {Reason}", NodeId, topic, reason);
-    }
-
     private void ResetBirthSignal()
     {
         lock (_gate)
@@ -1070,6 +1051,11 @@ public sealed class NodeAgent : IAsyncDisposable, INodeControlHost
 
     private enum WorkKind
     {
+        /// <summary>A message already composed (an acknowledgement).</summary>
+        Publish,
+
+        /// <summary>A clock-sync request, stamped when it is sent.</summary>
+        TimeRequest,
         Birth,
         Rebirth,
         Health,
@@ -1096,7 +1082,14 @@ public sealed class NodeAgent : IAsyncDisposable, INodeControlHost
         Stopped,
     }
 
-    /// <summary>One connection: its client, numbers and the queue that serialises everything it publishes.</summary>
+    /// <summary>One item for a session's publisher: work that composes its messages when its turn comes, or a ready one.</summary>
+    private sealed record Work(WorkKind Kind, OutboundMessage? Message = null, TaskCompletionSource<bool>? Sent = null)
+    {
+        public static Work Publish(OutboundMessage message) =>
+            new(WorkKind.Publish, message, new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously));
+    }
+
+    /// <summary>One connection: its client, numbers and the lanes that serialise everything it publishes.</summary>
     private sealed class Session(IMqttClient client, int brokerIndex, int bdSeq, long connectionNumber)
     {
         public IMqttClient Client { get; } = client;
@@ -1107,12 +1100,12 @@ public sealed class NodeAgent : IAsyncDisposable, INodeControlHost
 
         public long ConnectionNumber { get; } = connectionNumber;
 
-        public Channel<WorkKind> Work { get; } = Channel.CreateUnbounded<WorkKind>(new UnboundedChannelOptions { SingleReader = true });
+        public OutboundLanes<Work> Outbound { get; } = new(MediaLaneCapacity);
 
         /// <summary>The health timer, so a "set-heartbeat" command can change its period.</summary>
         public ITimer? HeartbeatTimer { get; set; }
 
-        /// <summary>Sequence of the last message; only the session loop touches it.</summary>
+        /// <summary>Sequence of the last message; only the session's publisher touches it.</summary>
         public int Seq { get; set; }
 
         public int NextSeq()
@@ -1121,6 +1114,7 @@ public sealed class NodeAgent : IAsyncDisposable, INodeControlHost
             return Seq;
         }
 
-        public void Post(WorkKind work) => Work.Writer.TryWrite(work);
+        /// <summary>Queues work on the control lane; false once the session has ended.</summary>
+        public bool Post(WorkKind work) => Outbound.TryPost(OutboundLane.Control, new Work(work));
     }
 }
