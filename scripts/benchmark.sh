@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the benchmarks in Release, runs them, and writes the measured figures into docs/benchmarks.md (between the
 # "BEGIN MEASURED" and "END MEASURED" markers) together with the machine they were measured on.
-# Usage: scripts/benchmark.sh [seconds per latency run, default 4]. Takes about three minutes on 2 cores.
+# Usage: scripts/benchmark.sh [seconds per latency run, default 4]. Takes about four minutes on 2 cores (the live-view run is the last minute).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -2,7 +2,8 @@ using System.Globalization;
 using System.Text;
 using SmartLoudspeaker.Benchmarks;
 
-// Usage: SmartLoudspeaker.Benchmarks <results.md> [seconds per latency run]
+// Usage: SmartLoudspeaker.Benchmarks <results.md> [seconds per latency run] [live]
+// With "live" as the third argument only the live-view benchmark runs (about a minute), e.g. on an older commit.
 // Writes a Markdown section of measured figures; scripts/benchmark.sh runs it in Release.
 var output = args.Length > 0 ? args[0] : "benchmark-results.md";
 var seconds = args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 4;
@@ -13,8 +14,13 @@ try
     var report = new StringBuilder();
     report.AppendLine(CultureInfo.InvariantCulture, $"Scratch folder: `{scratch}` (same file system as `{Path.GetTempPath()}`).");
     report.AppendLine();
-    report.AppendLine(await AckLatencyBenchmark.RunAsync(scratch, TimeSpan.FromSeconds(seconds)));
-    report.AppendLine(await StoreSizeBenchmark.RunAsync(scratch));
+    if (args.Length < 3 || args[2] != "live")
+    {
+        report.AppendLine(await AckLatencyBenchmark.RunAsync(scratch, TimeSpan.FromSeconds(seconds)));
+        report.AppendLine(await StoreSizeBenchmark.RunAsync(scratch));
+    }
+
+    report.AppendLine(await LiveFeedBenchmark.RunAsync(scratch, reporting: TimeSpan.FromSeconds(20), quiet: TimeSpan.FromSeconds(15)));
     await File.WriteAllTextAsync(output, report.ToString());
     Console.WriteLine(report);
 }

@@ -20,6 +20,8 @@ internal sealed class ControlMessageRouter : IControlMessageSink
         _metrics = metrics;
     }
 
+    public event Action<string>? RefusalStored;
+
     public void AckReceived(string nodeId, CommandAck ack, DateTimeOffset receivedAt) => _commands.RecordAck(nodeId, ack, receivedAt);
 
     public async Task TimeRequestAsync(string nodeId, ClockSyncRequest request, DateTimeOffset receivedAt, CancellationToken cancellationToken)
@@ -36,6 +38,7 @@ internal sealed class ControlMessageRouter : IControlMessageSink
         if (nodeEvent.Kind == SecurityRefusedKind)
         {
             _metrics.NodeRefusals.WithLabels(SecurityMetrics.ReasonLabel(nodeEvent.Code)).Inc();
+            RefusalStored?.Invoke(nodeId);
         }
     }
 }

@@ -46,10 +46,12 @@ internal sealed class DurableCommandLog : ICommandLog
         }
     }
 
+    public event Action<CommandRecord>? Changed;
+
     public async Task AddAsync(CommandRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        await SaveAsync(record);
+        await QueueAsync(record);
         lock (_gate)
         {
             _newestFirst.AddFirst(record);
@@ -60,9 +62,18 @@ internal sealed class DurableCommandLog : ICommandLog
                 _newestFirst.RemoveLast();
             }
         }
+
+        Changed?.Invoke(record);
     }
 
     public Task SaveAsync(CommandRecord record)
+    {
+        var saved = QueueAsync(record);
+        Changed?.Invoke(record);
+        return saved;
+    }
+
+    private Task QueueAsync(CommandRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
         lock (_saving)

@@ -6,6 +6,9 @@ internal interface ICommandLog
     /// <summary>Adds a newly issued command; completes once it is stored durably, fails (and it is not added) if it could not be.</summary>
     Task AddAsync(CommandRecord record);
 
+    /// <summary>Raised after a command was added or its state saved, so live pages push the change instead of polling.</summary>
+    event Action<CommandRecord>? Changed;
+
     /// <summary>Stores the record's current state (an answer, a resend); completes once durable.</summary>
     Task SaveAsync(CommandRecord record);
 

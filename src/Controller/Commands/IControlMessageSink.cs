@@ -17,4 +17,7 @@ internal interface IControlMessageSink
 
     /// <summary>A node event stored for the first time.</summary>
     void EventStored(string nodeId, NodeEvent nodeEvent);
+
+    /// <summary>Raised with the node's id after one of its refusals was stored (a node page shows them live).</summary>
+    event Action<string>? RefusalStored;
 }

@@ -22,6 +22,7 @@ public static class WebHostExtensions
         services.AddOptions<WebOptions>().Bind(builder.Configuration.GetSection(WebOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<WebOptions>, WebOptionsValidator>();
         services.AddSingleton<CommuneClock>();
+        services.AddLiveFeed();
 
         // The request's culture is set by the localization middleware before any page asks for its strings.
         services.AddScoped(_ => UiText.For(CultureInfo.CurrentCulture));
