@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using SmartLoudspeaker.Protocol;
 using SmartLoudspeaker.Protocol.Storage;
 
 namespace SmartLoudspeaker.Node;
@@ -13,21 +14,18 @@ internal static class HeartbeatFile
     /// <summary>The file's name in the data folder.</summary>
     public const string FileName = "heartbeat";
 
-    /// <summary>Shortest interval a command may set.</summary>
-    public static readonly TimeSpan Min = TimeSpan.FromSeconds(10);
-
-    /// <summary>Longest interval a command may set.</summary>
-    public static readonly TimeSpan Max = TimeSpan.FromHours(1);
-
-    /// <summary>The stored interval, or null when there is none or it is unreadable or out of range.</summary>
+    /// <summary>
+    /// The stored interval, or null when there is none, it is unreadable, or outside what a "set-heartbeat" body may
+    /// ask (<see cref="SetHeartbeatCommand.Validate"/>'s range: the file holds nothing a command could not have set).
+    /// </summary>
     public static TimeSpan? Read(string dataDirectory)
     {
         try
         {
             var text = File.ReadAllText(Path.Combine(dataDirectory, FileName));
             return int.TryParse(text.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds)
-                && TimeSpan.FromSeconds(seconds) is var interval && interval >= Min && interval <= Max
-                ? interval
+                && new SetHeartbeatCommand { HeartbeatSeconds = seconds }.Validate() is null
+                ? TimeSpan.FromSeconds(seconds)
                 : null;
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
