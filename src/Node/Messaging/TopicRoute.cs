@@ -1,3 +1,4 @@
+using MQTTnet;
 using MQTTnet.Protocol;
 using SmartLoudspeaker.Protocol;
 
@@ -85,26 +86,11 @@ internal sealed class TopicRoute
     }
 
     /// <summary>MQTT matching: <c>+</c> is one whole level, a final <c>#</c> the rest (the parent level included).</summary>
+    /// <remarks>MQTTnet's own comparer: it allocates nothing, and every received message passes through here.</remarks>
     public bool Matches(string topic)
     {
         ArgumentNullException.ThrowIfNull(topic);
-        var filterLevels = Filter.Split('/');
-        var topicLevels = topic.Split('/');
-        for (var i = 0; i < filterLevels.Length; i++)
-        {
-            if (filterLevels[i] == "#")
-            {
-                return true;
-            }
-
-            if (i >= topicLevels.Length
-                || (filterLevels[i] != "+" && !string.Equals(filterLevels[i], topicLevels[i], StringComparison.Ordinal)))
-            {
-                return false;
-            }
-        }
-
-        return filterLevels.Length == topicLevels.Length;
+        return MqttTopicFilterComparer.Compare(topic, Filter) == MqttTopicFilterCompareResult.IsMatch;
     }
 
     private static void ValidateFilter(string filter)
