@@ -25,7 +25,8 @@ public static class SiteConfiguration
     {
         path ??= Environment.GetEnvironmentVariable(PathVariable) ?? DefaultPath;
         var site = new ConfigurationBuilder().AddJsonFile(path, optional: true, reloadOnChange: false).Build();
-        var firstOverride = configuration.Sources.ToList().FindIndex(source => source is EnvironmentVariablesConfigurationSource);
+        // The last environment source: a host's first one is its DOTNET_-prefixed host settings, read before appsettings.json.
+        var firstOverride = configuration.Sources.ToList().FindLastIndex(source => source is EnvironmentVariablesConfigurationSource);
         configuration.Sources.Insert(
             firstOverride < 0 ? configuration.Sources.Count : firstOverride,
             new ChainedConfigurationSource { Configuration = site, ShouldDisposeConfiguration = true });
