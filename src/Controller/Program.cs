@@ -1,4 +1,5 @@
 using SmartLoudspeaker.Controller;
+using SmartLoudspeaker.Controller.Hosting;
 using SmartLoudspeaker.Controller.Api;
 using SmartLoudspeaker.Controller.Web;
 using SmartLoudspeaker.Controller.Store;

@@ -1,3 +1,5 @@
+using SmartLoudspeaker.Controller.Infrastructure.Broker;
+
 namespace SmartLoudspeaker.Controller.Api;
 
 /// <summary><c>GET /healthz</c>: 200 when every part works, 503 otherwise.</summary>

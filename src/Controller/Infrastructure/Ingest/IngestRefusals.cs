@@ -1,6 +1,6 @@
 using SmartLoudspeaker.Protocol;
 
-namespace SmartLoudspeaker.Controller.Ingest;
+namespace SmartLoudspeaker.Controller.Infrastructure.Ingest;
 
 /// <summary>Labels of <c>sl_ingest_refused_total</c>.</summary>
 internal static class IngestRefusals

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace SmartLoudspeaker.Controller.Options;
+namespace SmartLoudspeaker.Controller.Hosting;
 
 /// <summary>
 /// Runs every start-up validation of the built host before it starts, so that an invalid setting ends the program

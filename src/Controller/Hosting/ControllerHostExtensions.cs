@@ -1,15 +1,15 @@
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using SmartLoudspeaker.Controller.Broker;
+using SmartLoudspeaker.Controller.Infrastructure.Broker;
 using SmartLoudspeaker.Controller.Fleet;
-using SmartLoudspeaker.Controller.Ingest;
-using SmartLoudspeaker.Controller.Metrics;
-using SmartLoudspeaker.Controller.Mqtt;
+using SmartLoudspeaker.Controller.Infrastructure.Ingest;
+using SmartLoudspeaker.Controller.Infrastructure.Metrics;
+using SmartLoudspeaker.Controller.Infrastructure.Mqtt;
 using SmartLoudspeaker.Controller.Options;
 using SmartLoudspeaker.Controller.Store;
 
-namespace SmartLoudspeaker.Controller;
+namespace SmartLoudspeaker.Controller.Hosting;
 
 /// <summary>Composition of the controller: options, store, broker, MQTT client, fleet view and HTTP services.</summary>
 public static class ControllerHostExtensions

@@ -1,6 +1,6 @@
 using Prometheus;
 
-namespace SmartLoudspeaker.Controller.Metrics;
+namespace SmartLoudspeaker.Controller.Infrastructure.Metrics;
 
 /// <summary>
 /// The controller's Prometheus metrics, in a registry of its own: prometheus-net's static default registry would be

@@ -2,11 +2,10 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Options;
 using MQTTnet.Server;
-using SmartLoudspeaker.Controller.Metrics;
-using SmartLoudspeaker.Controller.Mqtt;
-using SmartLoudspeaker.Controller.Options;
+using SmartLoudspeaker.Controller.Infrastructure.Metrics;
+using SmartLoudspeaker.Controller.Infrastructure.Mqtt;
 
-namespace SmartLoudspeaker.Controller.Broker;
+namespace SmartLoudspeaker.Controller.Infrastructure.Broker;
 
 /// <summary>
 /// The MQTTnet broker inside the controller process (Broker:Mode = Embedded). Registered as the first hosted service

@@ -3,12 +3,11 @@ using Microsoft.Extensions.Options;
 using MQTTnet;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
-using SmartLoudspeaker.Controller.Broker;
-using SmartLoudspeaker.Controller.Metrics;
-using SmartLoudspeaker.Controller.Options;
+using SmartLoudspeaker.Controller.Infrastructure.Broker;
+using SmartLoudspeaker.Controller.Infrastructure.Metrics;
 using SmartLoudspeaker.Protocol;
 
-namespace SmartLoudspeaker.Controller.Mqtt;
+namespace SmartLoudspeaker.Controller.Infrastructure.Mqtt;
 
 /// <summary>
 /// The controller's one MQTT client. It talks to the embedded broker exactly as to Mosquitto (same code path), with a

@@ -1,7 +1,8 @@
 using System.Net;
 using Microsoft.Extensions.Options;
+using SmartLoudspeaker.Controller.Hosting;
 
-namespace SmartLoudspeaker.Controller.Options;
+namespace SmartLoudspeaker.Controller.Infrastructure.Broker;
 
 /// <summary>Refuses a broker configuration that could not work, naming the key to fix.</summary>
 internal sealed class BrokerOptionsValidator : IValidateOptions<BrokerOptions>

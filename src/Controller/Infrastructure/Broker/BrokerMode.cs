@@ -1,4 +1,4 @@
-namespace SmartLoudspeaker.Controller.Options;
+namespace SmartLoudspeaker.Controller.Infrastructure.Broker;
 
 /// <summary>Where the MQTT broker runs.</summary>
 public enum BrokerMode

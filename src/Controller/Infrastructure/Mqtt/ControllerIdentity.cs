@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace SmartLoudspeaker.Controller.Mqtt;
+namespace SmartLoudspeaker.Controller.Infrastructure.Mqtt;
 
 /// <summary>
 /// This controller process run: a random instance id, announced on <c>sl/v1/controller/state</c>, and the MQTT

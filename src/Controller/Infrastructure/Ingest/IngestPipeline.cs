@@ -2,12 +2,12 @@ using System.Buffers;
 using LiteDB;
 using SmartLoudspeaker.Controller.Commands;
 using SmartLoudspeaker.Controller.Fleet;
-using SmartLoudspeaker.Controller.Metrics;
-using SmartLoudspeaker.Controller.Mqtt;
+using SmartLoudspeaker.Controller.Infrastructure.Metrics;
+using SmartLoudspeaker.Controller.Infrastructure.Mqtt;
 using SmartLoudspeaker.Controller.Store;
 using SmartLoudspeaker.Protocol;
 
-namespace SmartLoudspeaker.Controller.Ingest;
+namespace SmartLoudspeaker.Controller.Infrastructure.Ingest;
 
 /// <summary>
 /// Everything a node sends comes through here: topic parsed, payload decoded and checked against the topic, then

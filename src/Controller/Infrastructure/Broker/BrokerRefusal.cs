@@ -1,4 +1,4 @@
-namespace SmartLoudspeaker.Controller.Broker;
+namespace SmartLoudspeaker.Controller.Infrastructure.Broker;
 
 /// <summary>A publish the embedded broker refused to route.</summary>
 /// <param name="ClientId">The publishing client.</param>

@@ -3,7 +3,7 @@ using MQTTnet.Formatter;
 using MQTTnet.Packets;
 using MQTTnet.Server;
 
-namespace SmartLoudspeaker.Controller.Broker;
+namespace SmartLoudspeaker.Controller.Infrastructure.Broker;
 
 /// <summary>
 /// Gives a client that connects with an empty client id and a clean session (what <c>mosquitto_sub</c> does by

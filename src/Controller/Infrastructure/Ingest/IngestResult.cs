@@ -1,6 +1,6 @@
 using SmartLoudspeaker.Protocol;
 
-namespace SmartLoudspeaker.Controller.Ingest;
+namespace SmartLoudspeaker.Controller.Infrastructure.Ingest;
 
 /// <summary>What the ingest pipeline did with one received message.</summary>
 /// <param name="Topic">Topic it arrived on.</param>

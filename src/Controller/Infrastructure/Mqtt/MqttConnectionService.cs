@@ -1,10 +1,10 @@
 using Microsoft.Extensions.Options;
 using MQTTnet;
-using SmartLoudspeaker.Controller.Ingest;
-using SmartLoudspeaker.Controller.Metrics;
-using SmartLoudspeaker.Controller.Options;
+using SmartLoudspeaker.Controller.Infrastructure.Ingest;
+using SmartLoudspeaker.Controller.Infrastructure.Metrics;
+using SmartLoudspeaker.Controller.Infrastructure.Broker;
 
-namespace SmartLoudspeaker.Controller.Mqtt;
+namespace SmartLoudspeaker.Controller.Infrastructure.Mqtt;
 
 /// <summary>
 /// Keeps the controller's MQTT client connected (MQTTnet 5 has no managed client) and hands every received message

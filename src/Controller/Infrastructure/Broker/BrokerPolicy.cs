@@ -1,6 +1,6 @@
 using SmartLoudspeaker.Protocol;
 
-namespace SmartLoudspeaker.Controller.Broker;
+namespace SmartLoudspeaker.Controller.Infrastructure.Broker;
 
 /// <summary>
 /// Who may publish where on the embedded broker; a pure function. The controller's own client may publish anywhere

@@ -1,6 +1,6 @@
 using MQTTnet.Diagnostics.Logger;
 
-namespace SmartLoudspeaker.Controller.Mqtt;
+namespace SmartLoudspeaker.Controller.Infrastructure.Mqtt;
 
 /// <summary>
 /// Forwards MQTTnet's warnings and errors to the host's logging; its verbose chatter is dropped. For the client,

@@ -1,4 +1,4 @@
-namespace SmartLoudspeaker.Controller.Mqtt;
+namespace SmartLoudspeaker.Controller.Infrastructure.Mqtt;
 
 /// <summary>Publishes through the controller's own MQTT client.</summary>
 internal interface IMqttPublisher

@@ -1,4 +1,4 @@
-namespace SmartLoudspeaker.Controller.Options;
+namespace SmartLoudspeaker.Controller.Infrastructure.Broker;
 
 /// <summary>Configuration section "Broker": which broker the controller uses and how it reaches it.</summary>
 public sealed class BrokerOptions
