@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using SmartLoudspeaker.Controller.Commands;
 using SmartLoudspeaker.Controller.Fleet;
 using SmartLoudspeaker.Controller.Hosting;
 using SmartLoudspeaker.Controller.Security;
@@ -41,8 +42,10 @@ internal static class LiveFeedBenchmark
         });
         builder.AddSmartLoudspeakerController();
         builder.AddControllerSecurity();
+        builder.AddControllerCommands();
         builder.AddSmartLoudspeakerWeb();
         await using var app = builder.Build();
+        app.MapTechnicianEndpoints();
         app.MapSmartLoudspeakerWeb();
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

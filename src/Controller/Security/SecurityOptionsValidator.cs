@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using SmartLoudspeaker.Controller.Options;
 using SmartLoudspeaker.Controller.Hosting;
 
 namespace SmartLoudspeaker.Controller.Security;
