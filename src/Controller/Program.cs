@@ -1,10 +1,10 @@
 using SmartLoudspeaker.Controller;
-using SmartLoudspeaker.Controller.Api;
-using SmartLoudspeaker.Controller.Web;
-using SmartLoudspeaker.Controller.Store;
 using SmartLoudspeaker.Controller.Commands;
+using SmartLoudspeaker.Controller.Fleet;
+using SmartLoudspeaker.Controller.Hosting;
 using SmartLoudspeaker.Controller.Security;
-using SmartLoudspeaker.Controller.Options;
+using SmartLoudspeaker.Controller.Store;
+using SmartLoudspeaker.Controller.Web;
 
 // "keys …" runs the offline root's key tool instead of the Controller (docs/security.md, "Keys").
 if (KeyCommandLine.Handles(args))
@@ -16,6 +16,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddSystemd();
 builder.AddSmartLoudspeakerController();
 builder.AddControllerSecurity();
+builder.AddControllerCommands();
 builder.AddSmartLoudspeakerWeb();
 
 var app = builder.Build();
@@ -29,8 +30,10 @@ if (System.Reflection.Assembly.GetEntryAssembly() == typeof(Program).Assembly
     return ControllerExitCodes.InvalidSetting;
 }
 
-app.MapSmartLoudspeakerApi();
-app.MapCommandApi();
+// One route group per user's job, on which the accounts issue puts that job's role policy; operations and the shared
+// web UI (layout, languages, error pages) belong to no job.
+app.MapTechnicianEndpoints();
+app.MapOperationsEndpoints();
 app.MapSmartLoudspeakerWeb();
 
 // A start-up failure (broker port in use, invalid configuration) is logged with its fix and ends the process with a

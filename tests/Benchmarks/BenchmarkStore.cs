@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using SmartLoudspeaker.Controller.Metrics;
+using SmartLoudspeaker.Controller.Infrastructure.Metrics;
 using SmartLoudspeaker.Controller.Options;
 using SmartLoudspeaker.Controller.Store;
 

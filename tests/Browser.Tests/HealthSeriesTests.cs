@@ -1,5 +1,5 @@
 using SmartLoudspeaker.Controller.Store;
-using SmartLoudspeaker.Controller.Web.Charts;
+using SmartLoudspeaker.Controller.Fleet.Pages.Charts;
 using SmartLoudspeaker.Protocol;
 
 namespace SmartLoudspeaker.Browser.Tests;

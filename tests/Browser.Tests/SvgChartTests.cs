@@ -1,4 +1,4 @@
-using SmartLoudspeaker.Controller.Web.Charts;
+using SmartLoudspeaker.Controller.Fleet.Pages.Charts;
 
 namespace SmartLoudspeaker.Browser.Tests;
 

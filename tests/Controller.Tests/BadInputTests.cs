@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Text;
-using SmartLoudspeaker.Controller.Ingest;
+using SmartLoudspeaker.Controller.Infrastructure.Ingest;
 using SmartLoudspeaker.Controller.Tests.Support;
 using SmartLoudspeaker.Protocol;
 

@@ -1,4 +1,4 @@
-using SmartLoudspeaker.Controller.Broker;
+using SmartLoudspeaker.Controller.Infrastructure.Broker;
 
 namespace SmartLoudspeaker.Controller.Tests;
 

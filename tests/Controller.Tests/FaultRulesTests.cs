@@ -1,5 +1,4 @@
 using SmartLoudspeaker.Controller.Fleet;
-using SmartLoudspeaker.Controller.Options;
 using SmartLoudspeaker.Controller.Tests.Support;
 using SmartLoudspeaker.Protocol;
 

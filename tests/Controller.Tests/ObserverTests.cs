@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using SmartLoudspeaker.Controller.Broker;
+using SmartLoudspeaker.Controller.Infrastructure.Broker;
 using SmartLoudspeaker.Controller.Tests.Support;
 
 namespace SmartLoudspeaker.Controller.Tests;

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Options;
+using SmartLoudspeaker.Controller.Infrastructure.Broker;
 using SmartLoudspeaker.Controller.Options;
 using SmartLoudspeaker.Controller.Tests.Support;
+using SmartLoudspeaker.Controller.Fleet;
 
 namespace SmartLoudspeaker.Controller.Tests;
 

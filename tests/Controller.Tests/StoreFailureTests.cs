@@ -3,7 +3,7 @@ using System.Text.Json;
 using LiteDB;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using SmartLoudspeaker.Controller.Ingest;
+using SmartLoudspeaker.Controller.Infrastructure.Ingest;
 using SmartLoudspeaker.Controller.Store;
 using SmartLoudspeaker.Controller.Tests.Support;
 using SmartLoudspeaker.Protocol;
@@ -134,7 +134,7 @@ public sealed class StoreFailureTests
     private static LiteDbFleetStore OpenStore(string folder, StoreFileSystem disk) => new(
         Microsoft.Extensions.Options.Options.Create(new SmartLoudspeaker.Controller.Options.StoreOptions { DataDirectory = folder, MinimumFreeBytes = 0, JournalCheckpointBytes = 0 }),
         disk,
-        new SmartLoudspeaker.Controller.Metrics.ControllerMetrics(),
+        new SmartLoudspeaker.Controller.Infrastructure.Metrics.ControllerMetrics(),
         TimeProvider.System,
         Microsoft.Extensions.Logging.Abstractions.NullLogger<LiteDbFleetStore>.Instance);
 

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
-using SmartLoudspeaker.Controller.Metrics;
+using SmartLoudspeaker.Controller.Infrastructure.Metrics;
 using SmartLoudspeaker.Controller.Options;
 using SmartLoudspeaker.Controller.Store;
 using SmartLoudspeaker.Controller.Tests.Support;

@@ -19,7 +19,7 @@ public static class ControllerProgram
             [
                 .. arguments,
                 "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information",
-                "--Logging:LogLevel:SmartLoudspeaker.Controller.Mqtt=Information",
+                "--Logging:LogLevel:SmartLoudspeaker.Controller.Infrastructure.Mqtt=Information",
             ],
             environment);
 

@@ -19,10 +19,10 @@ public static class CommandEndpoints
     /// Maps <c>POST /api/nodes/{id}/commands</c>, <c>POST /api/zones/{zone}/commands</c>, <c>POST /api/fleet/commands</c>,
     /// <c>GET /api/commands/{commandId}</c>, <c>GET /api/nodes/{id}/commands</c> and <c>GET /api/security/refusals</c>.
     /// </summary>
-    public static WebApplication MapCommandApi(this WebApplication app)
+    public static IEndpointRouteBuilder MapCommandApi(this IEndpointRouteBuilder endpoints)
     {
-        ArgumentNullException.ThrowIfNull(app);
-        var commands = app.MapGroup("/api").WithTags("Commands");
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var commands = endpoints.MapGroup("/api").WithTags("Commands");
         commands.MapPost("/nodes/{id}/commands", IssueToNode).WithName("IssueNodeCommand")
             .WithSummary("Stores, signs and sends a command to one known node (online or not); 202 with its id, whose outcome is at /api/commands/{commandId}; 404 for a node never seen.");
         commands.MapPost("/zones/{zone}/commands", IssueToZone).WithName("IssueZoneCommand")
@@ -33,9 +33,9 @@ public static class CommandEndpoints
             .WithSummary("A command and each addressed node's outcome (pending, done, refused, failed, unanswered).");
         commands.MapGet("/nodes/{id}/commands", ListNodeCommands).WithName("ListNodeCommands")
             .WithSummary("A node's recent commands, newest first; limit 1–200 (default 20).");
-        app.MapGet("/api/security/refusals", ListRefusals).WithName("ListSecurityRefusals").WithTags("Security")
+        endpoints.MapGet("/api/security/refusals", ListRefusals).WithName("ListSecurityRefusals").WithTags("Security")
             .WithSummary("Per node, the commands it refused (security.refused events among its newest 'limit' events, 1–1000, default 200).");
-        return app;
+        return endpoints;
     }
 
     private static async Task<Results<Accepted<CommandAccepted>, BadRequest<ProblemDetails>, NotFound<ProblemDetails>, UnprocessableEntity<ProblemDetails>, ProblemHttpResult>> IssueToNode(

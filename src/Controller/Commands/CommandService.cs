@@ -3,7 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using MQTTnet.Exceptions;
 using SmartLoudspeaker.Controller.Fleet;
-using SmartLoudspeaker.Controller.Mqtt;
+using SmartLoudspeaker.Controller.Infrastructure.Mqtt;
 using SmartLoudspeaker.Controller.Security;
 using SmartLoudspeaker.Protocol;
 

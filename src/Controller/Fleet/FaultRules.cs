@@ -1,5 +1,4 @@
-using SmartLoudspeaker.Controller.Api;
-using SmartLoudspeaker.Controller.Options;
+using SmartLoudspeaker.Controller.Fleet.Api;
 
 namespace SmartLoudspeaker.Controller.Fleet;
 

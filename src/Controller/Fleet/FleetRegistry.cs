@@ -1,4 +1,4 @@
-using SmartLoudspeaker.Controller.Metrics;
+using SmartLoudspeaker.Controller.Infrastructure.Metrics;
 using SmartLoudspeaker.Controller.Store;
 using SmartLoudspeaker.Protocol;
 

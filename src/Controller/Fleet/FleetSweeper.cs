@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using SmartLoudspeaker.Controller.Options;
 
 namespace SmartLoudspeaker.Controller.Fleet;
 

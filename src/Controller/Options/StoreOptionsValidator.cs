@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using SmartLoudspeaker.Controller.Hosting;
 
 namespace SmartLoudspeaker.Controller.Options;
 

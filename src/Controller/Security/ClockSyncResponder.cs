@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using SmartLoudspeaker.Controller.Mqtt;
+using SmartLoudspeaker.Controller.Infrastructure.Mqtt;
 using SmartLoudspeaker.Protocol;
 
 namespace SmartLoudspeaker.Controller.Security;

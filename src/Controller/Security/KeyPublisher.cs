@@ -1,5 +1,5 @@
 using MQTTnet;
-using SmartLoudspeaker.Controller.Mqtt;
+using SmartLoudspeaker.Controller.Infrastructure.Mqtt;
 using SmartLoudspeaker.Protocol;
 
 namespace SmartLoudspeaker.Controller.Security;

@@ -1,5 +1,5 @@
 using Prometheus;
-using SmartLoudspeaker.Controller.Metrics;
+using SmartLoudspeaker.Controller.Infrastructure.Metrics;
 using SmartLoudspeaker.Protocol;
 
 namespace SmartLoudspeaker.Controller.Security;

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using SmartLoudspeaker.Controller.Options;
+using SmartLoudspeaker.Controller.Hosting;
 
 namespace SmartLoudspeaker.Controller.Security;
 

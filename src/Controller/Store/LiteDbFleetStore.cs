@@ -3,7 +3,7 @@ using System.Text;
 using LiteDB;
 using Microsoft.Extensions.Options;
 using SmartLoudspeaker.Controller.Fleet;
-using SmartLoudspeaker.Controller.Metrics;
+using SmartLoudspeaker.Controller.Infrastructure.Metrics;
 using SmartLoudspeaker.Controller.Options;
 using SmartLoudspeaker.Protocol;
 

@@ -1,4 +1,4 @@
-using SmartLoudspeaker.Controller.Metrics;
+using SmartLoudspeaker.Controller.Infrastructure.Metrics;
 
 namespace SmartLoudspeaker.Controller.Store;
 

@@ -1,4 +1,5 @@
 using Microsoft.Net.Http.Headers;
+using SmartLoudspeaker.Controller.Fleet.Pages;
 
 namespace SmartLoudspeaker.Controller.Web;
 
@@ -16,5 +17,5 @@ internal static class PeopleRequests
         && !path.StartsWithSegments("/healthz", StringComparison.Ordinal)
         && !path.StartsWithSegments("/metrics", StringComparison.Ordinal)
         && !path.StartsWithSegments("/openapi", StringComparison.Ordinal)
-        && !path.StartsWithSegments(LiveEndpoints.FleetStreamPath, StringComparison.Ordinal);
+        && !path.StartsWithSegments(FleetStreamEndpoints.FleetStreamPath, StringComparison.Ordinal);
 }

@@ -7,11 +7,15 @@ using Microsoft.AspNetCore.ResponseCompression;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.WebEncoders;
 using Microsoft.AspNetCore.Diagnostics;
+using SmartLoudspeaker.Controller.Web.Live;
 using SmartLoudspeaker.Controller.Web.Localization;
 
 namespace SmartLoudspeaker.Controller.Web;
 
-/// <summary>Composition of the web UI: Razor Pages under Web/Pages, languages, compression, live updates, error pages.</summary>
+/// <summary>
+/// Composition of the web UI every job shares: Razor Pages (each job's in its own folder), the layout, languages,
+/// compression, the live change feed, the error pages and the language switch.
+/// </summary>
 public static class WebHostExtensions
 {
     /// <summary>Registers the web UI's services, with options bound from "Web".</summary>
@@ -22,11 +26,14 @@ public static class WebHostExtensions
         services.AddOptions<WebOptions>().Bind(builder.Configuration.GetSection(WebOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<WebOptions>, WebOptionsValidator>();
         services.AddSingleton<CommuneClock>();
-        services.AddLiveFeed();
+        services.AddSingleton<FleetChangeFeed>();
 
         // The request's culture is set by the localization middleware before any page asks for its strings.
         services.AddScoped(_ => UiText.For(CultureInfo.CurrentCulture));
-        services.AddRazorPages(options => options.RootDirectory = "/Web/Pages");
+
+        // Pages live with their job (Fleet/Pages, …) and the shared ones in Web/Pages, so the pages' root is the
+        // project's; every page states its URL with an absolute @page route, whatever its folder.
+        services.AddRazorPages(options => options.RootDirectory = "/");
 
         // Razor would otherwise write every Vietnamese letter as an entity (&#x1EBF; for "ế"): three times the bytes.
         services.Configure<WebEncoderOptions>(options => options.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
@@ -46,7 +53,10 @@ public static class WebHostExtensions
         return builder;
     }
 
-    /// <summary>Maps the pages, the live-update stream, the language switch and static files, and the friendly error pages.</summary>
+    /// <summary>
+    /// Sets up languages, compression, static files and the friendly error pages, and maps the pages and the language
+    /// switch. A job's own endpoints are mapped on its group (<see cref="Fleet.TechnicianEndpoints"/>).
+    /// </summary>
     public static WebApplication MapSmartLoudspeakerWeb(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
@@ -93,7 +103,6 @@ public static class WebHostExtensions
         });
 
         app.MapRazorPages();
-        LiveEndpoints.Map(app);
         LanguageEndpoints.Map(app);
         return app;
     }

@@ -8,10 +8,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
-using SmartLoudspeaker.Controller.Broker;
+using SmartLoudspeaker.Controller.Infrastructure.Broker;
 using SmartLoudspeaker.Controller.Fleet;
-using SmartLoudspeaker.Controller.Ingest;
-using SmartLoudspeaker.Controller.Mqtt;
+using SmartLoudspeaker.Controller.Infrastructure.Ingest;
+using SmartLoudspeaker.Controller.Infrastructure.Mqtt;
 
 namespace SmartLoudspeaker.Controller.Tests.Support;
 

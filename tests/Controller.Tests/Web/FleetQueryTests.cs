@@ -1,8 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
 using SmartLoudspeaker.Controller.Fleet;
-using SmartLoudspeaker.Controller.Options;
-using SmartLoudspeaker.Controller.Web.Fleet;
+using SmartLoudspeaker.Controller.Fleet.Pages.Rows;
 using SmartLoudspeaker.Protocol;
 
 namespace SmartLoudspeaker.Controller.Tests.Web;

@@ -1,0 +1,43 @@
+using SmartLoudspeaker.Protocol;
+
+namespace SmartLoudspeaker.Controller.Fleet.Api;
+
+/// <summary>One node in <c>GET /api/nodes</c>.</summary>
+public record NodeSummary
+{
+    /// <summary>Node id (also its MQTT client id).</summary>
+    public required string Id { get; init; }
+
+    /// <summary>True between a birth and a death or a silence of Fleet:OfflineAfterHeartbeats heartbeats.</summary>
+    public required bool Online { get; init; }
+
+    /// <summary>When the node went online or offline, on the controller's clock.</summary>
+    public required DateTimeOffset StateSince { get; init; }
+
+    /// <summary>When the controller last heard from the node, on the controller's clock.</summary>
+    public required DateTimeOffset LastSeen { get; init; }
+
+    /// <summary>Zones from the latest birth.</summary>
+    public required IReadOnlyList<string> Zones { get; init; }
+
+    /// <summary>Node software version from the latest birth.</summary>
+    public required string Software { get; init; }
+
+    /// <summary>Board model from the latest birth.</summary>
+    public required string HardwareModel { get; init; }
+
+    /// <summary>Health report interval from the latest birth.</summary>
+    public required int HeartbeatSeconds { get; init; }
+
+    /// <summary>Capabilities from the latest birth.</summary>
+    public required IReadOnlyList<string> Capabilities { get; init; }
+
+    /// <summary>The latest health report, as the node sent it; null before the first one.</summary>
+    public NodeHealth? Health { get; init; }
+
+    /// <summary>When <see cref="Health"/> was received, on the controller's clock.</summary>
+    public DateTimeOffset? HealthReceivedAt { get; init; }
+
+    /// <summary>Faults derived now from the state and the latest health; empty when all is well.</summary>
+    public required IReadOnlyList<NodeFault> Faults { get; init; }
+}

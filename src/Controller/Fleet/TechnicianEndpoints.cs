@@ -1,0 +1,25 @@
+using SmartLoudspeaker.Controller.Commands;
+using SmartLoudspeaker.Controller.Fleet.Api;
+using SmartLoudspeaker.Controller.Fleet.Pages;
+
+namespace SmartLoudspeaker.Controller.Fleet;
+
+/// <summary>
+/// The technician's job on one route group: the fleet API, commands to a node, a zone or the fleet and their outcomes,
+/// what nodes refused, and the live stream of the fleet pages. Whatever applies to the technician's work alone (the
+/// accounts issue's role policy: <c>.RequireAuthorization(…)</c> on the group returned here) is added in this one place;
+/// the technician's pages, all under <c>/Fleet/Pages</c>, take the same policy by folder in <c>AddRazorPages</c>.
+/// </summary>
+public static class TechnicianEndpoints
+{
+    /// <summary>Maps the technician's endpoints on a group without a prefix, so that every URL stays as it was.</summary>
+    public static RouteGroupBuilder MapTechnicianEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var technician = endpoints.MapGroup(string.Empty);
+        technician.MapFleetApi();
+        technician.MapCommandApi();
+        FleetStreamEndpoints.Map(technician);
+        return technician;
+    }
+}

@@ -1,0 +1,59 @@
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using SmartLoudspeaker.Controller.Infrastructure.Broker;
+using SmartLoudspeaker.Controller.Fleet;
+using SmartLoudspeaker.Controller.Infrastructure.Ingest;
+using SmartLoudspeaker.Controller.Infrastructure.Metrics;
+using SmartLoudspeaker.Controller.Infrastructure.Mqtt;
+using SmartLoudspeaker.Controller.Options;
+using SmartLoudspeaker.Controller.Store;
+
+namespace SmartLoudspeaker.Controller.Hosting;
+
+/// <summary>Composition of the controller: options, store, broker, MQTT client, fleet view and HTTP services.</summary>
+public static class ControllerHostExtensions
+{
+    /// <summary>Registers every controller service, with options bound from "Broker", "Store" and "Fleet".</summary>
+    public static WebApplicationBuilder AddSmartLoudspeakerController(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+
+        services.AddOptions<BrokerOptions>().Bind(configuration.GetSection(BrokerOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<StoreOptions>().Bind(configuration.GetSection(StoreOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<FleetOptions>().Bind(configuration.GetSection(FleetOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<BrokerOptions>, BrokerOptionsValidator>();
+        services.AddSingleton<IValidateOptions<StoreOptions>, StoreOptionsValidator>();
+        services.AddSingleton<IValidateOptions<FleetOptions>, FleetOptionsValidator>();
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<ControllerIdentity>();
+        services.AddSingleton<ControllerMetrics>();
+
+        // LiteDB in direct mode: one LiteDatabase per process, owned by the store (one writer thread), disposed with the host.
+        services.TryAddSingleton<StoreFileSystem>();
+        services.AddSingleton<IFleetStore, LiteDbFleetStore>();
+        services.AddSingleton<StoreMaintenance>();
+        services.AddSingleton<FleetRegistry>();
+        services.AddSingleton<IngestPipeline>();
+        services.AddSingleton<ControllerMqttClient>();
+        services.AddSingleton<IMqttPublisher>(provider => provider.GetRequiredService<ControllerMqttClient>());
+        services.AddSingleton<EmbeddedBroker>();
+        services.AddSingleton<MqttConnectionService>();
+        services.AddSingleton<FleetSweeper>();
+
+        // Hosted services start in this order: the store opens first, the broker listens before the client connects to it.
+        services.AddHostedService<StoreStartup>();
+        services.AddHostedService(provider => provider.GetRequiredService<EmbeddedBroker>());
+        services.AddHostedService(provider => provider.GetRequiredService<MqttConnectionService>());
+        services.AddHostedService(provider => provider.GetRequiredService<FleetSweeper>());
+        services.AddHostedService(provider => provider.GetRequiredService<StoreMaintenance>());
+
+        services.AddProblemDetails();
+        services.AddOpenApi();
+        services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        return builder;
+    }
+}

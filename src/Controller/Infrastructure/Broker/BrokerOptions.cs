@@ -1,0 +1,34 @@
+namespace SmartLoudspeaker.Controller.Infrastructure.Broker;
+
+/// <summary>Configuration section "Broker": which broker the controller uses and how it reaches it.</summary>
+public sealed class BrokerOptions
+{
+    /// <summary>Configuration section name.</summary>
+    public const string SectionName = "Broker";
+
+    /// <summary>Embedded (default) or External.</summary>
+    public BrokerMode Mode { get; set; } = BrokerMode.Embedded;
+
+    /// <summary>
+    /// TCP port: the port the embedded broker listens on, or the external broker's port. 0 with the embedded broker
+    /// means "any free port" (tests); <see cref="Broker.EmbeddedBroker.Port"/> then tells the port bound.
+    /// </summary>
+    public int Port { get; set; } = 1883;
+
+    /// <summary>
+    /// Address the embedded broker listens on. The default is every interface (0.0.0.0, and [::] alongside it)
+    /// because the nodes sit in village halls on the LAN or behind a 4G VPN, never on the controller's machine; a
+    /// loopback default would make a fresh install silently unreachable. The broker's publish policy and the signed
+    /// commands are what protect the fleet, not the bind address. Use 127.0.0.1 for a single-machine demo or tests.
+    /// </summary>
+    public string BindAddress { get; set; } = "0.0.0.0";
+
+    /// <summary>Host name or address of the external broker (External mode only).</summary>
+    public string? Host { get; set; }
+
+    /// <summary>Pause between reconnect attempts of the controller's own MQTT client.</summary>
+    public TimeSpan ReconnectDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>MQTT keep-alive of the controller's client: how soon a dead link is noticed.</summary>
+    public TimeSpan KeepAlive { get; set; } = TimeSpan.FromSeconds(15);
+}

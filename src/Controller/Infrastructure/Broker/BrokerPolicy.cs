@@ -1,0 +1,38 @@
+using SmartLoudspeaker.Protocol;
+
+namespace SmartLoudspeaker.Controller.Infrastructure.Broker;
+
+/// <summary>
+/// Who may publish where on the embedded broker; a pure function. The controller's own client may publish anywhere
+/// in the tree (controller state, event acknowledgements, commands). Any other client is a node, and a node may
+/// publish only its own node→controller topics, with a client id equal to the node id in the topic, so one node (or
+/// a stranger) cannot speak for another or pose as the controller.
+/// </summary>
+internal static class BrokerPolicy
+{
+    /// <summary>Null when allowed, else the refusal reason (a metrics label).</summary>
+    public static string? Check(string clientId, string topic, string controllerClientId)
+    {
+        if (!topic.StartsWith(Topics.Root + "/", StringComparison.Ordinal))
+        {
+            return "outside-tree";
+        }
+
+        if (string.Equals(clientId, controllerClientId, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        if (!Topics.TryParseNodeTopic(topic, out var parsed))
+        {
+            return "not-a-node-topic";
+        }
+
+        if (!string.Equals(parsed.NodeId, clientId, StringComparison.Ordinal))
+        {
+            return "client-id-mismatch";
+        }
+
+        return parsed.Kind is NodeMessageKind.EventAck or NodeMessageKind.Command ? "wrong-direction" : null;
+    }
+}

@@ -1,0 +1,293 @@
+using System.Buffers;
+using LiteDB;
+using SmartLoudspeaker.Controller.Commands;
+using SmartLoudspeaker.Controller.Fleet;
+using SmartLoudspeaker.Controller.Infrastructure.Metrics;
+using SmartLoudspeaker.Controller.Infrastructure.Mqtt;
+using SmartLoudspeaker.Controller.Store;
+using SmartLoudspeaker.Protocol;
+
+namespace SmartLoudspeaker.Controller.Infrastructure.Ingest;
+
+/// <summary>
+/// Everything a node sends comes through here: topic parsed, payload decoded and checked against the topic, then
+/// applied to the fleet view and the store. Bad input is refused, logged and counted, and changes nothing; the
+/// pipeline never throws, so one bad message cannot stop the controller's client.
+/// Everything up to queuing the store write runs synchronously in the caller, so writes are queued in arrival order;
+/// the returned task then waits for the durability point, and only after it is an <see cref="EventAck"/> sent.
+/// </summary>
+internal sealed class IngestPipeline
+{
+    private readonly FleetRegistry _fleet;
+    private readonly IFleetStore _store;
+    private readonly IMqttPublisher _publisher;
+    private readonly IControlMessageSink _control;
+    private readonly ControllerMetrics _metrics;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger<IngestPipeline> _logger;
+
+    public IngestPipeline(
+        FleetRegistry fleet,
+        IFleetStore store,
+        IMqttPublisher publisher,
+        IControlMessageSink control,
+        ControllerMetrics metrics,
+        TimeProvider timeProvider,
+        ILogger<IngestPipeline> logger)
+    {
+        _fleet = fleet;
+        _store = store;
+        _publisher = publisher;
+        _control = control;
+        _metrics = metrics;
+        _timeProvider = timeProvider;
+        _logger = logger;
+    }
+
+    /// <summary>Raised after every message, accepted or refused (tests wait on it instead of sleeping).</summary>
+    public event Action<IngestResult>? Handled;
+
+    public async Task<IngestResult> HandleAsync(string? topic, ReadOnlySequence<byte> payload, CancellationToken cancellationToken)
+    {
+        topic ??= string.Empty;
+        var now = _timeProvider.GetUtcNow();
+        var parsedTopic = Topics.TryParseNodeTopic(topic, out var parsed);
+        _metrics.MessagesReceived.WithLabels(parsedTopic ? LevelOf(topic) : "unknown").Inc();
+
+        IngestResult result;
+        if (!parsedTopic || parsed.Kind is NodeMessageKind.EventAck or NodeMessageKind.Command)
+        {
+            result = Refused(topic, parsedTopic ? parsed : null, IngestRefusals.Topic, "not a node-to-controller topic");
+        }
+        else
+        {
+            try
+            {
+                result = await HandleNodeMessageAsync(topic, parsed, payload, now, cancellationToken);
+            }
+            catch (Exception exception) when (exception is LiteException or IOException or UnauthorizedAccessException or ObjectDisposedException)
+            {
+                // The writer logged the failure once for its whole batch; this is one message it cost.
+                _logger.LogWarning("Store failed while ingesting {Topic}; nothing was acknowledged: {Message}", topic, exception.Message);
+                result = Refused(topic, parsed, IngestRefusals.StoreError, exception.Message);
+            }
+#pragma warning disable CA1031 // The MQTT client's handler must survive any bug here; the error is logged and counted.
+            catch (Exception exception) when (exception is not OperationCanceledException)
+#pragma warning restore CA1031
+            {
+                _logger.LogError(exception, "Unexpected failure while ingesting {Topic}", topic);
+                result = Refused(topic, parsed, IngestRefusals.InternalError, exception.Message);
+            }
+        }
+
+        if (!result.Accepted)
+        {
+            _metrics.IngestRefused.WithLabels(result.RefusedReason!).Inc();
+            _logger.LogWarning(
+                "Refused message on {Topic} (node {NodeId}): {Reason} — {Detail}",
+                topic,
+                result.NodeId ?? "?",
+                result.RefusedReason,
+                result.Detail);
+        }
+
+        Handled?.Invoke(result);
+        return result;
+    }
+
+    private async Task<IngestResult> HandleNodeMessageAsync(
+        string topic, NodeTopic parsed, ReadOnlySequence<byte> payload, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (payload.Length > WireSchema.MaxJsonPayloadBytes)
+        {
+            // Refused before copying: a hostile payload must not cost memory.
+            return Refused(topic, parsed, IngestRefusals.For(DecodeFailure.TooLarge), $"{payload.Length} bytes");
+        }
+
+        var bytes = payload.IsSingleSegment ? payload.First : payload.ToArray();
+        switch (parsed.Kind)
+        {
+            case NodeMessageKind.Birth:
+            {
+                var decoded = WireCodec.Decode<NodeBirth>(bytes.Span);
+                if (!decoded.Succeeded)
+                {
+                    return Refused(topic, parsed, decoded.Failure, decoded.Detail);
+                }
+
+                var birth = decoded.Message!;
+                if (birth.NodeId != parsed.NodeId)
+                {
+                    return Mismatch(topic, parsed, birth.NodeId);
+                }
+
+                ObserveLag(topic, birth.Ts, now);
+                var stored = _fleet.ApplyBirth(birth, now);
+                _logger.LogInformation(
+                    "Node {NodeId} online: birth bdSeq {BdSeq}, software {Software}, zones {Zones}, heartbeat {Heartbeat} s",
+                    birth.NodeId,
+                    birth.BdSeq,
+                    birth.Software,
+                    string.Join(",", birth.Zones),
+                    birth.HeartbeatSeconds);
+                await stored;
+                return Accepted(topic, parsed);
+            }
+
+            case NodeMessageKind.Death:
+            {
+                var decoded = WireCodec.Decode<NodeDeath>(bytes.Span);
+                if (!decoded.Succeeded)
+                {
+                    return Refused(topic, parsed, decoded.Failure, decoded.Detail);
+                }
+
+                var death = decoded.Message!;
+                if (death.NodeId != parsed.NodeId)
+                {
+                    return Mismatch(topic, parsed, death.NodeId);
+                }
+
+                // The death's timestamp is the connect that registered the Will, so it says nothing about lag.
+                var (outcome, stored) = _fleet.ApplyDeath(death, now);
+                switch (outcome)
+                {
+                    case DeathOutcome.Applied:
+                        _logger.LogInformation("Node {NodeId} offline: death ({Reason}) of bdSeq {BdSeq}", death.NodeId, death.Reason, death.BdSeq);
+                        break;
+                    case DeathOutcome.StaleSession:
+                        _logger.LogInformation(
+                            "Ignored a death of node {NodeId} for old session bdSeq {BdSeq} (a late Will); the node stays as it is",
+                            death.NodeId,
+                            death.BdSeq);
+                        break;
+                    default:
+                        _logger.LogDebug("Ignored a death of unknown node {NodeId}", death.NodeId);
+                        break;
+                }
+
+                await stored;
+                return Accepted(topic, parsed);
+            }
+
+            case NodeMessageKind.Health:
+            {
+                var decoded = WireCodec.Decode<NodeHealth>(bytes.Span);
+                if (!decoded.Succeeded)
+                {
+                    return Refused(topic, parsed, decoded.Failure, decoded.Detail);
+                }
+
+                var health = decoded.Message!;
+                var stored = _fleet.ApplyHealth(parsed.NodeId, health, now);
+                if (stored is null)
+                {
+                    // Without a birth the heartbeat (and so liveness) is unknown; the node sends one when it sees
+                    // the controller's state, so nothing is lost by waiting for it.
+                    return Refused(topic, parsed, IngestRefusals.UnknownNode, "health from a node that has not sent a birth");
+                }
+
+                ObserveLag(topic, health.Ts, now);
+                await stored;
+                return Accepted(topic, parsed);
+            }
+
+            case NodeMessageKind.Event:
+            {
+                var decoded = WireCodec.Decode<NodeEvent>(bytes.Span);
+                if (!decoded.Succeeded)
+                {
+                    return Refused(topic, parsed, decoded.Failure, decoded.Detail);
+                }
+
+                var nodeEvent = decoded.Message!;
+                var storing = _store.TryAddEventAsync(new EventRecord(parsed.NodeId, now, nodeEvent));
+                _fleet.Touch(parsed.NodeId, now);
+
+                // The durability point: a failure throws to the caller's handler and no acknowledgement goes out.
+                if (await storing)
+                {
+                    ObserveLag(topic, nodeEvent.Ts, now);
+                    _control.EventStored(parsed.NodeId, nodeEvent);
+                    _logger.LogInformation(
+                        "Node {NodeId} event {Kind} {Code} ({Severity}) {EventId}",
+                        parsed.NodeId,
+                        nodeEvent.Kind,
+                        nodeEvent.Code,
+                        nodeEvent.Severity,
+                        nodeEvent.Id);
+                }
+                else
+                {
+                    _logger.LogDebug("Node {NodeId} repeated event {EventId}; acknowledging again", parsed.NodeId, nodeEvent.Id);
+                }
+
+                // Acknowledge after storing durably, and again for a repeat: the repeat means our earlier ack was lost.
+                var ack = WireCodec.Encode(new EventAck { Ids = [nodeEvent.Id] });
+                if (!await _publisher.PublishAsync(Topics.ForNode(parsed.NodeId, NodeMessageKind.EventAck), ack, atLeastOnce: true, retain: false, cancellationToken))
+                {
+                    _logger.LogWarning("Could not acknowledge event {EventId} of node {NodeId}; the node will resend it", nodeEvent.Id, parsed.NodeId);
+                }
+
+                return Accepted(topic, parsed);
+            }
+
+            case NodeMessageKind.CommandAck:
+            {
+                var decoded = WireCodec.Decode<CommandAck>(bytes.Span);
+                if (!decoded.Succeeded)
+                {
+                    return Refused(topic, parsed, decoded.Failure, decoded.Detail);
+                }
+
+                var ack = decoded.Message!;
+                if (ack.NodeId != parsed.NodeId)
+                {
+                    return Mismatch(topic, parsed, ack.NodeId);
+                }
+
+                ObserveLag(topic, ack.Ts, now);
+                var storing = _store.AddCommandAckAsync(new CommandAckRecord(parsed.NodeId, now, ack));
+                _fleet.Touch(parsed.NodeId, now);
+                await storing;
+                _control.AckReceived(parsed.NodeId, ack, now);
+                _logger.LogInformation(
+                    "Node {NodeId} answered command {CommandId}: {Status} {Reason}", parsed.NodeId, ack.Id, ack.Status, ack.Reason);
+                return Accepted(topic, parsed);
+            }
+
+            case NodeMessageKind.TimeRequest:
+            {
+                var decoded = WireCodec.Decode<ClockSyncRequest>(bytes.Span);
+                if (!decoded.Succeeded)
+                {
+                    return Refused(topic, parsed, decoded.Failure, decoded.Detail);
+                }
+
+                // t2 of the reply is this message's receive time, taken before anything else ran.
+                await _control.TimeRequestAsync(parsed.NodeId, decoded.Message!, now, cancellationToken);
+                return Accepted(topic, parsed);
+            }
+
+            default:
+                return Refused(topic, parsed, IngestRefusals.Topic, "not a node-to-controller topic");
+        }
+    }
+
+    private void ObserveLag(string topic, DateTimeOffset sentAt, DateTimeOffset now) =>
+        _metrics.IngestLag.WithLabels(LevelOf(topic)).Observe(Math.Max(0, (now - sentAt).TotalSeconds));
+
+    /// <summary>The topic's last level ("birth", "health", …): the "kind" label of the metrics.</summary>
+    private static string LevelOf(string topic) => topic[(topic.LastIndexOf('/') + 1)..];
+
+    private static IngestResult Accepted(string topic, NodeTopic parsed) => new(topic, parsed.NodeId, parsed.Kind, null, null);
+
+    private static IngestResult Mismatch(string topic, NodeTopic parsed, string payloadNodeId) =>
+        Refused(topic, parsed, IngestRefusals.NodeIdMismatch, $"payload nodeId '{payloadNodeId}' is not the topic's '{parsed.NodeId}'");
+
+    private static IngestResult Refused(string topic, NodeTopic parsed, DecodeFailure failure, string? detail) =>
+        Refused(topic, parsed, IngestRefusals.For(failure), detail);
+
+    private static IngestResult Refused(string topic, NodeTopic? parsed, string reason, string? detail) =>
+        new(topic, parsed?.NodeId, parsed?.Kind, reason, detail);
+}

@@ -1,0 +1,53 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using SmartLoudspeaker.Controller.Commands;
+using SmartLoudspeaker.Controller.Fleet;
+using SmartLoudspeaker.Controller.Hosting;
+using SmartLoudspeaker.Controller.Security;
+using SmartLoudspeaker.Controller.Web;
+
+namespace SmartLoudspeaker.Controller.Tests.Fleet;
+
+/// <summary>
+/// The technician's job is one route group: what is put on the group (the accounts issue's role policy) reaches every
+/// technician endpoint, at its unchanged URL, and no endpoint of another job or of operations.
+/// </summary>
+public sealed class TechnicianEndpointsTests
+{
+    [Fact]
+    public async Task A_convention_on_the_technician_group_reaches_every_technician_endpoint_and_nothing_else()
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
+        builder.AddSmartLoudspeakerController();
+        builder.AddControllerSecurity();
+        builder.AddControllerCommands();
+        builder.AddSmartLoudspeakerWeb();
+        await using var app = builder.Build();
+        var marker = new TechnicianMarker();
+        app.MapTechnicianEndpoints().WithMetadata(marker);
+        app.MapOperationsEndpoints();
+
+        var endpoints = ((IEndpointRouteBuilder)app).DataSources.SelectMany(source => source.Endpoints).OfType<RouteEndpoint>().ToList();
+        string Describe(RouteEndpoint endpoint) =>
+            $"{string.Join(',', endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? [])} {endpoint.RoutePattern.RawText}";
+
+        Assert.Equal(
+            [
+                "GET /api/commands/{commandId}",
+                "GET /api/nodes/",
+                "GET /api/nodes/{id}",
+                "GET /api/nodes/{id}/commands",
+                "GET /api/nodes/{id}/events",
+                "GET /api/nodes/{id}/history",
+                "GET /api/security/refusals",
+                "GET /events/fleet",
+                "POST /api/fleet/commands",
+                "POST /api/nodes/{id}/commands",
+                "POST /api/zones/{zone}/commands",
+            ],
+            endpoints.Where(endpoint => endpoint.Metadata.Contains(marker)).Select(Describe).Order(StringComparer.Ordinal));
+        Assert.Contains(endpoints, endpoint => endpoint.RoutePattern.RawText == "/healthz" && !endpoint.Metadata.Contains(marker));
+    }
+
+    private sealed class TechnicianMarker;
+}
