@@ -1,7 +1,7 @@
 using SmartLoudspeaker.Controller;
 using SmartLoudspeaker.Controller.Api;
 using SmartLoudspeaker.Controller.Web;
-using SmartLoudspeaker.Controller.Store;
+using SmartLoudspeaker.Controller.Infrastructure.Storage;
 using SmartLoudspeaker.Controller.Commands;
 using SmartLoudspeaker.Controller.Security;
 using SmartLoudspeaker.Controller.Options;

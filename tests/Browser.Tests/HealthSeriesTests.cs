@@ -1,4 +1,4 @@
-using SmartLoudspeaker.Controller.Store;
+using SmartLoudspeaker.Controller.Fleet.Storage;
 using SmartLoudspeaker.Controller.Web.Charts;
 using SmartLoudspeaker.Protocol;
 

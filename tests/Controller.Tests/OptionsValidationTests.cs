@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using SmartLoudspeaker.Controller.Infrastructure.Storage;
 using SmartLoudspeaker.Controller.Options;
 using SmartLoudspeaker.Controller.Tests.Support;
 

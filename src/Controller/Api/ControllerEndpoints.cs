@@ -8,7 +8,8 @@ using SmartLoudspeaker.Controller.Fleet;
 using SmartLoudspeaker.Controller.Metrics;
 using SmartLoudspeaker.Controller.Mqtt;
 using SmartLoudspeaker.Controller.Options;
-using SmartLoudspeaker.Controller.Store;
+using SmartLoudspeaker.Controller.Fleet.Storage;
+using SmartLoudspeaker.Controller.Infrastructure.Storage;
 using SmartLoudspeaker.Protocol;
 
 namespace SmartLoudspeaker.Controller.Api;
@@ -183,7 +184,7 @@ public static class ControllerEndpoints
     };
 
     private static Results<Ok<ControllerHealthResponse>, JsonHttpResult<ControllerHealthResponse>> GetHealth(
-        EmbeddedBroker broker, ControllerMqttClient client, IFleetStore store, ControllerIdentity identity, IOptions<BrokerOptions> options)
+        EmbeddedBroker broker, ControllerMqttClient client, StoreEngine store, ControllerIdentity identity, IOptions<BrokerOptions> options)
     {
         var embedded = options.Value.Mode == BrokerMode.Embedded;
         var storeHealthy = store.Status.WritesSucceed;

@@ -1,6 +1,6 @@
 using SmartLoudspeaker.Controller.Fleet;
 using SmartLoudspeaker.Controller.Options;
-using SmartLoudspeaker.Controller.Store;
+using SmartLoudspeaker.Controller.Fleet.Storage;
 
 namespace SmartLoudspeaker.Controller.Api;
 

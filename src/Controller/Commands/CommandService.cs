@@ -147,7 +147,7 @@ internal sealed class CommandService
             _metrics.CommandAcks.WithLabels(StatusLabel(ack.Status), ack.Status == CommandAckStatus.Done ? "" : SecurityMetrics.ReasonLabel(ack.Reason)).Inc();
 
             // Not awaited: ingest has already stored the acknowledgement itself durably, and the store reads it back
-            // for a command whose document lacks the answer (LiteDbFleetStore.Commands).
+            // for a command whose document lacks the answer (CommandRepository).
             _ = SaveAsync(record, "its answer");
         }
     }

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 using SmartLoudspeaker.Controller.Fleet;
 using SmartLoudspeaker.Controller.Commands;
 using SmartLoudspeaker.Controller.Options;
-using SmartLoudspeaker.Controller.Store;
+using SmartLoudspeaker.Controller.Fleet.Storage;
 using SmartLoudspeaker.Controller.Web.Control;
 using SmartLoudspeaker.Controller.Web.Fleet;
 using SmartLoudspeaker.Controller.Web.Live;

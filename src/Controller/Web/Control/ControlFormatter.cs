@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using SmartLoudspeaker.Controller.Commands;
 using SmartLoudspeaker.Controller.Fleet;
-using SmartLoudspeaker.Controller.Store;
+using SmartLoudspeaker.Controller.Fleet.Storage;
 using SmartLoudspeaker.Controller.Web.Localization;
 using SmartLoudspeaker.Protocol;
 

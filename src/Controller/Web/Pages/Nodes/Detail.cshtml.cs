@@ -8,7 +8,7 @@ using SmartLoudspeaker.Controller.Commands;
 using SmartLoudspeaker.Controller.Fleet;
 using SmartLoudspeaker.Controller.Options;
 using SmartLoudspeaker.Controller.Security;
-using SmartLoudspeaker.Controller.Store;
+using SmartLoudspeaker.Controller.Fleet.Storage;
 using SmartLoudspeaker.Controller.Web.Charts;
 using SmartLoudspeaker.Controller.Web.Control;
 using SmartLoudspeaker.Controller.Web.Fleet;
