@@ -1,3 +1,5 @@
+using SmartLoudspeaker.Controller.Hosting;
+
 namespace SmartLoudspeaker.Controller;
 
 /// <summary>

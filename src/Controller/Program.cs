@@ -2,8 +2,8 @@ using SmartLoudspeaker.Controller;
 using SmartLoudspeaker.Controller.Commands;
 using SmartLoudspeaker.Controller.Fleet;
 using SmartLoudspeaker.Controller.Hosting;
+using SmartLoudspeaker.Controller.Infrastructure.Storage;
 using SmartLoudspeaker.Controller.Security;
-using SmartLoudspeaker.Controller.Store;
 using SmartLoudspeaker.Controller.Web;
 
 // "keys …" runs the offline root's key tool instead of the Controller (docs/security.md, "Keys").

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using SmartLoudspeaker.Controller.Options;
-using SmartLoudspeaker.Controller.Store;
+using SmartLoudspeaker.Controller.Fleet.Storage;
+using SmartLoudspeaker.Controller.Infrastructure.Storage;
 using SmartLoudspeaker.Protocol;
 
 namespace SmartLoudspeaker.Benchmarks;
@@ -57,7 +57,7 @@ internal static class AckLatencyBenchmark
                     return;
                 }
 
-                await store.TryAddEventAsync(new EventRecord(node, DateTimeOffset.UtcNow, new NodeEvent
+                await store.Fleet.TryAddEventAsync(new EventRecord(node, DateTimeOffset.UtcNow, new NodeEvent
                 {
                     Id = Guid.NewGuid().ToString("N"),
                     Seq = n % 256,

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using LiteDB;
-using SmartLoudspeaker.Controller.Options;
-using SmartLoudspeaker.Controller.Store;
+using SmartLoudspeaker.Controller.Fleet.Storage;
+using SmartLoudspeaker.Controller.Infrastructure.Storage;
 using SmartLoudspeaker.Protocol;
 
 namespace SmartLoudspeaker.Benchmarks;
@@ -32,7 +32,7 @@ internal static class StoreSizeBenchmark
             {
                 for (var node = 0; node < Nodes; node++)
                 {
-                    writes.Add(store.AppendHealthAsync(new HealthRecord($"thon-{node}-nha-van-hoa", day.AddSeconds(30 * report + node * 0.01), Health(random, report))));
+                    writes.Add(store.Fleet.AppendHealthAsync(new HealthRecord($"thon-{node}-nha-van-hoa", day.AddSeconds(30 * report + node * 0.01), Health(random, report))));
                 }
 
                 if (writes.Count >= 10_000)
@@ -46,16 +46,16 @@ internal static class StoreSizeBenchmark
         }
 
         var insertSeconds = clock.Elapsed.TotalSeconds;
-        var rawBytes = Compacted(folder, StoreCollections.Health, scratch);
+        var rawBytes = Compacted(folder, FleetCollections.Health, scratch);
 
         clock.Restart();
         int hours;
         using (var store = BenchmarkStore.Open(folder, options))
         {
             // One run aggregates at most a day; the instant is past the raw window, so the raw day is pruned after.
-            var plan = await store.MaintainAsync(day.AddDays(1).AddHours(3));
+            var plan = await store.Fleet.MaintainAsync(day.AddDays(1).AddHours(3));
             hours = plan.AggregateHours.Count;
-            var page = store.HourlyBetween("thon-7-nha-van-hoa", day, day.AddDays(1), 100);
+            var page = store.Fleet.HourlyBetween("thon-7-nha-van-hoa", day, day.AddDays(1), 100);
             if (page.Count != 24 || page[0].Samples != 120)
             {
                 throw new InvalidOperationException($"aggregation produced {page.Count} hours, first with {(page.Count > 0 ? page[0].Samples : 0)} samples; expected 24 × 120");
@@ -63,7 +63,7 @@ internal static class StoreSizeBenchmark
         }
 
         var aggregateSeconds = clock.Elapsed.TotalSeconds;
-        var aggregateBytes = Compacted(folder, StoreCollections.HealthHourly, scratch);
+        var aggregateBytes = Compacted(folder, FleetCollections.HealthHourly, scratch);
         double perNodeDayRaw = rawBytes / (double)Nodes, perNodeDayHourly = aggregateBytes / (double)Nodes;
         var steady = (1000 * 2 * perNodeDayRaw) + (1000 * 400 * perNodeDayHourly);
         return string.Create(CultureInfo.InvariantCulture, $"""

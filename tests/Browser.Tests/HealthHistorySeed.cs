@@ -1,7 +1,8 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using SmartLoudspeaker.Controller.Commands.Storage;
+using SmartLoudspeaker.Controller.Fleet.Storage;
 using SmartLoudspeaker.Controller.Infrastructure.Metrics;
-using SmartLoudspeaker.Controller.Options;
-using SmartLoudspeaker.Controller.Store;
+using SmartLoudspeaker.Controller.Infrastructure.Storage;
 using SmartLoudspeaker.Protocol;
 
 namespace SmartLoudspeaker.Browser.Tests;
@@ -32,12 +33,14 @@ internal static class HealthHistorySeed
     {
         Directory.CreateDirectory(dataDirectory);
         var options = new StoreOptions { DataDirectory = dataDirectory };
-        using var store = new LiteDbFleetStore(
+        using var engine = new StoreEngine(
             Microsoft.Extensions.Options.Options.Create(options),
+            [new FleetSchema(), new CommandSchema()],
             new StoreFileSystem(),
             new ControllerMetrics(),
             TimeProvider.System,
-            NullLogger<LiteDbFleetStore>.Instance);
+            NullLogger<StoreEngine>.Instance);
+        var store = new FleetRepository(engine, Microsoft.Extensions.Options.Options.Create(options), NullLogger<FleetRepository>.Instance);
 
         var first = RetentionPlanner.FloorHour(now - Start);
         var writes = new List<Task>();

@@ -1,5 +1,5 @@
-using SmartLoudspeaker.Controller.Store;
 using SmartLoudspeaker.Controller.Fleet.Pages.Charts;
+using SmartLoudspeaker.Controller.Fleet.Storage;
 using SmartLoudspeaker.Protocol;
 
 namespace SmartLoudspeaker.Browser.Tests;

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using SmartLoudspeaker.Controller.Store;
+using SmartLoudspeaker.Controller.Infrastructure.Storage;
 using SmartLoudspeaker.Controller.Tests.Support;
 using SmartLoudspeaker.Protocol;
 
@@ -111,7 +111,7 @@ public sealed class HistoryTests
     {
         var maintenance = host.Services.GetRequiredService<StoreMaintenance>();
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        void OnMaintained(DateTimeOffset at, RetentionPlan plan)
+        void OnMaintained(DateTimeOffset at)
         {
             if (at >= target)
             {

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Options;
-using SmartLoudspeaker.Controller.Infrastructure.Broker;
-using SmartLoudspeaker.Controller.Options;
-using SmartLoudspeaker.Controller.Tests.Support;
 using SmartLoudspeaker.Controller.Fleet;
+using SmartLoudspeaker.Controller.Infrastructure.Broker;
+using SmartLoudspeaker.Controller.Infrastructure.Storage;
+using SmartLoudspeaker.Controller.Tests.Support;
 
 namespace SmartLoudspeaker.Controller.Tests;
 

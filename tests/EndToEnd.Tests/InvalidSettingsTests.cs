@@ -1,4 +1,5 @@
 using SmartLoudspeaker.Controller;
+using SmartLoudspeaker.Controller.Hosting;
 using SmartLoudspeaker.Node;
 using SmartLoudspeaker.TestUtilities;
 

@@ -1,7 +1,7 @@
 using System.Threading.Channels;
-using Microsoft.Extensions.Time.Testing;
 using MQTTnet.Protocol;
 using MQTTnet.Server;
+using Microsoft.Extensions.Time.Testing;
 using SmartLoudspeaker.Node.Tests.Support;
 using SmartLoudspeaker.Protocol;
 using SmartLoudspeaker.TestUtilities;

@@ -1,5 +1,5 @@
-using System.Text.Json;
 using System.Text;
+using System.Text.Json;
 using SmartLoudspeaker.Protocol;
 
 namespace SmartLoudspeaker.Protocol.Tests;

@@ -1,5 +1,5 @@
-using Microsoft.Extensions.Time.Testing;
 using MQTTnet.Protocol;
+using Microsoft.Extensions.Time.Testing;
 using SmartLoudspeaker.TestUtilities.Proxy;
 
 namespace SmartLoudspeaker.TestUtilities.Tests;

@@ -2,7 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using SmartLoudspeaker.Controller.Fleet;
-using SmartLoudspeaker.Controller.Store;
+using SmartLoudspeaker.Controller.Fleet.Storage;
 using SmartLoudspeaker.Protocol;
 
 namespace SmartLoudspeaker.Controller.Commands;

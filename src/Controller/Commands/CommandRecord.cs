@@ -1,5 +1,5 @@
 using System.Text.Json;
-using SmartLoudspeaker.Controller.Store;
+using SmartLoudspeaker.Controller.Commands.Storage;
 using SmartLoudspeaker.Protocol;
 
 namespace SmartLoudspeaker.Controller.Commands;

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
-using Microsoft.Extensions.Options;
 using MQTTnet.Exceptions;
+using Microsoft.Extensions.Options;
 using SmartLoudspeaker.Controller.Fleet;
 using SmartLoudspeaker.Controller.Infrastructure.Mqtt;
 using SmartLoudspeaker.Controller.Security;
@@ -147,7 +147,7 @@ internal sealed class CommandService
             _metrics.CommandAcks.WithLabels(StatusLabel(ack.Status), ack.Status == CommandAckStatus.Done ? "" : SecurityMetrics.ReasonLabel(ack.Reason)).Inc();
 
             // Not awaited: ingest has already stored the acknowledgement itself durably, and the store reads it back
-            // for a command whose document lacks the answer (LiteDbFleetStore.Commands).
+            // for a command whose document lacks the answer (CommandRepository).
             _ = SaveAsync(record, "its answer");
         }
     }

@@ -1,4 +1,4 @@
-using SmartLoudspeaker.Controller.Store;
+using SmartLoudspeaker.Controller.Commands.Storage;
 
 namespace SmartLoudspeaker.Controller.Commands;
 
@@ -13,7 +13,7 @@ internal sealed class DurableCommandLog : ICommandLog
     /// <summary>Most commands indexed in memory; the oldest leave the index first (they stay in the store).</summary>
     public const int Capacity = 10_000;
 
-    private readonly IFleetStore _store;
+    private readonly ICommandStore _store;
     private readonly LinkedList<CommandRecord> _newestFirst = new();
     private readonly Dictionary<string, CommandRecord> _byId = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
@@ -24,7 +24,7 @@ internal sealed class DurableCommandLog : ICommandLog
     /// </summary>
     private readonly Lock _saving = new();
 
-    public DurableCommandLog(IFleetStore store, TimeProvider timeProvider, ILogger<DurableCommandLog> logger)
+    public DurableCommandLog(ICommandStore store, TimeProvider timeProvider, ILogger<DurableCommandLog> logger)
     {
         _store = store;
 

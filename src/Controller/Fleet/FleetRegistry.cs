@@ -1,5 +1,5 @@
+using SmartLoudspeaker.Controller.Fleet.Storage;
 using SmartLoudspeaker.Controller.Infrastructure.Metrics;
-using SmartLoudspeaker.Controller.Store;
 using SmartLoudspeaker.Protocol;
 
 namespace SmartLoudspeaker.Controller.Fleet;

@@ -1,13 +1,14 @@
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using SmartLoudspeaker.Controller.Infrastructure.Broker;
+using SmartLoudspeaker.Controller.Commands.Storage;
 using SmartLoudspeaker.Controller.Fleet;
+using SmartLoudspeaker.Controller.Fleet.Storage;
+using SmartLoudspeaker.Controller.Infrastructure.Broker;
 using SmartLoudspeaker.Controller.Infrastructure.Ingest;
 using SmartLoudspeaker.Controller.Infrastructure.Metrics;
 using SmartLoudspeaker.Controller.Infrastructure.Mqtt;
-using SmartLoudspeaker.Controller.Options;
-using SmartLoudspeaker.Controller.Store;
+using SmartLoudspeaker.Controller.Infrastructure.Storage;
 
 namespace SmartLoudspeaker.Controller.Hosting;
 
@@ -32,10 +33,20 @@ public static class ControllerHostExtensions
         services.AddSingleton<ControllerIdentity>();
         services.AddSingleton<ControllerMetrics>();
 
-        // LiteDB in direct mode: one LiteDatabase per process, owned by the store (one writer thread), disposed with the host.
+        // LiteDB in direct mode: one LiteDatabase per process, owned by the store engine (one writer thread), closed by
+        // StoreStartup. Each feature registers its collections (IStoreSchema), its repository over the engine and, if it
+        // has retention, its share of maintenance (IStoreMaintenance); docs/storage.md says how.
         services.TryAddSingleton<StoreFileSystem>();
-        services.AddSingleton<IFleetStore, LiteDbFleetStore>();
+        services.AddSingleton<StoreEngine>();
         services.AddSingleton<StoreMaintenance>();
+        services.AddSingleton<IStoreSchema, FleetSchema>();
+        services.AddSingleton<FleetRepository>();
+        services.AddSingleton<IFleetStore>(provider => provider.GetRequiredService<FleetRepository>());
+        services.AddSingleton<IStoreMaintenance>(provider => provider.GetRequiredService<FleetRepository>());
+        services.AddSingleton<IStoreSchema, CommandSchema>();
+        services.AddSingleton<CommandRepository>();
+        services.AddSingleton<ICommandStore>(provider => provider.GetRequiredService<CommandRepository>());
+        services.AddSingleton<IStoreMaintenance>(provider => provider.GetRequiredService<CommandRepository>());
         services.AddSingleton<FleetRegistry>();
         services.AddSingleton<IngestPipeline>();
         services.AddSingleton<ControllerMqttClient>();

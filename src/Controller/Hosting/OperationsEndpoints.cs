@@ -4,7 +4,7 @@ using Prometheus;
 using SmartLoudspeaker.Controller.Infrastructure.Broker;
 using SmartLoudspeaker.Controller.Infrastructure.Metrics;
 using SmartLoudspeaker.Controller.Infrastructure.Mqtt;
-using SmartLoudspeaker.Controller.Store;
+using SmartLoudspeaker.Controller.Infrastructure.Storage;
 
 namespace SmartLoudspeaker.Controller.Hosting;
 
@@ -25,7 +25,7 @@ public static class OperationsEndpoints
     }
 
     private static Results<Ok<ControllerHealthResponse>, JsonHttpResult<ControllerHealthResponse>> GetHealth(
-        EmbeddedBroker broker, ControllerMqttClient client, IFleetStore store, ControllerIdentity identity, IOptions<BrokerOptions> options)
+        EmbeddedBroker broker, ControllerMqttClient client, StoreEngine store, ControllerIdentity identity, IOptions<BrokerOptions> options)
     {
         var embedded = options.Value.Mode == BrokerMode.Embedded;
         var storeHealthy = store.Status.WritesSucceed;

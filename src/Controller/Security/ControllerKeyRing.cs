@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
-using SmartLoudspeaker.Controller.Options;
+using SmartLoudspeaker.Controller.Infrastructure.Storage;
 using SmartLoudspeaker.Protocol;
 
 namespace SmartLoudspeaker.Controller.Security;

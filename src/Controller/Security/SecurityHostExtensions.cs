@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using SmartLoudspeaker.Controller.Infrastructure.Storage;
 
 namespace SmartLoudspeaker.Controller.Security;
 
@@ -15,7 +16,7 @@ public static class SecurityHostExtensions
 
         services.AddSingleton<ControllerKeyRing>();
         services.AddSingleton(provider => new CommandSequence(
-            provider.GetRequiredService<IOptions<Options.StoreOptions>>().Value.DataDirectory,
+            provider.GetRequiredService<IOptions<Infrastructure.Storage.StoreOptions>>().Value.DataDirectory,
             provider.GetRequiredService<IOptions<SecurityOptions>>().Value.SequenceBlockSize,
             provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton<SecurityMetrics>();

@@ -2,11 +2,11 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.ResponseCompression;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.WebEncoders;
-using Microsoft.AspNetCore.Diagnostics;
 using SmartLoudspeaker.Controller.Web.Live;
 using SmartLoudspeaker.Controller.Web.Localization;
 

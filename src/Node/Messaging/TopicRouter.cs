@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Threading.Channels;
-using Microsoft.Extensions.Logging;
 using MQTTnet;
+using Microsoft.Extensions.Logging;
 
 namespace SmartLoudspeaker.Node.Messaging;
 

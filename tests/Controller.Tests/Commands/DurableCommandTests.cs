@@ -7,8 +7,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
 using SmartLoudspeaker.Controller.Commands;
+using SmartLoudspeaker.Controller.Commands.Storage;
+using SmartLoudspeaker.Controller.Infrastructure.Storage;
 using SmartLoudspeaker.Controller.Security;
-using SmartLoudspeaker.Controller.Store;
 using SmartLoudspeaker.Controller.Tests.Security;
 using SmartLoudspeaker.Controller.Tests.Support;
 using SmartLoudspeaker.Protocol;
@@ -177,7 +178,7 @@ public sealed class DurableCommandTests : IDisposable
         _clock.Advance(TimeSpan.FromDays(2));
         var recent = await SignedControlTests.IssueAsync(host, "/api/nodes/thon-old/commands", new { type = "identify" });
 
-        var store = host.Services.GetRequiredService<IFleetStore>();
+        var store = host.Services.GetRequiredService<CommandRepository>();
         await store.MaintainAsync(_clock.GetUtcNow() + TimeSpan.FromDays(399));
 
         Assert.Null(store.FindCommand(old.CommandId));

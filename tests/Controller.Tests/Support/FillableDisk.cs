@@ -1,4 +1,4 @@
-using SmartLoudspeaker.Controller.Store;
+using SmartLoudspeaker.Controller.Infrastructure.Storage;
 
 namespace SmartLoudspeaker.Controller.Tests.Support;
 

@@ -146,6 +146,6 @@ public sealed class ProcessRestartTests : IDisposable
             .. ControllerProgram.AnyFreePorts,
             $"--Store:DataDirectory={_data}",
             "--Logging:LogLevel:Default=Warning",
-            "--Logging:LogLevel:SmartLoudspeaker.Controller.Store=Information",
+            "--Logging:LogLevel:SmartLoudspeaker.Controller.Infrastructure.Storage=Information",
         ]);
 }

@@ -1,5 +1,5 @@
 using SmartLoudspeaker.Controller.Fleet;
-using SmartLoudspeaker.Controller.Store;
+using SmartLoudspeaker.Controller.Fleet.Storage;
 
 namespace SmartLoudspeaker.Controller.Fleet.Api;
 

@@ -5,15 +5,15 @@ using System.Text.Json;
 using System.Text.Unicode;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
-using SmartLoudspeaker.Controller.Fleet;
 using SmartLoudspeaker.Controller.Commands;
-using SmartLoudspeaker.Controller.Store;
+using SmartLoudspeaker.Controller.Fleet;
 using SmartLoudspeaker.Controller.Fleet.Pages.Control;
 using SmartLoudspeaker.Controller.Fleet.Pages.Rows;
+using SmartLoudspeaker.Controller.Fleet.Storage;
+using SmartLoudspeaker.Controller.Web;
 using SmartLoudspeaker.Controller.Web.Live;
 using SmartLoudspeaker.Controller.Web.Localization;
 using SmartLoudspeaker.Protocol;
-using SmartLoudspeaker.Controller.Web;
 
 namespace SmartLoudspeaker.Controller.Fleet.Pages;
 

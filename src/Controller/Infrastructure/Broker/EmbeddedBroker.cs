@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
-using Microsoft.Extensions.Options;
 using MQTTnet.Server;
+using Microsoft.Extensions.Options;
 using SmartLoudspeaker.Controller.Infrastructure.Metrics;
 using SmartLoudspeaker.Controller.Infrastructure.Mqtt;
 

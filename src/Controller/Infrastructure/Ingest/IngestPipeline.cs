@@ -1,10 +1,11 @@
 using System.Buffers;
 using LiteDB;
 using SmartLoudspeaker.Controller.Commands;
+using SmartLoudspeaker.Controller.Commands.Storage;
 using SmartLoudspeaker.Controller.Fleet;
+using SmartLoudspeaker.Controller.Fleet.Storage;
 using SmartLoudspeaker.Controller.Infrastructure.Metrics;
 using SmartLoudspeaker.Controller.Infrastructure.Mqtt;
-using SmartLoudspeaker.Controller.Store;
 using SmartLoudspeaker.Protocol;
 
 namespace SmartLoudspeaker.Controller.Infrastructure.Ingest;
@@ -20,6 +21,7 @@ internal sealed class IngestPipeline
 {
     private readonly FleetRegistry _fleet;
     private readonly IFleetStore _store;
+    private readonly ICommandStore _commands;
     private readonly IMqttPublisher _publisher;
     private readonly IControlMessageSink _control;
     private readonly ControllerMetrics _metrics;
@@ -29,6 +31,7 @@ internal sealed class IngestPipeline
     public IngestPipeline(
         FleetRegistry fleet,
         IFleetStore store,
+        ICommandStore commands,
         IMqttPublisher publisher,
         IControlMessageSink control,
         ControllerMetrics metrics,
@@ -37,6 +40,7 @@ internal sealed class IngestPipeline
     {
         _fleet = fleet;
         _store = store;
+        _commands = commands;
         _publisher = publisher;
         _control = control;
         _metrics = metrics;
@@ -247,7 +251,7 @@ internal sealed class IngestPipeline
                 }
 
                 ObserveLag(topic, ack.Ts, now);
-                var storing = _store.AddCommandAckAsync(new CommandAckRecord(parsed.NodeId, now, ack));
+                var storing = _commands.AddCommandAckAsync(new CommandAckRecord(parsed.NodeId, now, ack));
                 _fleet.Touch(parsed.NodeId, now);
                 await storing;
                 _control.AckReceived(parsed.NodeId, ack, now);

@@ -1,8 +1,8 @@
 using System.Net;
-using Microsoft.Extensions.Options;
 using MQTTnet;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
+using Microsoft.Extensions.Options;
 using SmartLoudspeaker.Controller.Infrastructure.Broker;
 using SmartLoudspeaker.Controller.Infrastructure.Metrics;
 using SmartLoudspeaker.Protocol;

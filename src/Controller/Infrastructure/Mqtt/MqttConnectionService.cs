@@ -1,8 +1,8 @@
-using Microsoft.Extensions.Options;
 using MQTTnet;
+using Microsoft.Extensions.Options;
+using SmartLoudspeaker.Controller.Infrastructure.Broker;
 using SmartLoudspeaker.Controller.Infrastructure.Ingest;
 using SmartLoudspeaker.Controller.Infrastructure.Metrics;
-using SmartLoudspeaker.Controller.Infrastructure.Broker;
 
 namespace SmartLoudspeaker.Controller.Infrastructure.Mqtt;
 

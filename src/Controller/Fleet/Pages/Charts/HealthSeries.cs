@@ -1,4 +1,4 @@
-using SmartLoudspeaker.Controller.Store;
+using SmartLoudspeaker.Controller.Fleet.Storage;
 using SmartLoudspeaker.Protocol;
 
 namespace SmartLoudspeaker.Controller.Fleet.Pages.Charts;

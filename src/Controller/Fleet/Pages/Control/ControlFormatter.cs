@@ -2,10 +2,10 @@ using System.Globalization;
 using System.Text.Json;
 using SmartLoudspeaker.Controller.Commands;
 using SmartLoudspeaker.Controller.Fleet;
-using SmartLoudspeaker.Controller.Store;
+using SmartLoudspeaker.Controller.Fleet.Storage;
+using SmartLoudspeaker.Controller.Web;
 using SmartLoudspeaker.Controller.Web.Localization;
 using SmartLoudspeaker.Protocol;
-using SmartLoudspeaker.Controller.Web;
 
 namespace SmartLoudspeaker.Controller.Fleet.Pages.Control;
 

@@ -3,17 +3,17 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
-using SmartLoudspeaker.Controller.Fleet.Api;
 using SmartLoudspeaker.Controller.Commands;
 using SmartLoudspeaker.Controller.Fleet;
-using SmartLoudspeaker.Controller.Security;
-using SmartLoudspeaker.Controller.Store;
+using SmartLoudspeaker.Controller.Fleet.Api;
 using SmartLoudspeaker.Controller.Fleet.Pages.Charts;
 using SmartLoudspeaker.Controller.Fleet.Pages.Control;
 using SmartLoudspeaker.Controller.Fleet.Pages.Rows;
+using SmartLoudspeaker.Controller.Fleet.Storage;
+using SmartLoudspeaker.Controller.Security;
+using SmartLoudspeaker.Controller.Web;
 using SmartLoudspeaker.Controller.Web.Localization;
 using SmartLoudspeaker.Protocol;
-using SmartLoudspeaker.Controller.Web;
 
 namespace SmartLoudspeaker.Controller.Fleet.Pages.Nodes;
 

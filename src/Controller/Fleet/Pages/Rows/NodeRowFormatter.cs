@@ -1,7 +1,7 @@
-using SmartLoudspeaker.Controller.Fleet.Api;
 using SmartLoudspeaker.Controller.Fleet;
-using SmartLoudspeaker.Controller.Web.Localization;
+using SmartLoudspeaker.Controller.Fleet.Api;
 using SmartLoudspeaker.Controller.Web;
+using SmartLoudspeaker.Controller.Web.Localization;
 
 namespace SmartLoudspeaker.Controller.Fleet.Pages.Rows;
 

@@ -1,0 +1,6 @@
+using SmartLoudspeaker.Protocol;
+
+namespace SmartLoudspeaker.Controller.Fleet.Storage;
+
+/// <summary>One stored health report and when the controller received it.</summary>
+internal sealed record HealthRecord(string NodeId, DateTimeOffset ReceivedAt, NodeHealth Health);

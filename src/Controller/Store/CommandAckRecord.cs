@@ -1,6 +1,0 @@
-using SmartLoudspeaker.Protocol;
-
-namespace SmartLoudspeaker.Controller.Store;
-
-/// <summary>One stored command acknowledgement and when the controller received it.</summary>
-internal sealed record CommandAckRecord(string NodeId, DateTimeOffset ReceivedAt, CommandAck Ack);

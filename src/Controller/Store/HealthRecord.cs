@@ -1,6 +1,0 @@
-using SmartLoudspeaker.Protocol;
-
-namespace SmartLoudspeaker.Controller.Store;
-
-/// <summary>One stored health report and when the controller received it.</summary>
-internal sealed record HealthRecord(string NodeId, DateTimeOffset ReceivedAt, NodeHealth Health);

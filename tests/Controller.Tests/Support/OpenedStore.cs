@@ -1,0 +1,41 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using SmartLoudspeaker.Controller.Commands.Storage;
+using SmartLoudspeaker.Controller.Fleet.Storage;
+using SmartLoudspeaker.Controller.Infrastructure.Metrics;
+using SmartLoudspeaker.Controller.Infrastructure.Storage;
+
+namespace SmartLoudspeaker.Controller.Tests.Support;
+
+/// <summary>
+/// The store engine opened outside a host, with the features the Controller registers and their repositories over
+/// it, for tests that open, crash and close the store directly.
+/// </summary>
+internal sealed class OpenedStore : IDisposable
+{
+    private OpenedStore(StoreEngine engine, StoreOptions options)
+    {
+        Engine = engine;
+        Fleet = new FleetRepository(engine, Microsoft.Extensions.Options.Options.Create(options), NullLogger<FleetRepository>.Instance);
+        Commands = new CommandRepository(engine, Microsoft.Extensions.Options.Options.Create(options), NullLogger<CommandRepository>.Instance);
+    }
+
+    public StoreEngine Engine { get; }
+
+    public FleetRepository Fleet { get; }
+
+    public CommandRepository Commands { get; }
+
+    public StoreStatus Status => Engine.Status;
+
+    public static OpenedStore Open(StoreOptions options, StoreFileSystem? disk = null, TimeProvider? timeProvider = null) => new(
+        new StoreEngine(
+            Microsoft.Extensions.Options.Options.Create(options),
+            [new FleetSchema(), new CommandSchema()],
+            disk ?? new StoreFileSystem(),
+            new ControllerMetrics(),
+            timeProvider ?? TimeProvider.System,
+            NullLogger<StoreEngine>.Instance),
+        options);
+
+    public void Dispose() => Engine.Dispose();
+}
