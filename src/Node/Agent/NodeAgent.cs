@@ -3,7 +3,9 @@ using Microsoft.Extensions.Logging;
 using MQTTnet;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
+using SmartLoudspeaker.Node.Agent;
 using SmartLoudspeaker.Node.Messaging;
+using SmartLoudspeaker.Node.Reporting;
 using SmartLoudspeaker.Protocol;
 
 namespace SmartLoudspeaker.Node;
@@ -16,25 +18,21 @@ namespace SmartLoudspeaker.Node;
 /// </summary>
 public sealed class NodeAgent : IAsyncDisposable, INodeControlHost
 {
-    private const int MaxSeq = 255;
-
     /// <summary>Items the live-audio and bulk-media lanes each hold before refusing more (no producer yet).</summary>
     private const int MediaLaneCapacity = 64;
 
     private readonly NodeAgentSettings _settings;
-    private readonly IHealthSource _health;
+    private readonly NodeReporter _reporter;
+    private readonly IHealthSource _systemReadings;
     private readonly TimeProvider _time;
     private readonly ILogger<NodeAgent> _logger;
     private readonly MqttClientFactory _factory = new();
-    private readonly EventOutbox _outbox;
     private readonly Random _random;
     private readonly Lock _randomGate = new();
-    private readonly long _startTimestamp;
     private readonly string _evackTopic;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _gate = new();
     private readonly SignedControl? _control;
-    private readonly IReadOnlyList<string> _capabilities;
     private readonly string _ackTopic;
     private readonly TopicRouter _router;
 
@@ -51,46 +49,30 @@ public sealed class NodeAgent : IAsyncDisposable, INodeControlHost
     private bool _bdSeqSaveFailed;
     private bool _disposed;
 
-    /// <summary>Creates an agent; nothing happens on the network until <see cref="StartAsync"/>.</summary>
-    /// <exception cref="ArgumentException">The settings are invalid (the message lists every problem).</exception>
-    public NodeAgent(NodeAgentSettings settings, IHealthSource health, TimeProvider time, ILogger<NodeAgent> logger)
+    /// <summary>
+    /// Creates an agent from the parts <paramref name="compose"/> builds for it (see <c>Hosting/NodeComposer</c>), given
+    /// the agent as the host its command handlers act on; nothing happens on the network until <see cref="StartAsync"/>.
+    /// </summary>
+    internal NodeAgent(NodeAgentSettings settings, Func<INodeControlHost, NodeParts> compose, TimeProvider time, ILogger<NodeAgent> logger)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        ArgumentNullException.ThrowIfNull(health);
+        ArgumentNullException.ThrowIfNull(compose);
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(logger);
-        settings.Validate();
         _settings = settings;
-        _health = health;
         _time = time;
         _logger = logger;
-        _outbox = OpenOutbox(settings, time, logger);
 #pragma warning disable CA5394 // Reconnect jitter, not security.
         _random = settings.RandomSeed is { } seed ? new Random(seed) : new Random();
 #pragma warning restore CA5394
-        _startTimestamp = time.GetTimestamp();
-        _bdSeq = settings.DataDirectory is { } directory && BdSeqFile.Read(directory) is { } stored
-            ? (stored + 1) % (MaxSeq + 1)
-            : settings.InitialBdSeq;
+        var parts = compose(this);
+        _reporter = parts.Reporter;
+        _control = parts.Control;
+        _systemReadings = parts.SystemReadings;
+        _bdSeq = parts.BdSeq;
+        _heartbeatTicks = parts.Heartbeat.Ticks;
         _evackTopic = Topics.ForNode(settings.NodeId, NodeMessageKind.EventAck);
         _ackTopic = Topics.ForNode(settings.NodeId, NodeMessageKind.CommandAck);
-        _heartbeatTicks = LoadHeartbeat(settings, logger).Ticks;
-        if (settings.RootPublicKey is { } root)
-        {
-            _control = new SignedControl(
-                settings.NodeId, settings.Zones, root, settings.DataDirectory, settings.TrustSynchronisedSystemClock, time, logger, this);
-            _capabilities = settings.Capabilities.Contains(Capabilities.Commands, StringComparer.Ordinal)
-                ? settings.Capabilities
-                : [.. settings.Capabilities, Capabilities.Commands];
-        }
-        else
-        {
-            logger.LogWarning(
-                "Node {NodeId}: no root public key configured (Node:Security:RootPublicKey or RootPublicKeyFile); this node obeys NO command",
-                settings.NodeId);
-            _capabilities = settings.Capabilities;
-        }
-
         _router = new TopicRouter(settings.NodeId, BuildRoutes(), logger);
     }
 
@@ -113,13 +95,16 @@ public sealed class NodeAgent : IAsyncDisposable, INodeControlHost
     public long RejectedMessages => _router.Rejected;
 
     /// <summary>Events waiting for acknowledgement.</summary>
-    public int PendingEvents => _outbox.Count;
+    public int PendingEvents => _reporter.PendingEvents;
 
     /// <summary>Command payloads refused (or dropped unverified in a flood) since start; 0 without signed control.</summary>
     public long RefusedCommands => _control?.RefusedCommands ?? 0;
 
     /// <summary>The current health interval (configured, or set by a "set-heartbeat" command).</summary>
     public TimeSpan Heartbeat => TimeSpan.FromTicks(Interlocked.Read(ref _heartbeatTicks));
+
+    /// <summary>What the node runs on, as announced in its birth.</summary>
+    internal HardwareProfile Hardware => _reporter.Hardware;
 
     /// <summary>Signed control, when a root key is configured.</summary>
     internal SignedControl? Control => _control;
@@ -184,26 +169,9 @@ public sealed class NodeAgent : IAsyncDisposable, INodeControlHost
     public Task<string> RaiseEventAsync(string kind, EventSeverity severity, string? code, string? text)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (string.IsNullOrWhiteSpace(kind) || kind.Length > 64)
-        {
-            throw new ArgumentException("An event kind is required (at most 64 characters).", nameof(kind));
-        }
-
-        if (text is { Length: > 1024 })
-        {
-            throw new ArgumentException("Event text is at most 1024 characters.", nameof(text));
-        }
-
-        var pending = new PendingEvent(Guid.NewGuid().ToString("N"), _time.GetUtcNow(), kind, severity, code, text);
-        if (_outbox.Add(pending) is { } dropped)
-        {
-            _logger.LogWarning(
-                "Node {NodeId}: event outbox full ({Capacity}); dropped unacknowledged event {EventId} ({Kind})",
-                NodeId, _outbox.Capacity, dropped.Id, dropped.Kind);
-        }
-
+        var id = _reporter.RaiseEvent(kind, severity, code, text);
         Volatile.Read(ref _current)?.Post(WorkKind.FlushEvents);
-        return Task.FromResult(pending.Id);
+        return Task.FromResult(id);
     }
 
     /// <inheritdoc />
@@ -225,7 +193,7 @@ public sealed class NodeAgent : IAsyncDisposable, INodeControlHost
         }
 
         _disposed = true;
-        _outbox.Dispose();
+        _reporter.Dispose();
         if (_runTask is null || _runTask.IsCompleted)
         {
             // Left undisposed otherwise: the loop that failed to stop in time still observes it.
@@ -235,50 +203,6 @@ public sealed class NodeAgent : IAsyncDisposable, INodeControlHost
     }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    /// <summary>The configured heartbeat, unless a "set-heartbeat" command stored another in the data folder.</summary>
-    private static TimeSpan LoadHeartbeat(NodeAgentSettings settings, ILogger logger)
-    {
-        if (settings.DataDirectory is { } directory && HeartbeatFile.Read(directory) is { } stored)
-        {
-            if (stored != settings.Heartbeat)
-            {
-                logger.LogInformation(
-                    "Node {NodeId}: heartbeat {Heartbeat} set by the Controller (in {File}) replaces the configured {Configured}",
-                    settings.NodeId, stored, HeartbeatFile.FileName, settings.Heartbeat);
-            }
-
-            return stored;
-        }
-
-        return settings.Heartbeat;
-    }
-
-    private static EventOutbox OpenOutbox(NodeAgentSettings settings, TimeProvider time, ILogger logger)
-    {
-        if (settings.DataDirectory is not { } directory)
-        {
-            return new EventOutbox(settings.OutboxCapacity);
-        }
-
-        try
-        {
-            var journal = EventJournal.Open(directory, time, logger, out var recovered);
-            if (recovered.Count > 0)
-            {
-                logger.LogInformation("Node {NodeId}: {Count} unacknowledged event(s) recovered from {Path}", settings.NodeId, recovered.Count, journal.Path);
-            }
-
-            return new EventOutbox(settings.OutboxCapacity, journal, recovered, logger);
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            logger.LogError(
-                "Node {NodeId}: cannot keep the event outbox in {DataDirectory} ({Error}); events are kept in memory only",
-                settings.NodeId, directory, exception.Message);
-            return new EventOutbox(settings.OutboxCapacity);
-        }
-    }
 
     private async Task RunAsync(CancellationToken stop)
     {
@@ -292,7 +216,7 @@ public sealed class NodeAgent : IAsyncDisposable, INodeControlHost
         var due = _time.GetUtcNow();
         while (!stop.IsCancellationRequested)
         {
-            bdSeq = first ? bdSeq : (bdSeq + 1) % (MaxSeq + 1);
+            bdSeq = first ? bdSeq : (bdSeq + 1) % (ReportContext.MaxSeq + 1);
             first = false;
             Volatile.Write(ref _bdSeq, bdSeq);
             SaveBdSeq(bdSeq);
@@ -598,7 +522,7 @@ public sealed class NodeAgent : IAsyncDisposable, INodeControlHost
     {
         List<TopicRoute> routes =
         [
-            TopicRoute.Inline(_evackTopic, MqttQualityOfServiceLevel.AtLeastOnce, PayloadKind.Json, HandleEventAck),
+            TopicRoute.Inline(_evackTopic, MqttQualityOfServiceLevel.AtLeastOnce, PayloadKind.Json, _reporter.HandleEventAck),
             TopicRoute.Inline(Topics.ControllerState, MqttQualityOfServiceLevel.AtLeastOnce, PayloadKind.Json, HandleControllerState),
         ];
         if (_control is { } control)
@@ -772,99 +696,14 @@ public sealed class NodeAgent : IAsyncDisposable, INodeControlHost
         }
     }
 
-    private async Task PublishBirthAsync(Session session, CancellationToken cancellationToken)
-    {
-        session.Seq = 0;
-        var birth = new NodeBirth
-        {
-            NodeId = NodeId,
-            BdSeq = session.BdSeq,
-            Seq = 0,
-            Ts = _time.GetUtcNow(),
-            Software = _settings.SoftwareVersion,
-            Hardware = _health.Hardware,
-            Capabilities = _capabilities,
-            Zones = _settings.Zones,
-            HeartbeatSeconds = (int)Heartbeat.TotalSeconds,
-            UptimeSeconds = UptimeSeconds(),
-        };
-        await PublishAsync(session.Client, Topics.ForNode(NodeId, NodeMessageKind.Birth), WireCodec.Encode(birth), MqttQualityOfServiceLevel.AtLeastOnce, cancellationToken)
-            .ConfigureAwait(false);
-        _logger.LogInformation("Node {NodeId}: birth published (bdSeq {BdSeq})", NodeId, session.BdSeq);
-    }
+    private Task PublishBirthAsync(Session session, CancellationToken cancellationToken) =>
+        _reporter.PublishBirthAsync(session.Report, Heartbeat, session.PublishAsync, cancellationToken);
 
-    private async Task PublishHealthAsync(Session session, CancellationToken cancellationToken)
-    {
-        HealthSample sample;
-        try
-        {
-            sample = await _health.ReadAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            throw;
-        }
-#pragma warning disable CA1031 // A broken sensor skips one report; it must not end the connection.
-        catch (Exception exception)
-#pragma warning restore CA1031
-        {
-            _logger.LogWarning(exception, "Node {NodeId}: health reading failed; report skipped", NodeId);
-            return;
-        }
+    private Task PublishHealthAsync(Session session, CancellationToken cancellationToken) =>
+        _reporter.PublishHealthAsync(session.Report, Connections, session.PublishAsync, cancellationToken);
 
-        _control?.ObserveSystemClock(sample.Clock);
-        var health = new NodeHealth
-        {
-            Seq = session.NextSeq(),
-            BdSeq = session.BdSeq,
-            Ts = _time.GetUtcNow(),
-            UptimeSeconds = UptimeSeconds(),
-            Cpu = sample.Cpu,
-            Memory = sample.Memory,
-            Link = new LinkHealth
-            {
-                Type = sample.LinkType,
-                SignalDbm = sample.SignalDbm,
-                Broker = session.BrokerIndex,
-                Connections = Connections,
-            },
-            Clock = _control?.ReportClock(sample.Clock) ?? sample.Clock,
-            Relays = sample.Relays,
-            Inputs = sample.Inputs,
-            Audio = sample.Audio,
-            RefusedCommands = _control?.RefusedCommands,
-        };
-        await PublishAsync(session.Client, Topics.ForNode(NodeId, NodeMessageKind.Health), WireCodec.Encode(health), MqttQualityOfServiceLevel.AtMostOnce, cancellationToken)
-            .ConfigureAwait(false);
-        _logger.LogDebug("Node {NodeId}: health published (seq {Seq})", NodeId, health.Seq);
-    }
-
-    private async Task FlushEventsAsync(Session session, CancellationToken cancellationToken)
-    {
-        foreach (var pending in _outbox.NotSentIn(session.ConnectionNumber))
-        {
-            if (!_outbox.Contains(pending.Id))
-            {
-                continue;
-            }
-
-            var message = new NodeEvent
-            {
-                Id = pending.Id,
-                Seq = session.NextSeq(),
-                BdSeq = session.BdSeq,
-                Ts = pending.Ts,
-                Kind = pending.Kind,
-                Severity = pending.Severity,
-                Code = pending.Code,
-                Text = pending.Text,
-            };
-            await PublishAsync(session.Client, Topics.ForNode(NodeId, NodeMessageKind.Event), WireCodec.Encode(message), MqttQualityOfServiceLevel.AtLeastOnce, cancellationToken)
-                .ConfigureAwait(false);
-            pending.SentInConnection = session.ConnectionNumber;
-            _logger.LogDebug("Node {NodeId}: event {EventId} ({Kind}) published", NodeId, pending.Id, pending.Kind);
-        }
-    }
+    private Task FlushEventsAsync(Session session, CancellationToken cancellationToken) =>
+        _reporter.FlushEventsAsync(session.Report, session.PublishAsync, cancellationToken);
 
     private static Task PublishAsync(IMqttClient client, OutboundMessage message, CancellationToken cancellationToken) =>
         PublishAsync(client, message.Topic, message.Payload, message.Qos, cancellationToken);
@@ -882,20 +721,6 @@ public sealed class NodeAgent : IAsyncDisposable, INodeControlHost
         {
             throw new InvalidOperationException($"The broker did not accept the publish to {topic}: {result.ReasonCode}.");
         }
-    }
-
-    /// <summary>Runs on MQTTnet's receive loop (an inline route): decide, never publish.</summary>
-    private string? HandleEventAck(InboundPayload message)
-    {
-        var decoded = WireCodec.Decode<EventAck>(message.Payload);
-        if (!decoded.Succeeded)
-        {
-            return $"{decoded.Failure}: {decoded.Detail}";
-        }
-
-        var removed = _outbox.Acknowledge(decoded.Message!.Ids);
-        _logger.LogDebug("Node {NodeId}: {Removed} event(s) acknowledged, {Pending} pending", NodeId, removed, _outbox.Count);
-        return null;
     }
 
     /// <summary>Runs on MQTTnet's receive loop (an inline route): decide and post work to the session, never publish.</summary>
@@ -970,10 +795,10 @@ public sealed class NodeAgent : IAsyncDisposable, INodeControlHost
         NodeId = NodeId,
         Zones = _settings.Zones,
         Software = _settings.SoftwareVersion,
-        Model = _health.Hardware.Model,
+        Model = _reporter.Hardware.Model,
         BdSeq = BdSeq,
         HeartbeatSeconds = (int)Heartbeat.TotalSeconds,
-        UptimeSeconds = UptimeSeconds(),
+        UptimeSeconds = _reporter.UptimeSeconds,
         ClockTrusted = clockTrusted,
         CommandHighWater = commandHighWater,
     };
@@ -1009,7 +834,7 @@ public sealed class NodeAgent : IAsyncDisposable, INodeControlHost
     {
         try
         {
-            return (await _health.ReadAsync(cancellationToken).ConfigureAwait(false)).Clock;
+            return (await _systemReadings.ReadAsync(cancellationToken).ConfigureAwait(false)).Clock;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -1034,8 +859,6 @@ public sealed class NodeAgent : IAsyncDisposable, INodeControlHost
             }
         }
     }
-
-    private long UptimeSeconds() => (long)_time.GetElapsedTime(_startTimestamp).TotalSeconds;
 
     private static void CancelQuietly(CancellationTokenSource source)
     {
@@ -1098,21 +921,16 @@ public sealed class NodeAgent : IAsyncDisposable, INodeControlHost
 
         public int BdSeq { get; } = bdSeq;
 
-        public long ConnectionNumber { get; } = connectionNumber;
+        /// <summary>What the reports it carries take from it; its seq is touched only by the session's publisher.</summary>
+        public ReportContext Report { get; } = new(bdSeq, brokerIndex, connectionNumber);
 
         public OutboundLanes<Work> Outbound { get; } = new(MediaLaneCapacity);
 
         /// <summary>The health timer, so a "set-heartbeat" command can change its period.</summary>
         public ITimer? HeartbeatTimer { get; set; }
 
-        /// <summary>Sequence of the last message; only the session's publisher touches it.</summary>
-        public int Seq { get; set; }
-
-        public int NextSeq()
-        {
-            Seq = (Seq + 1) % (MaxSeq + 1);
-            return Seq;
-        }
+        public Task PublishAsync(OutboundMessage message, CancellationToken cancellationToken) =>
+            NodeAgent.PublishAsync(Client, message, cancellationToken);
 
         /// <summary>Queues work on the control lane; false once the session has ended.</summary>
         public bool Post(WorkKind work) => Outbound.TryPost(OutboundLane.Control, new Work(work));
