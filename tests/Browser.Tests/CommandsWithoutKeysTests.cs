@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using SmartLoudspeaker.Node;
+using SmartLoudspeaker.Node.Hosting;
 
 namespace SmartLoudspeaker.Browser.Tests;
 
@@ -13,7 +14,7 @@ public sealed class CommandsWithoutKeysTests
         var data = Path.Combine(Path.GetTempPath(), "sl-browser-nokeys-" + Guid.NewGuid().ToString("N"));
         await using var controller = new ControllerProcess(data, demoKeys: false);
         await controller.StartAsync();
-        await using var node = new NodeAgent(
+        await using var node = NodeComposer.Compose(
             new NodeAgentSettings
             {
                 NodeId = "loa-khong-khoa",
@@ -22,7 +23,7 @@ public sealed class CommandsWithoutKeysTests
                 ReconnectWindow = TimeSpan.FromMilliseconds(200),
                 ReconnectBackoffCap = TimeSpan.FromSeconds(1),
             },
-            new SimulatedHealthSource(1),
+            NodeDrivers.Simulated(1),
             TimeProvider.System,
             NullLogger<NodeAgent>.Instance);
         await node.StartAsync(CancellationToken.None);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Playwright;
 using SmartLoudspeaker.Node;
+using SmartLoudspeaker.Node.Hosting;
 using SmartLoudspeaker.Protocol;
 using SmartLoudspeaker.TestUtilities;
 
@@ -138,13 +139,13 @@ public sealed class FleetUiFixture : IAsyncLifetime
     /// <summary>Starts one more simulated node (a node appearing while pages are open) and waits for its birth.</summary>
     public async Task StartNodeAsync(string id, string zone)
     {
-        IHealthSource health = new SimulatedHealthSource(SimulatedHealthSource.SeedFor(id));
+        var drivers = NodeDrivers.Simulated(SimulatedHealthSource.SeedFor(id));
         if (id == HotNode)
         {
-            health = new HotHealthSource(health);
+            drivers = drivers with { SystemReadings = new HotHealthSource(drivers.SystemReadings) };
         }
 
-        var agent = new NodeAgent(
+        var agent = NodeComposer.Compose(
             new NodeAgentSettings
             {
                 NodeId = id,
@@ -159,7 +160,7 @@ public sealed class FleetUiFixture : IAsyncLifetime
                 DataDirectory = Path.Combine(dataDirectory, "nodes", id),
                 RootPublicKey = Controller.RootPublicKey(),
             },
-            health,
+            drivers,
             TimeProvider.System,
             NullLogger<NodeAgent>.Instance);
         agents[id] = agent;

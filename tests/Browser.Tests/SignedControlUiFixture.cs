@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Playwright;
 using SmartLoudspeaker.Node;
+using SmartLoudspeaker.Node.Hosting;
 using SmartLoudspeaker.TestUtilities;
 
 namespace SmartLoudspeaker.Browser.Tests;
@@ -100,7 +101,7 @@ public sealed class SignedControlUiFixture : IAsyncLifetime
 
     private async Task StartNodeAsync(string id)
     {
-        var agent = new NodeAgent(
+        var agent = NodeComposer.Compose(
             new NodeAgentSettings
             {
                 NodeId = id,
@@ -113,7 +114,7 @@ public sealed class SignedControlUiFixture : IAsyncLifetime
                 DataDirectory = Path.Combine(dataDirectory, "nodes", id),
                 RootPublicKey = Controller.RootPublicKey(),
             },
-            new SimulatedHealthSource(SimulatedHealthSource.SeedFor(id)),
+            NodeDrivers.Simulated(SimulatedHealthSource.SeedFor(id)),
             TimeProvider.System,
             NullLogger<NodeAgent>.Instance);
         agents[id] = agent;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using SmartLoudspeaker.Node;
+using SmartLoudspeaker.Node.Hosting;
 
 namespace SmartLoudspeaker.EndToEnd.Tests;
 
@@ -24,9 +25,9 @@ internal sealed class SimulatedNodes : IAsyncDisposable
             ReconnectWindow = TimeSpan.FromMilliseconds(100),
             ReconnectBackoffCap = TimeSpan.FromMilliseconds(500),
         };
-        var agent = new NodeAgent(
+        var agent = NodeComposer.Compose(
             settings,
-            new SimulatedHealthSource(SimulatedHealthSource.SeedFor(nodeId)),
+            NodeDrivers.Simulated(SimulatedHealthSource.SeedFor(nodeId)),
             time ?? TimeProvider.System,
             NullLogger<NodeAgent>.Instance);
         agents.Add(agent);

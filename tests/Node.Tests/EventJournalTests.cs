@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
+using SmartLoudspeaker.Node.Reporting;
 using SmartLoudspeaker.Node.Tests.Support;
 using SmartLoudspeaker.Protocol;
 

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Logging;
+using SmartLoudspeaker.Node.Hosting;
 using SmartLoudspeaker.Node.Tests.Support;
 using SmartLoudspeaker.TestUtilities;
 using SmartLoudspeaker.TestUtilities.Proxy;
@@ -34,7 +35,7 @@ public sealed class FleetReconnectLoadTests(ITestOutputHelper output)
             return Task.CompletedTask;
         };
         var loggers = new ListLoggerFactory();
-        var agents = Enumerable.Range(1, Fleet).Select(number => new NodeAgent(
+        var agents = Enumerable.Range(1, Fleet).Select(number => NodeComposer.Compose(
             new NodeAgentSettings
             {
                 NodeId = FleetSimulator.NodeIdFor("load", number),
@@ -42,7 +43,7 @@ public sealed class FleetReconnectLoadTests(ITestOutputHelper output)
                 Brokers = [new BrokerEndpoint { Host = "127.0.0.1", Port = link.Port }],
                 KeepAlive = TimeSpan.FromSeconds(10),
             },
-            new SimulatedHealthSource(number),
+            NodeDrivers.Simulated(number),
             TimeProvider.System,
             loggers.CreateLogger<NodeAgent>())).ToList();
         try

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
+using SmartLoudspeaker.Node.Hosting;
 using SmartLoudspeaker.Node.Tests.Support;
 using SmartLoudspeaker.Protocol;
 using SmartLoudspeaker.TestUtilities;
@@ -150,7 +151,7 @@ public sealed class NodeAgentDurabilityTests : IAsyncLifetime
             DataDirectory = dataDirectory,
             RandomSeed = 1,
         };
-        var agent = new NodeAgent(settings, new SimulatedHealthSource(SimulatedHealthSource.SeedFor("node-p")), _time, _logger);
+        var agent = NodeComposer.Compose(settings, NodeDrivers.Simulated(SimulatedHealthSource.SeedFor("node-p")), _time, _logger);
         _agents.Add(agent);
         return agent;
     }

@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using MQTTnet.Protocol;
 using MQTTnet.Server;
 using Microsoft.Extensions.Time.Testing;
+using SmartLoudspeaker.Node.Hosting;
 using SmartLoudspeaker.Node.Tests.Support;
 using SmartLoudspeaker.Protocol;
 using SmartLoudspeaker.TestUtilities;
@@ -215,7 +216,7 @@ public sealed class NodeAgentFailoverTests : IAsyncLifetime
             InitialBdSeq = initialBdSeq,
             RandomSeed = 1,
         };
-        var agent = new NodeAgent(settings, new SimulatedHealthSource(SimulatedHealthSource.SeedFor(nodeId)), _time, _logger);
+        var agent = NodeComposer.Compose(settings, NodeDrivers.Simulated(SimulatedHealthSource.SeedFor(nodeId)), _time, _logger);
         _agents.Add(agent);
         return agent;
     }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
+using SmartLoudspeaker.Node.Hosting;
 using SmartLoudspeaker.Node.Tests.Support;
 using SmartLoudspeaker.Protocol;
 using SmartLoudspeaker.TestUtilities;
@@ -278,7 +279,7 @@ public sealed class NodeAgentTests : IAsyncLifetime
             OutboxCapacity = 0,
             DataDirectory = " ",
         };
-        var error = Assert.Throws<ArgumentException>(() => new NodeAgent(settings, new SimulatedHealthSource(1), _time, _logger));
+        var error = Assert.Throws<ArgumentException>(() => NodeComposer.Compose(settings, NodeDrivers.Simulated(1), _time, _logger));
         Assert.Contains("NodeId", error.Message, StringComparison.Ordinal);
         Assert.Contains("Zones", error.Message, StringComparison.Ordinal);
         Assert.Contains("Brokers", error.Message, StringComparison.Ordinal);
@@ -328,7 +329,7 @@ public sealed class NodeAgentTests : IAsyncLifetime
             InitialBdSeq = initialBdSeq,
             RandomSeed = 1,
         };
-        var agent = new NodeAgent(settings, new SimulatedHealthSource(SimulatedHealthSource.SeedFor(nodeId)), _time, _logger);
+        var agent = NodeComposer.Compose(settings, NodeDrivers.Simulated(SimulatedHealthSource.SeedFor(nodeId)), _time, _logger);
         _agents.Add(agent);
         return agent;
     }

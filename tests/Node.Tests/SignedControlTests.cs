@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
+using SmartLoudspeaker.Node.Hosting;
 using SmartLoudspeaker.Node.Tests.Support;
 using SmartLoudspeaker.Protocol;
 
@@ -448,7 +449,7 @@ public sealed class SignedControlTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Without_a_root_key_the_node_announces_no_commands_and_obeys_none()
     {
-        var agent = new NodeAgent(Settings(trustSystemClock: true) with { RootPublicKey = null }, new SimulatedHealthSource(1), _time, _logger);
+        var agent = NodeComposer.Compose(Settings(trustSystemClock: true) with { RootPublicKey = null }, NodeDrivers.Simulated(1), _time, _logger);
         _agents.Add(agent);
         await agent.StartAsync(CancellationToken.None);
         var birth = (await _recorder.WaitForAsync(NodeId, NodeMessageKind.Birth)).Decode<NodeBirth>();
@@ -478,7 +479,7 @@ public sealed class SignedControlTests : IAsyncLifetime, IDisposable
 
     private async Task<NodeAgent> StartAgentAsync(bool trustSystemClock = true)
     {
-        var agent = new NodeAgent(Settings(trustSystemClock), new SimulatedHealthSource(1), _time, _logger);
+        var agent = NodeComposer.Compose(Settings(trustSystemClock), NodeDrivers.Simulated(1), _time, _logger);
         _agents.Add(agent);
         var fromIndex = _recorder.Count;
         await agent.StartAsync(CancellationToken.None);

@@ -32,7 +32,7 @@ public sealed record NodeAgentSettings
 
     /// <summary>
     /// The reconnect window W: the first retry after a loss (or a failed first connect) is uniformly random in [0, W),
-    /// and later retries are at least W apart (see <see cref="ReconnectBackoff"/>). Zero: reconnect at once, for tests.
+    /// and later retries are at least W apart (see <see cref="Messaging.ReconnectBackoff"/>). Zero: reconnect at once, for tests.
     /// </summary>
     public TimeSpan ReconnectWindow { get; init; } = DefaultReconnectWindow;
 

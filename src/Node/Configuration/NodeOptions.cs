@@ -26,7 +26,7 @@ public sealed class NodeOptions
 
     /// <summary>
     /// Reconnect window W: after a loss the first retry is uniformly random in [0, W) and later ones at least W apart,
-    /// so a fleet returning from an outage spreads over W (see <see cref="ReconnectBackoff"/>).
+    /// so a fleet returning from an outage spreads over W (see <see cref="Messaging.ReconnectBackoff"/>).
     /// </summary>
     public TimeSpan ReconnectWindow { get; set; } = NodeAgentSettings.DefaultReconnectWindow;
 

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using SmartLoudspeaker.Node.Reporting;
 using SmartLoudspeaker.Protocol;
 
 namespace SmartLoudspeaker.Node;
@@ -10,8 +11,9 @@ namespace SmartLoudspeaker.Node;
 /// commands to the <see cref="CommandGate"/>, reports refusals, and starts what the gate accepts on the
 /// <see cref="CommandDispatcher"/> without waiting for it. The MQTT receive handler only calls <see cref="TryEnqueue"/>;
 /// a flood beyond the queues is dropped and counted, so receiving, health and events keep flowing whatever arrives.
+/// It contributes the clock (refined by the Controller's offset) and the refused-command count to each health report.
 /// </summary>
-internal sealed class SignedControl : IDisposable
+internal sealed class SignedControl : IDisposable, IHealthContributor
 {
     /// <summary>Command payloads waiting at most; beyond this they are dropped (and counted).</summary>
     public const int CommandQueueCapacity = 64;
@@ -150,6 +152,23 @@ internal sealed class SignedControl : IDisposable
     /// <summary>The clock part of a health report: the Controller's offset once an authenticated sample is in use.</summary>
     public ClockHealth ReportClock(ClockHealth system) =>
         Clock.Offset is { } offset ? new ClockHealth { Synced = true, Source = "controller", OffsetMs = Math.Round(offset.TotalMilliseconds, 1) } : system;
+
+    /// <summary>
+    /// Takes the system clock reading the report already holds (so a reading is not taken twice) and reports the clock as
+    /// this node trusts it, with the refused-command count.
+    /// </summary>
+    public ValueTask ContributeAsync(HealthReportDraft report, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        if (report.Clock is { } system)
+        {
+            ObserveSystemClock(system);
+            report.Clock = ReportClock(system);
+        }
+
+        report.RefusedCommands = RefusedCommands;
+        return ValueTask.CompletedTask;
+    }
 
     /// <summary>The worker: one payload at a time until <paramref name="stop"/>; nothing a payload does ends it.</summary>
     public async Task RunAsync(CancellationToken stop)

@@ -3,8 +3,9 @@ using SmartLoudspeaker.Protocol;
 namespace SmartLoudspeaker.Node;
 
 /// <summary>
-/// One reading of a node's sensors. The agent adds what only it knows (sequence numbers, uptime, which broker,
-/// reconnect count) when it turns this into a <see cref="NodeHealth"/>.
+/// One reading of the node's system: processor, memory, link and the operating system's clock. It is the system
+/// readings' part of a health report; relays, inputs and audio belong to their drivers, and what only the session knows
+/// (sequence numbers, uptime, which broker, reconnect count) is added when the report is assembled.
 /// </summary>
 public sealed record HealthSample
 {
@@ -20,15 +21,6 @@ public sealed record HealthSample
     /// <summary>Signal in dBm for radio links.</summary>
     public int? SignalDbm { get; init; }
 
-    /// <summary>Clock state.</summary>
+    /// <summary>The operating system's clock state.</summary>
     public required ClockHealth Clock { get; init; }
-
-    /// <summary>Relays as last driven, when known.</summary>
-    public RelayHealth? Relays { get; init; }
-
-    /// <summary>Digital inputs, when known.</summary>
-    public IReadOnlyDictionary<string, bool>? Inputs { get; init; }
-
-    /// <summary>Audio output, when known.</summary>
-    public AudioHealth? Audio { get; init; }
 }

@@ -2,7 +2,7 @@ using SmartLoudspeaker.Protocol;
 
 namespace SmartLoudspeaker.Node;
 
-/// <summary>Where a node's hardware description and health readings come from (real board or simulation).</summary>
+/// <summary>Where a node's hardware description and system readings come from (real board or simulation).</summary>
 public interface IHealthSource
 {
     /// <summary>What the node runs on, announced in its birth.</summary>

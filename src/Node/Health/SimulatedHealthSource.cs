@@ -85,8 +85,6 @@ public sealed class SimulatedHealthSource : IHealthSource
                 LinkType = LinkType.Loopback,
                 SignalDbm = _signalDbm,
                 Clock = new ClockHealth { Synced = true, Source = "simulated" },
-                Relays = new RelayHealth { Amplifier = false, SpeakerLine = false, AccessPoint = true },
-                Audio = new AudioHealth { State = "idle", VolumePercent = 70 },
             });
         }
     }

@@ -2,13 +2,15 @@ using System.Globalization;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SmartLoudspeaker.Node.Hosting;
 
 namespace SmartLoudspeaker.Node;
 
 /// <summary>
 /// Many simulated nodes in one process (demo, load tests): <c>{IdPrefix}-01</c> … each with its own MQTT connection
-/// and <see cref="SimulatedHealthSource"/>, spread round-robin over zones <c>zone-1</c> … <c>zone-N</c>. Each keeps
-/// its outbox and bdSeq in its own subfolder of the data folder, named after its id, as a real node would.
+/// and simulated drivers, spread round-robin over zones <c>zone-1</c> … <c>zone-N</c>. Each is built by
+/// <see cref="NodeComposer.ForSimulatedNode"/>, the path the single node takes too, and keeps its outbox and bdSeq in
+/// its own subfolder of the data folder, named after its id, as a real node would.
 /// </summary>
 public sealed class FleetSimulator : BackgroundService
 {
@@ -86,11 +88,7 @@ public sealed class FleetSimulator : BackgroundService
                 }
             }
 
-            var nodeId = NodeIdFor(simulation.IdPrefix, number);
-            var settings = NodeAgentSettingsFactory.Create(
-                _options, nodeId, [ZoneFor(number, simulation.ZoneCount)], Path.Combine(_options.DataDirectory, nodeId));
-            var agent = new NodeAgent(
-                settings, new SimulatedHealthSource(SimulatedHealthSource.SeedFor(nodeId)), _time, _loggerFactory.CreateLogger<NodeAgent>());
+            var agent = NodeComposer.ForSimulatedNode(_options, number, _time, _loggerFactory);
             lock (_gate)
             {
                 _agents.Add(agent);

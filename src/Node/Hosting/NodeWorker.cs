@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SmartLoudspeaker.Node.Hosting;
 
 namespace SmartLoudspeaker.Node;
 
@@ -38,16 +39,10 @@ public sealed class NodeWorker : BackgroundService
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var nodeId = _options.NodeId!;
-        var dataDirectory = _options.DataDirectory;
-        IHealthSource health = _options.HealthSource == HealthSourceKind.Simulated
-            ? new SimulatedHealthSource(SimulatedHealthSource.SeedFor(nodeId))
-            : new LinuxHealthSource(dataDirectory);
-        var settings = NodeAgentSettingsFactory.Create(_options, nodeId, [.. _options.Zones], dataDirectory);
-        _agent = new NodeAgent(settings, health, _time, _loggerFactory.CreateLogger<NodeAgent>());
+        _agent = NodeComposer.ForNode(_options, _time, _loggerFactory);
         _logger.LogInformation(
             "Node {NodeId} ({Model}) starting; zones {Zones}; brokers {Brokers}",
-            nodeId, health.Hardware.Model, string.Join(",", settings.Zones), string.Join(",", settings.Brokers));
+            _agent.NodeId, _agent.Hardware.Model, string.Join(",", _options.Zones), string.Join(",", _options.Brokers));
         await _agent.StartAsync(stoppingToken).ConfigureAwait(false);
         try
         {

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using SmartLoudspeaker.Node.Reporting;
 using SmartLoudspeaker.Protocol;
 using SmartLoudspeaker.Protocol.Storage;
 

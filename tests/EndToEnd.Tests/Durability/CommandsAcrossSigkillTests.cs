@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using SmartLoudspeaker.Node;
+using SmartLoudspeaker.Node.Hosting;
 using SmartLoudspeaker.TestUtilities;
 using SmartLoudspeaker.TestUtilities.Proxy;
 using Xunit.Abstractions;
@@ -164,7 +165,7 @@ public sealed class CommandsAcrossSigkillTests : IDisposable
     /// <summary>A node on its own data folder (so a restart keeps its replay state and outcomes), known to the Controller when this returns.</summary>
     private async Task<NodeAgent> StartNodeAsync(int brokerPort, string nodeId, HttpClient http)
     {
-        var agent = new NodeAgent(
+        var agent = NodeComposer.Compose(
             new NodeAgentSettings
             {
                 NodeId = nodeId,
@@ -177,7 +178,7 @@ public sealed class CommandsAcrossSigkillTests : IDisposable
                 DataDirectory = Path.Combine(_data, "nodes", nodeId),
                 RootPublicKey = System.Buffers.Text.Base64Url.DecodeFromChars((await File.ReadAllTextAsync(Path.Combine(_data, "keys", "root.pub"))).Trim()),
             },
-            new SimulatedHealthSource(SimulatedHealthSource.SeedFor(nodeId)),
+            NodeDrivers.Simulated(SimulatedHealthSource.SeedFor(nodeId)),
             TimeProvider.System,
             NullLogger<NodeAgent>.Instance);
         _agents.Add(agent);

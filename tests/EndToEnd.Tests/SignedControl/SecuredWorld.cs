@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using SmartLoudspeaker.Node;
+using SmartLoudspeaker.Node.Hosting;
 using SmartLoudspeaker.Protocol;
 using SmartLoudspeaker.TestUtilities;
 
@@ -98,7 +99,7 @@ internal sealed class SecuredWorld : IAsyncDisposable
     /// <summary>Starts a node pinning the root; <paramref name="brokerPort"/> lets it connect through a proxy.</summary>
     public async Task<NodeAgent> StartNodeAsync(string nodeId, bool trustSystemClock = true, int? brokerPort = null)
     {
-        var agent = new NodeAgent(
+        var agent = NodeComposer.Compose(
             new NodeAgentSettings
             {
                 NodeId = nodeId,
@@ -112,7 +113,7 @@ internal sealed class SecuredWorld : IAsyncDisposable
                 RootPublicKey = System.Buffers.Text.Base64Url.DecodeFromChars((await File.ReadAllTextAsync(RootPublicKeyFile)).Trim()),
                 TrustSynchronisedSystemClock = trustSystemClock,
             },
-            new SimulatedHealthSource(SimulatedHealthSource.SeedFor(nodeId)),
+            NodeDrivers.Simulated(SimulatedHealthSource.SeedFor(nodeId)),
             TimeProvider.System,
             NullLogger<NodeAgent>.Instance);
         agents.Add(agent);

@@ -1,6 +1,7 @@
+using SmartLoudspeaker.Node.Reporting;
 using SmartLoudspeaker.Protocol;
 
-namespace SmartLoudspeaker.Node.Tests;
+namespace SmartLoudspeaker.Node.Tests.Reporting;
 
 public sealed class EventOutboxTests
 {

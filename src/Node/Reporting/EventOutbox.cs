@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace SmartLoudspeaker.Node;
+namespace SmartLoudspeaker.Node.Reporting;
 
 /// <summary>
 /// Events not yet acknowledged by the controller, oldest first, bounded: a node cut off for days keeps the newest

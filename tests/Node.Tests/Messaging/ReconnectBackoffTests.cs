@@ -1,4 +1,6 @@
-namespace SmartLoudspeaker.Node.Tests;
+using SmartLoudspeaker.Node.Messaging;
+
+namespace SmartLoudspeaker.Node.Tests.Messaging;
 
 public sealed class ReconnectBackoffTests
 {

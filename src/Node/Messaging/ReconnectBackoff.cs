@@ -1,4 +1,4 @@
-namespace SmartLoudspeaker.Node;
+namespace SmartLoudspeaker.Node.Messaging;
 
 /// <summary>
 /// When a node that lost its broker (or failed to reach one) tries again: a random phase, then a fixed lattice.

@@ -1,6 +1,6 @@
 using SmartLoudspeaker.Protocol;
 
-namespace SmartLoudspeaker.Node;
+namespace SmartLoudspeaker.Node.Reporting;
 
 /// <summary>An event waiting for its <see cref="EventAck"/>, with what is needed to (re)send it.</summary>
 /// <param name="Id">Random 128-bit id, hex.</param>

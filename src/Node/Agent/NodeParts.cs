@@ -1,0 +1,11 @@
+using SmartLoudspeaker.Node.Reporting;
+
+namespace SmartLoudspeaker.Node.Agent;
+
+/// <summary>What <see cref="NodeAgent"/> is given to run with; built in <c>Hosting/NodeComposer</c>, never by the agent.</summary>
+/// <param name="Reporter">Birth, health from the contributors, and the event outbox.</param>
+/// <param name="Control">Signed control, when a root key is configured.</param>
+/// <param name="SystemReadings">The system readings, which signed control also asks for the clock state.</param>
+/// <param name="BdSeq">The bdSeq of the first session (one past the stored one, after a restart).</param>
+/// <param name="Heartbeat">The health interval to start with (configured, or stored by a "set-heartbeat" command).</param>
+internal sealed record NodeParts(NodeReporter Reporter, SignedControl? Control, IHealthSource SystemReadings, int BdSeq, TimeSpan Heartbeat);

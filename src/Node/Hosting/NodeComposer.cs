@@ -1,0 +1,157 @@
+using Microsoft.Extensions.Logging;
+using SmartLoudspeaker.Node.Agent;
+using SmartLoudspeaker.Node.Reporting;
+using SmartLoudspeaker.Protocol;
+
+namespace SmartLoudspeaker.Node.Hosting;
+
+/// <summary>
+/// The one place a node is put together: from the options (or ready settings) and its drivers, it builds the
+/// storage, signed control, the health contributors, the reporter and the agent. The single node and every node of
+/// the fleet simulator come through here, so a simulated node is built as a real one is, with simulated drivers.
+/// </summary>
+public static class NodeComposer
+{
+    /// <summary>The single node of <c>Node:NodeId</c>, with Linux or simulated drivers as <c>Node:HealthSource</c> says.</summary>
+    public static NodeAgent ForNode(NodeOptions options, TimeProvider time, ILoggerFactory loggerFactory)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var nodeId = options.NodeId!;
+        var drivers = options.HealthSource == HealthSourceKind.Simulated
+            ? NodeDrivers.Simulated(SimulatedHealthSource.SeedFor(nodeId))
+            : NodeDrivers.Linux(options.DataDirectory);
+        return FromOptions(options, nodeId, [.. options.Zones], options.DataDirectory, drivers, time, loggerFactory);
+    }
+
+    /// <summary>
+    /// Simulated node <paramref name="number"/> (1-based) of the fleet simulator: its id and zone follow from the number,
+    /// its files live in a subfolder of the data folder named after its id.
+    /// </summary>
+    public static NodeAgent ForSimulatedNode(NodeOptions options, int number, TimeProvider time, ILoggerFactory loggerFactory)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var simulation = options.Simulation;
+        var nodeId = FleetSimulator.NodeIdFor(simulation.IdPrefix, number);
+        return FromOptions(
+            options,
+            nodeId,
+            [FleetSimulator.ZoneFor(number, simulation.ZoneCount)],
+            Path.Combine(options.DataDirectory, nodeId),
+            NodeDrivers.Simulated(SimulatedHealthSource.SeedFor(nodeId)),
+            time,
+            loggerFactory);
+    }
+
+    /// <summary>A node from ready settings and drivers (tests, and the two above); nothing touches the network until it starts.</summary>
+    /// <exception cref="ArgumentException">The settings are invalid (the message lists every problem).</exception>
+    public static NodeAgent Compose(NodeAgentSettings settings, NodeDrivers drivers, TimeProvider time, ILogger<NodeAgent> logger)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(drivers);
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(logger);
+        settings.Validate();
+
+        // Signed control's command handlers act on the agent (acknowledge, rebirth, heartbeat), so the parts are built
+        // once the agent exists, handed to it as their host.
+        return new NodeAgent(settings, host => BuildParts(settings, drivers, host, time, logger), time, logger);
+    }
+
+    private static NodeAgent FromOptions(
+        NodeOptions options, string nodeId, IReadOnlyList<string> zones, string dataDirectory, NodeDrivers drivers, TimeProvider time, ILoggerFactory loggerFactory)
+    {
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        var settings = NodeAgentSettingsFactory.Create(options, nodeId, zones, dataDirectory);
+        return Compose(settings, drivers, time, loggerFactory.CreateLogger<NodeAgent>());
+    }
+
+    private static NodeParts BuildParts(NodeAgentSettings settings, NodeDrivers drivers, INodeControlHost host, TimeProvider time, ILogger logger)
+    {
+        var outbox = OpenOutbox(settings, time, logger);
+        var bdSeq = settings.DataDirectory is { } directory && BdSeqFile.Read(directory) is { } stored
+            ? (stored + 1) % (ReportContext.MaxSeq + 1)
+            : settings.InitialBdSeq;
+        var heartbeat = LoadHeartbeat(settings, logger);
+        SignedControl? control = null;
+        var capabilities = settings.Capabilities;
+        if (settings.RootPublicKey is { } root)
+        {
+            control = new SignedControl(
+                settings.NodeId, settings.Zones, root, settings.DataDirectory, settings.TrustSynchronisedSystemClock, time, logger, host);
+            if (!capabilities.Contains(Capabilities.Commands, StringComparer.Ordinal))
+            {
+                capabilities = [.. capabilities, Capabilities.Commands];
+            }
+        }
+        else
+        {
+            logger.LogWarning(
+                "Node {NodeId}: no root public key configured (Node:Security:RootPublicKey or RootPublicKeyFile); this node obeys NO command",
+                settings.NodeId);
+        }
+
+        var health = new HealthReportAssembler(settings.NodeId, HealthContributors(drivers, control), time, logger);
+        var reporter = new NodeReporter(settings, drivers.SystemReadings.Hardware, capabilities, health, outbox, time, logger);
+        return new NodeParts(reporter, control, drivers.SystemReadings, bdSeq, heartbeat);
+    }
+
+    /// <summary>
+    /// Who contributes to a health report, in order: the system readings first (the controller clock refines the
+    /// clock reading they put down), then signed control, then each driver with its own part.
+    /// </summary>
+    internal static IReadOnlyList<IHealthContributor> HealthContributors(NodeDrivers drivers, IHealthContributor? control)
+    {
+        List<IHealthContributor> contributors = [new SystemReadingsContributor(drivers.SystemReadings)];
+        if (control is not null)
+        {
+            contributors.Add(control);
+        }
+
+        contributors.AddRange(drivers.Hardware);
+        return contributors;
+    }
+
+    /// <summary>The configured heartbeat, unless a "set-heartbeat" command stored another in the data folder.</summary>
+    private static TimeSpan LoadHeartbeat(NodeAgentSettings settings, ILogger logger)
+    {
+        if (settings.DataDirectory is { } directory && HeartbeatFile.Read(directory) is { } stored)
+        {
+            if (stored != settings.Heartbeat)
+            {
+                logger.LogInformation(
+                    "Node {NodeId}: heartbeat {Heartbeat} set by the Controller (in {File}) replaces the configured {Configured}",
+                    settings.NodeId, stored, HeartbeatFile.FileName, settings.Heartbeat);
+            }
+
+            return stored;
+        }
+
+        return settings.Heartbeat;
+    }
+
+    private static EventOutbox OpenOutbox(NodeAgentSettings settings, TimeProvider time, ILogger logger)
+    {
+        if (settings.DataDirectory is not { } directory)
+        {
+            return new EventOutbox(settings.OutboxCapacity);
+        }
+
+        try
+        {
+            var journal = EventJournal.Open(directory, time, logger, out var recovered);
+            if (recovered.Count > 0)
+            {
+                logger.LogInformation("Node {NodeId}: {Count} unacknowledged event(s) recovered from {Path}", settings.NodeId, recovered.Count, journal.Path);
+            }
+
+            return new EventOutbox(settings.OutboxCapacity, journal, recovered, logger);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            logger.LogError(
+                "Node {NodeId}: cannot keep the event outbox in {DataDirectory} ({Error}); events are kept in memory only",
+                settings.NodeId, directory, exception.Message);
+            return new EventOutbox(settings.OutboxCapacity);
+        }
+    }
+}

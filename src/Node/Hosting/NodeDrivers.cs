@@ -1,0 +1,20 @@
+using SmartLoudspeaker.Node.Health;
+using SmartLoudspeaker.Node.Reporting;
+
+namespace SmartLoudspeaker.Node.Hosting;
+
+/// <summary>
+/// The hardware a node runs with, real or simulated: where its system readings come from, and the drivers that own
+/// a part of its health report (the simulated hardware now; GPIO, audio and the media cache as they arrive).
+/// </summary>
+/// <param name="SystemReadings">Processor, memory, link and the operating system's clock.</param>
+/// <param name="Hardware">Drivers contributing their own part of each health report.</param>
+public sealed record NodeDrivers(IHealthSource SystemReadings, IReadOnlyList<IHealthContributor> Hardware)
+{
+    /// <summary>A simulated node: generated readings from <paramref name="seed"/>, and the simulated relays and audio.</summary>
+    public static NodeDrivers Simulated(int seed) => new(new SimulatedHealthSource(seed), [new SimulatedHardware()]);
+
+    /// <summary>A real Linux node: readings from /proc and /sys; no relay or audio driver yet, so no such part.</summary>
+    /// <param name="dataDirectory">The node's data folder, whose file system is reported.</param>
+    public static NodeDrivers Linux(string dataDirectory) => new(new LinuxHealthSource(dataDirectory), []);
+}
