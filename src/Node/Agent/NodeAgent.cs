@@ -5,6 +5,7 @@ using MQTTnet.Formatter;
 using MQTTnet.Protocol;
 using SmartLoudspeaker.Node.Messaging;
 using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Outbound;
 
 namespace SmartLoudspeaker.Node;
 
