@@ -7,6 +7,7 @@ using SmartLoudspeaker.Node.Agent;
 using SmartLoudspeaker.Node.Messaging;
 using SmartLoudspeaker.Node.Reporting;
 using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Outbound;
 
 namespace SmartLoudspeaker.Node;
 

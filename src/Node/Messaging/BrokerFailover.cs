@@ -1,8 +1,8 @@
 using System.Net.Sockets;
-using Microsoft.Extensions.Logging;
 using MQTTnet;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
+using Microsoft.Extensions.Logging;
 using SmartLoudspeaker.Node.Reporting;
 using SmartLoudspeaker.Protocol;
 

@@ -1,6 +1,7 @@
 using MQTTnet;
 using MQTTnet.Protocol;
 using SmartLoudspeaker.Node.Reporting;
+using SmartLoudspeaker.Protocol.Outbound;
 
 namespace SmartLoudspeaker.Node.Messaging;
 

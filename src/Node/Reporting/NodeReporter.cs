@@ -1,5 +1,5 @@
-using Microsoft.Extensions.Logging;
 using MQTTnet.Protocol;
+using Microsoft.Extensions.Logging;
 using SmartLoudspeaker.Node.Messaging;
 using SmartLoudspeaker.Protocol;
 

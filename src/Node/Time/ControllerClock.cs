@@ -1,13 +1,15 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
+using SmartLoudspeaker.Node.Time;
 using SmartLoudspeaker.Protocol;
 
 namespace SmartLoudspeaker.Node;
 
 /// <summary>
 /// The node's authenticated view of the Controller's clock: it asks with a fresh random nonce, accepts only a signed
-/// reply to its latest request (each nonce once), and keeps the offset of the best of the recent samples, the one
-/// with the lowest round trip (least queueing, so least asymmetry error), as NTP's clock filter does. Thread-safe.
+/// reply to its latest request (each nonce once), and estimates from the recent samples the offset and the drift of
+/// the node's clock against the Controller's (<see cref="DriftEstimator"/>: samples of low round trip only, as NTP's
+/// clock filter; offset-only until enough of them span enough time). Thread-safe.
 /// </summary>
 internal sealed class ControllerClock
 {
@@ -17,22 +19,26 @@ internal sealed class ControllerClock
     /// <summary>How often a node whose time is not trusted asks: it refuses every non-emergency command until then.</summary>
     public static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(30);
 
-    /// <summary>Samples kept: at one every 10 minutes, the last hour or so.</summary>
-    public const int MaxSamples = 6;
-
     private readonly Lock _gate = new();
-    private readonly Queue<ClockSyncSample> _samples = new();
+    private readonly DriftEstimator _estimator = new();
     private ClockSyncRequest? _outstanding;
-    private ClockSyncSample? _best;
+    private ClockEstimate? _estimate;
 
-    /// <summary>Offset of the best recent sample (how far the Controller is ahead), or null before the first one.</summary>
-    public TimeSpan? Offset
+    /// <summary>
+    /// How far the Controller is ahead at the newest sample the estimate rests on (offset-only: the best recent
+    /// sample's), or null before the first one. Close enough for command expiry (minutes of tolerance); synchronised
+    /// playout asks <see cref="Estimate"/> for the offset at the instant it plays.
+    /// </summary>
+    public TimeSpan? Offset => Estimate?.OffsetAtReference;
+
+    /// <summary>The current estimate (offset, drift, error bound at any node time), or null before the first sample.</summary>
+    public ClockEstimate? Estimate
     {
         get
         {
             lock (_gate)
             {
-                return _best?.Offset;
+                return _estimate;
             }
         }
     }
@@ -81,13 +87,10 @@ internal sealed class ControllerClock
             }
 
             _outstanding = null;
-            _samples.Enqueue(taken);
-            if (_samples.Count > MaxSamples)
-            {
-                _samples.Dequeue();
-            }
 
-            _best = _samples.MinBy(s => s.RoundTrip);
+            // Taken at the middle of the exchange: on a symmetric path that is when the Controller read its clock.
+            _estimator.Add(new ClockObservation(request.T1 + ((t4 - request.T1) / 2), taken));
+            _estimate = _estimator.Current;
         }
 
         return null;

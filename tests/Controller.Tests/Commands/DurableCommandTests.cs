@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
 using SmartLoudspeaker.Controller.Commands;
 using SmartLoudspeaker.Controller.Commands.Storage;
+using SmartLoudspeaker.Controller.Infrastructure.Mqtt;
 using SmartLoudspeaker.Controller.Infrastructure.Storage;
 using SmartLoudspeaker.Controller.Security;
 using SmartLoudspeaker.Controller.Tests.Security;

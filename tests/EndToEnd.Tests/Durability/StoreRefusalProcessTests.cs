@@ -1,5 +1,6 @@
 using LiteDB;
 using SmartLoudspeaker.Controller;
+using SmartLoudspeaker.Controller.Infrastructure.Mqtt;
 using SmartLoudspeaker.TestUtilities;
 
 namespace SmartLoudspeaker.EndToEnd.Tests.Durability;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using LiteDB;
+using SmartLoudspeaker.Controller.Infrastructure.Mqtt;
 
 namespace SmartLoudspeaker.Controller.Infrastructure.Storage;
 

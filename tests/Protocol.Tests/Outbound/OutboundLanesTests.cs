@@ -1,6 +1,6 @@
-using SmartLoudspeaker.Node.Messaging;
+using SmartLoudspeaker.Protocol.Outbound;
 
-namespace SmartLoudspeaker.Node.Tests.Messaging;
+namespace SmartLoudspeaker.Protocol.Tests.Outbound;
 
 public sealed class OutboundLanesTests
 {
@@ -41,5 +41,16 @@ public sealed class OutboundLanesTests
         Assert.True(lanes.TryPost(OutboundLane.Control, 3));
         Assert.Equal([1, 3], lanes.Complete().Order());
         Assert.False(lanes.TryPost(OutboundLane.Control, 4));
+    }
+
+    [Fact]
+    public void A_bounded_control_lane_refuses_when_full_without_touching_the_other_lanes()
+    {
+        var lanes = new OutboundLanes<int>(mediaLaneCapacity: 2, controlLaneCapacity: 1);
+        Assert.True(lanes.TryPost(OutboundLane.Control, 1));
+        Assert.False(lanes.TryPost(OutboundLane.Control, 2));
+        Assert.True(lanes.TryPost(OutboundLane.BulkMedia, 3));
+        Assert.Equal(1, lanes.Count(OutboundLane.Control));
+        Assert.Equal(1, lanes.Count(OutboundLane.BulkMedia));
     }
 }

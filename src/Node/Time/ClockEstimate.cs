@@ -1,0 +1,33 @@
+namespace SmartLoudspeaker.Node.Time;
+
+/// <summary>
+/// The node's estimate of the Controller's clock as a line: an offset at a reference instant of the node's clock and
+/// the rate at which it changes (the node crystal's frequency error against the Controller's), with an error bound
+/// that grows with the distance from the reference. Immutable, so a reader gets one consistent estimate.
+/// </summary>
+/// <param name="Reference">The node time the offset is given at: the newest sample the estimate rests on.</param>
+/// <param name="OffsetAtReference">How far the Controller's clock is ahead of the node's at <paramref name="Reference"/>.</param>
+/// <param name="DriftPpm">
+/// How fast the offset grows, in microseconds per second of node time: a node whose crystal runs 50 ppm fast sees the
+/// Controller fall behind, −50. Zero when the estimate is offset-only.
+/// </param>
+/// <param name="BaseError">The error at <paramref name="Reference"/>: half the best round trip (the path's possible asymmetry).</param>
+/// <param name="DriftErrorPpm">How wrong <paramref name="DriftPpm"/> may be; the error grows by this much per second away from the reference.</param>
+/// <param name="HasDrift">
+/// True when <paramref name="DriftPpm"/> was measured; false for an offset-only estimate (too few good samples, or too
+/// short a stretch of time to see a rate), whose error grows at the largest plausible drift.
+/// </param>
+internal sealed record ClockEstimate(
+    DateTimeOffset Reference, TimeSpan OffsetAtReference, double DriftPpm, TimeSpan BaseError, double DriftErrorPpm, bool HasDrift)
+{
+    /// <summary>How far the Controller's clock is ahead of the node's at <paramref name="nodeTime"/>.</summary>
+    public TimeSpan OffsetAt(DateTimeOffset nodeTime) =>
+        OffsetAtReference + TimeSpan.FromTicks((long)Math.Round((nodeTime - Reference).Ticks * DriftPpm / 1e6));
+
+    /// <summary>The Controller's time when the node's clock reads <paramref name="nodeTime"/>.</summary>
+    public DateTimeOffset ControllerNow(DateTimeOffset nodeTime) => nodeTime + OffsetAt(nodeTime);
+
+    /// <summary>How far <see cref="OffsetAt"/> may be off at <paramref name="nodeTime"/>: the base error plus the drift error times the age.</summary>
+    public TimeSpan ErrorAt(DateTimeOffset nodeTime) =>
+        BaseError + TimeSpan.FromTicks((long)Math.Ceiling(Math.Abs((nodeTime - Reference).Ticks) * DriftErrorPpm / 1e6));
+}
