@@ -1,5 +1,3 @@
-using SmartLoudspeaker.Controller.Hosting;
-
 namespace SmartLoudspeaker.Controller;
 
 /// <summary>

@@ -1,7 +1,7 @@
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using SmartLoudspeaker.Node.Configuration;
+using SmartLoudspeaker.Node.Hosting;
 
 namespace SmartLoudspeaker.Node;
 

@@ -1,5 +1,5 @@
-using Microsoft.Extensions.Hosting;
 using SmartLoudspeaker.Node;
+using SmartLoudspeaker.Node.Configuration;
 
 // appsettings.json sits beside the binaries, whatever directory the node is started from.
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings

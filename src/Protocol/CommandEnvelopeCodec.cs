@@ -1,3 +1,6 @@
+using SmartLoudspeaker.Protocol.Messages;
+using SmartLoudspeaker.Protocol.Security;
+
 namespace SmartLoudspeaker.Protocol;
 
 /// <summary>

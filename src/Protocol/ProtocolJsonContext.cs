@@ -1,4 +1,6 @@
 using System.Text.Json.Serialization;
+using SmartLoudspeaker.Protocol.Commands;
+using SmartLoudspeaker.Protocol.Messages;
 
 namespace SmartLoudspeaker.Protocol;
 

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
@@ -12,7 +11,7 @@ using SmartLoudspeaker.Controller.Fleet;
 using SmartLoudspeaker.Controller.Hosting;
 using SmartLoudspeaker.Controller.Security;
 using SmartLoudspeaker.Controller.Web;
-using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Messages;
 
 namespace SmartLoudspeaker.Benchmarks;
 

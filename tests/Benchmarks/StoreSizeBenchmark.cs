@@ -2,9 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using LiteDB;
 using SmartLoudspeaker.Controller.Fleet.Storage;
-using SmartLoudspeaker.Controller.Infrastructure.Mqtt;
 using SmartLoudspeaker.Controller.Infrastructure.Storage;
-using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Messages;
 
 namespace SmartLoudspeaker.Benchmarks;
 

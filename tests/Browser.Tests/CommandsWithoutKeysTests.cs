@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using SmartLoudspeaker.Node;
+using SmartLoudspeaker.Node.Agent;
+using SmartLoudspeaker.Node.Configuration;
 using SmartLoudspeaker.Node.Hosting;
 
 namespace SmartLoudspeaker.Browser.Tests;

@@ -1,8 +1,10 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Playwright;
-using SmartLoudspeaker.Node;
+using SmartLoudspeaker.Node.Agent;
+using SmartLoudspeaker.Node.Configuration;
+using SmartLoudspeaker.Node.Health;
 using SmartLoudspeaker.Node.Hosting;
-using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Messages;
 using SmartLoudspeaker.TestUtilities;
 
 namespace SmartLoudspeaker.Browser.Tests;

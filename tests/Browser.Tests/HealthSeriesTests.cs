@@ -1,6 +1,6 @@
 using SmartLoudspeaker.Controller.Fleet.Pages.Charts;
 using SmartLoudspeaker.Controller.Fleet.Storage;
-using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Messages;
 
 namespace SmartLoudspeaker.Browser.Tests;
 

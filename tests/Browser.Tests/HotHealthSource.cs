@@ -1,11 +1,11 @@
-using SmartLoudspeaker.Node;
+using SmartLoudspeaker.Node.Health;
 
 namespace SmartLoudspeaker.Browser.Tests;
 
 /// <summary>A simulated node whose CPU runs hot and whose clock is not synchronised, so the pages have faults to show.</summary>
 internal sealed class HotHealthSource(IHealthSource inner) : IHealthSource
 {
-    public SmartLoudspeaker.Protocol.HardwareProfile Hardware => inner.Hardware;
+    public SmartLoudspeaker.Protocol.Messages.HardwareProfile Hardware => inner.Hardware;
 
     public async ValueTask<HealthSample> ReadAsync(CancellationToken cancellationToken)
     {

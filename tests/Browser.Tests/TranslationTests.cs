@@ -1,7 +1,9 @@
 using System.Reflection;
 using System.Xml.Linq;
 using SmartLoudspeaker.Controller.Fleet;
-using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Commands;
+using SmartLoudspeaker.Protocol.Messages;
+using SmartLoudspeaker.Protocol.Security;
 using SmartLoudspeaker.TestUtilities;
 
 namespace SmartLoudspeaker.Browser.Tests;

@@ -1,6 +1,6 @@
 using SmartLoudspeaker.Controller.Fleet;
 using SmartLoudspeaker.Controller.Tests.Support;
-using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Messages;
 
 namespace SmartLoudspeaker.Controller.Tests;
 

@@ -1,5 +1,4 @@
 using SmartLoudspeaker.Controller;
-using SmartLoudspeaker.Controller.Hosting;
 using SmartLoudspeaker.Node;
 using SmartLoudspeaker.TestUtilities;
 

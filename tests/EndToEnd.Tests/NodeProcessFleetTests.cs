@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
-using SmartLoudspeaker.Node;
+using SmartLoudspeaker.Node.Hosting;
 using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Messages;
 using SmartLoudspeaker.TestUtilities;
 
 namespace SmartLoudspeaker.EndToEnd.Tests;

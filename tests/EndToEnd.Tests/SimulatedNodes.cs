@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using SmartLoudspeaker.Node;
+using SmartLoudspeaker.Node.Agent;
+using SmartLoudspeaker.Node.Configuration;
+using SmartLoudspeaker.Node.Health;
 using SmartLoudspeaker.Node.Hosting;
 
 namespace SmartLoudspeaker.EndToEnd.Tests;

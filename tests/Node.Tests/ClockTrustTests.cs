@@ -1,4 +1,5 @@
-using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Node.Time;
+using SmartLoudspeaker.Protocol.Messages;
 
 namespace SmartLoudspeaker.Node.Tests;
 

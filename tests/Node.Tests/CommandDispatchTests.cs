@@ -1,8 +1,12 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.Extensions.Time.Testing;
+using SmartLoudspeaker.Node.Control;
+using SmartLoudspeaker.Node.Control.Handlers;
 using SmartLoudspeaker.Node.Tests.Support;
-using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Commands;
+using SmartLoudspeaker.Protocol.Messages;
+using SmartLoudspeaker.Protocol.Security;
 
 namespace SmartLoudspeaker.Node.Tests;
 

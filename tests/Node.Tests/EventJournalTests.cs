@@ -1,8 +1,8 @@
-using System.Text;
 using Microsoft.Extensions.Time.Testing;
 using SmartLoudspeaker.Node.Reporting;
+using SmartLoudspeaker.Node.Storage;
 using SmartLoudspeaker.Node.Tests.Support;
-using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Messages;
 
 namespace SmartLoudspeaker.Node.Tests;
 

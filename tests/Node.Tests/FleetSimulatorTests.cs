@@ -1,6 +1,10 @@
 using Microsoft.Extensions.Options;
+using SmartLoudspeaker.Node.Configuration;
+using SmartLoudspeaker.Node.Hosting;
+using SmartLoudspeaker.Node.Storage;
 using SmartLoudspeaker.Node.Tests.Support;
 using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Messages;
 
 namespace SmartLoudspeaker.Node.Tests;
 

@@ -1,4 +1,6 @@
+using SmartLoudspeaker.Node.Health;
 using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Messages;
 
 namespace SmartLoudspeaker.Node.Tests;
 

@@ -1,7 +1,12 @@
 using Microsoft.Extensions.Time.Testing;
+using SmartLoudspeaker.Node.Agent;
+using SmartLoudspeaker.Node.Configuration;
+using SmartLoudspeaker.Node.Health;
 using SmartLoudspeaker.Node.Hosting;
+using SmartLoudspeaker.Node.Storage;
 using SmartLoudspeaker.Node.Tests.Support;
 using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Messages;
 using SmartLoudspeaker.TestUtilities;
 
 namespace SmartLoudspeaker.Node.Tests;

@@ -2,9 +2,13 @@ using System.Threading.Channels;
 using MQTTnet.Protocol;
 using MQTTnet.Server;
 using Microsoft.Extensions.Time.Testing;
+using SmartLoudspeaker.Node.Agent;
+using SmartLoudspeaker.Node.Configuration;
+using SmartLoudspeaker.Node.Health;
 using SmartLoudspeaker.Node.Hosting;
 using SmartLoudspeaker.Node.Tests.Support;
 using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Messages;
 using SmartLoudspeaker.TestUtilities;
 using SmartLoudspeaker.TestUtilities.Proxy;
 

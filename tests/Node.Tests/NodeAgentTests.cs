@@ -2,9 +2,13 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
+using SmartLoudspeaker.Node.Agent;
+using SmartLoudspeaker.Node.Configuration;
+using SmartLoudspeaker.Node.Health;
 using SmartLoudspeaker.Node.Hosting;
 using SmartLoudspeaker.Node.Tests.Support;
 using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Messages;
 using SmartLoudspeaker.TestUtilities;
 
 namespace SmartLoudspeaker.Node.Tests;

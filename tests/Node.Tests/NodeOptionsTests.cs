@@ -2,6 +2,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using SmartLoudspeaker.Node.Configuration;
+using SmartLoudspeaker.Node.Hosting;
 
 namespace SmartLoudspeaker.Node.Tests;
 

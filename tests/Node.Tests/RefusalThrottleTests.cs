@@ -1,3 +1,5 @@
+using SmartLoudspeaker.Node.Control;
+
 namespace SmartLoudspeaker.Node.Tests;
 
 public sealed class RefusalThrottleTests

@@ -1,5 +1,7 @@
 using System.Buffers.Text;
-using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Node.Configuration;
+using SmartLoudspeaker.Node.Hosting;
+using SmartLoudspeaker.Protocol.Security;
 
 namespace SmartLoudspeaker.Node.Tests;
 

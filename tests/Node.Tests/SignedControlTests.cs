@@ -1,9 +1,16 @@
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
+using SmartLoudspeaker.Node.Agent;
+using SmartLoudspeaker.Node.Configuration;
+using SmartLoudspeaker.Node.Control;
 using SmartLoudspeaker.Node.Hosting;
+using SmartLoudspeaker.Node.Storage;
 using SmartLoudspeaker.Node.Tests.Support;
 using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Commands;
+using SmartLoudspeaker.Protocol.Messages;
+using SmartLoudspeaker.Protocol.Security;
 
 namespace SmartLoudspeaker.Node.Tests;
 

@@ -1,4 +1,5 @@
-using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Node.Health;
+using SmartLoudspeaker.Protocol.Messages;
 
 namespace SmartLoudspeaker.Node.Tests;
 

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
-using SmartLoudspeaker.Node;
 
 namespace SmartLoudspeaker.Node.Tests;
 

@@ -1,3 +1,5 @@
+using SmartLoudspeaker.Protocol.Commands;
+
 namespace SmartLoudspeaker.Protocol.Tests;
 
 /// <summary>Each command body says what is wrong with it: the one rule the Controller's API, its pages and the node apply.</summary>

@@ -1,5 +1,5 @@
 using System.Text;
-using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Messages;
 
 namespace SmartLoudspeaker.Protocol.Tests;
 

@@ -1,4 +1,4 @@
-using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Priority;
 
 namespace SmartLoudspeaker.Protocol.Tests;
 

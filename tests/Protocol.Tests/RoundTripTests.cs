@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
-using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Commands;
+using SmartLoudspeaker.Protocol.Messages;
 
 namespace SmartLoudspeaker.Protocol.Tests;
 

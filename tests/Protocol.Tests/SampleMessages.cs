@@ -1,5 +1,7 @@
 using System.Text.Json;
-using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Commands;
+using SmartLoudspeaker.Protocol.Messages;
+using SmartLoudspeaker.Protocol.Priority;
 
 namespace SmartLoudspeaker.Protocol.Tests;
 

@@ -1,5 +1,3 @@
-using SmartLoudspeaker.Protocol;
-
 namespace SmartLoudspeaker.Protocol.Tests;
 
 public sealed class TopicsTests

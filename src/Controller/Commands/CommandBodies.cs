@@ -1,5 +1,6 @@
 using System.Text.Json;
 using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Commands;
 
 namespace SmartLoudspeaker.Controller.Commands;
 

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using SmartLoudspeaker.Controller.Fleet;
 using SmartLoudspeaker.Controller.Fleet.Storage;
 using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Messages;
 
 namespace SmartLoudspeaker.Controller.Commands;
 

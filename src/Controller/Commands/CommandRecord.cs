@@ -1,6 +1,7 @@
 using System.Text.Json;
 using SmartLoudspeaker.Controller.Commands.Storage;
 using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Messages;
 
 namespace SmartLoudspeaker.Controller.Commands;
 

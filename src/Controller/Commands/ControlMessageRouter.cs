@@ -1,5 +1,5 @@
 using SmartLoudspeaker.Controller.Security;
-using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Messages;
 
 namespace SmartLoudspeaker.Controller.Commands;
 

@@ -1,5 +1,3 @@
-using SmartLoudspeaker.Controller.Infrastructure.Broker;
-
 namespace SmartLoudspeaker.Controller.Hosting;
 
 /// <summary><c>GET /healthz</c>: 200 when every part works, 503 otherwise.</summary>

@@ -1,7 +1,8 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using SmartLoudspeaker.Controller.Infrastructure.Storage;
-using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Messages;
+using SmartLoudspeaker.Protocol.Security;
 
 namespace SmartLoudspeaker.Controller.Security;
 

@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Security;
 using SmartLoudspeaker.Protocol.Storage;
 
 namespace SmartLoudspeaker.Controller.Security;

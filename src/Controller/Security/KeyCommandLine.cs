@@ -1,5 +1,6 @@
 using System.Globalization;
 using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Security;
 using SmartLoudspeaker.Protocol.Storage;
 
 namespace SmartLoudspeaker.Controller.Security;

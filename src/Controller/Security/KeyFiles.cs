@@ -1,7 +1,7 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
-using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Security;
 using SmartLoudspeaker.Protocol.Storage;
 
 namespace SmartLoudspeaker.Controller.Security;

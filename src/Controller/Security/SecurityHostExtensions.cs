@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using SmartLoudspeaker.Controller.Infrastructure.Storage;
 
 namespace SmartLoudspeaker.Controller.Security;
 

@@ -1,6 +1,6 @@
 using Prometheus;
 using SmartLoudspeaker.Controller.Infrastructure.Metrics;
-using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Security;
 
 namespace SmartLoudspeaker.Controller.Security;
 

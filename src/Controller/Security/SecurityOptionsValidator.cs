@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using SmartLoudspeaker.Controller.Hosting;
+using SmartLoudspeaker.Protocol.Security;
 
 namespace SmartLoudspeaker.Controller.Security;
 
@@ -39,7 +40,7 @@ internal sealed class SecurityOptionsValidator : IValidateOptions<SecurityOption
             }
         }
 
-        if (options.CommandLifetime <= TimeSpan.Zero || options.CommandLifetime > Protocol.SignedCommand.MaxLifetime)
+        if (options.CommandLifetime <= TimeSpan.Zero || options.CommandLifetime > Protocol.Messages.SignedCommand.MaxLifetime)
         {
             errors.Add(InvalidSetting.Describe("Security:CommandLifetime", options.CommandLifetime, "must be more than 00:00:00 and at most 1.00:00:00"));
         }
@@ -77,8 +78,8 @@ internal sealed class SecurityOptionsValidator : IValidateOptions<SecurityOption
         var (what, read) = key switch
         {
             nameof(SecurityOptions.RootPublicKeyFile) => ("a P-256 public key (PEM, base64url or DER)", (Action)(() => KeyFiles.ReadPublicKey(path))),
-            nameof(SecurityOptions.RevocationListFile) => ("a root-signed revocation list", () => RequireSigned<Protocol.KeyRevocationList>(path)),
-            _ when key.EndsWith("CertificateFile", StringComparison.Ordinal) => ("a root-signed key certificate", () => RequireSigned<Protocol.KeyCertificate>(path)),
+            nameof(SecurityOptions.RevocationListFile) => ("a root-signed revocation list", () => RequireSigned<Protocol.Messages.KeyRevocationList>(path)),
+            _ when key.EndsWith("CertificateFile", StringComparison.Ordinal) => ("a root-signed key certificate", () => RequireSigned<Protocol.Messages.KeyCertificate>(path)),
             _ => ("a PKCS#8 PEM ECDSA P-256 private key", () => KeyFiles.ReadPrivateKey(path).Dispose()),
         };
 
@@ -96,7 +97,7 @@ internal sealed class SecurityOptionsValidator : IValidateOptions<SecurityOption
     private static void RequireSigned<T>(string path)
         where T : class, Protocol.IWireMessage
     {
-        var parsed = Protocol.SignedPayloadCodec.Parse<T>(KeyFiles.ReadSignedPayload(path));
+        var parsed = Protocol.Security.SignedPayloadCodec.Parse<T>(KeyFiles.ReadSignedPayload(path));
         if (!parsed.Succeeded)
         {
             throw new InvalidDataException(parsed.Detail);

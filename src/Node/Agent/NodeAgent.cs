@@ -1,15 +1,17 @@
-using System.Net.Sockets;
-using MQTTnet;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
-using Microsoft.Extensions.Logging;
-using SmartLoudspeaker.Node.Agent;
+using SmartLoudspeaker.Node.Control;
+using SmartLoudspeaker.Node.Health;
 using SmartLoudspeaker.Node.Messaging;
 using SmartLoudspeaker.Node.Reporting;
+using SmartLoudspeaker.Node.Storage;
+using SmartLoudspeaker.Node.Time;
 using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Commands;
+using SmartLoudspeaker.Protocol.Messages;
 using SmartLoudspeaker.Protocol.Outbound;
 
-namespace SmartLoudspeaker.Node;
+namespace SmartLoudspeaker.Node.Agent;
 
 /// <summary>
 /// One node, wired: its link to the brokers (<see cref="BrokerFailover"/>: connect, fail over, fail back, goodbye)

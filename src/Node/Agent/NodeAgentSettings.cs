@@ -1,7 +1,9 @@
 using System.Reflection;
+using SmartLoudspeaker.Node.Configuration;
 using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Security;
 
-namespace SmartLoudspeaker.Node;
+namespace SmartLoudspeaker.Node.Agent;
 
 /// <summary>Everything one <see cref="NodeAgent"/> needs to know; immutable, checked by <see cref="Validate"/>.</summary>
 public sealed record NodeAgentSettings

@@ -1,3 +1,5 @@
+using SmartLoudspeaker.Node.Control;
+using SmartLoudspeaker.Node.Health;
 using SmartLoudspeaker.Node.Reporting;
 
 namespace SmartLoudspeaker.Node.Agent;

@@ -1,4 +1,4 @@
-namespace SmartLoudspeaker.Node;
+namespace SmartLoudspeaker.Node.Configuration;
 
 /// <summary>One MQTT broker address a node may connect to.</summary>
 public sealed record BrokerEndpoint

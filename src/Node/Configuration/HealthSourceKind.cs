@@ -1,4 +1,4 @@
-namespace SmartLoudspeaker.Node;
+namespace SmartLoudspeaker.Node.Configuration;
 
 /// <summary>Where a single node's health readings come from.</summary>
 public enum HealthSourceKind

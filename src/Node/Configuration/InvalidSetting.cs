@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace SmartLoudspeaker.Node;
+namespace SmartLoudspeaker.Node.Configuration;
 
 /// <summary>
 /// The one line an invalid setting is reported with: the setting's path, the value it had and what is allowed, e.g.

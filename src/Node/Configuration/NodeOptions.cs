@@ -1,4 +1,6 @@
-namespace SmartLoudspeaker.Node;
+using SmartLoudspeaker.Node.Agent;
+
+namespace SmartLoudspeaker.Node.Configuration;
 
 /// <summary>Configuration section <c>"Node"</c>.</summary>
 public sealed class NodeOptions

@@ -1,7 +1,8 @@
 using Microsoft.Extensions.Options;
+using SmartLoudspeaker.Node.Agent;
 using SmartLoudspeaker.Protocol;
 
-namespace SmartLoudspeaker.Node;
+namespace SmartLoudspeaker.Node.Configuration;
 
 /// <summary>Checks <see cref="NodeOptions"/> at start-up so a bad file stops the node with a clear message.</summary>
 public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>

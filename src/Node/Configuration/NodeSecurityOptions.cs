@@ -1,4 +1,4 @@
-namespace SmartLoudspeaker.Node;
+namespace SmartLoudspeaker.Node.Configuration;
 
 /// <summary>Configuration section <c>"Node:Security"</c>: what the node trusts for signed control.</summary>
 public sealed class NodeSecurityOptions

@@ -1,8 +1,8 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
-using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Security;
 
-namespace SmartLoudspeaker.Node;
+namespace SmartLoudspeaker.Node.Configuration;
 
 /// <summary>
 /// Reads the pinned root public key from configuration. Installers copy it around as text or as the file

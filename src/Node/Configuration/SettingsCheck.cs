@@ -1,9 +1,7 @@
 using System.Text.RegularExpressions;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace SmartLoudspeaker.Node;
+namespace SmartLoudspeaker.Node.Configuration;
 
 /// <summary>
 /// Runs every start-up validation of the built host before it starts, so that an invalid setting ends the program

@@ -1,4 +1,4 @@
-namespace SmartLoudspeaker.Node;
+namespace SmartLoudspeaker.Node.Configuration;
 
 /// <summary>The fleet simulator: many simulated nodes in one process, each with its own MQTT connection.</summary>
 public sealed class SimulationOptions

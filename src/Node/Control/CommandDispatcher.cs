@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
-using Microsoft.Extensions.Logging;
-using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Node.Control.Handlers;
+using SmartLoudspeaker.Protocol.Messages;
+using SmartLoudspeaker.Protocol.Security;
 
-namespace SmartLoudspeaker.Node;
+namespace SmartLoudspeaker.Node.Control;
 
 /// <summary>
 /// Carries out verified commands through the handler registered for their type, each on its own task: the gate hands a

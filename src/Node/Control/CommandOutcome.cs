@@ -1,7 +1,7 @@
 using System.Text.Json;
-using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Messages;
 
-namespace SmartLoudspeaker.Node;
+namespace SmartLoudspeaker.Node.Control;
 
 /// <summary>
 /// What the node did with one accepted command, kept so that the Controller's resend of it (a new signature and sequence

@@ -1,4 +1,4 @@
-namespace SmartLoudspeaker.Node;
+namespace SmartLoudspeaker.Node.Control;
 
 /// <summary>What <see cref="CommandGate"/> decided about one command payload.</summary>
 internal enum GateAction

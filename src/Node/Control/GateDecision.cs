@@ -1,6 +1,6 @@
-using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Messages;
 
-namespace SmartLoudspeaker.Node;
+namespace SmartLoudspeaker.Node.Control;
 
 /// <summary>The gate's decision on one payload and what the caller needs to carry it out.</summary>
 /// <param name="Action">What to do.</param>

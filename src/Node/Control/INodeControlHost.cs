@@ -1,6 +1,7 @@
-using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Commands;
+using SmartLoudspeaker.Protocol.Messages;
 
-namespace SmartLoudspeaker.Node;
+namespace SmartLoudspeaker.Node.Control;
 
 /// <summary>What the control worker needs from the agent that owns the MQTT session.</summary>
 internal interface INodeControlHost

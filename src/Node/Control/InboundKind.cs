@@ -1,4 +1,4 @@
-namespace SmartLoudspeaker.Node;
+namespace SmartLoudspeaker.Node.Control;
 
 /// <summary>What a payload handed to the control worker is.</summary>
 internal enum InboundKind

@@ -1,4 +1,4 @@
-namespace SmartLoudspeaker.Node;
+namespace SmartLoudspeaker.Node.Control;
 
 /// <summary>A payload waiting for the control worker.</summary>
 /// <param name="Kind">What it is.</param>

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace SmartLoudspeaker.Node;
+namespace SmartLoudspeaker.Node.Control;
 
 /// <summary>Text from the wire made safe for logs and events.</summary>
 internal static class LogText

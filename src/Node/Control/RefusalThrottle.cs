@@ -1,4 +1,4 @@
-namespace SmartLoudspeaker.Node;
+namespace SmartLoudspeaker.Node.Control;
 
 /// <summary>
 /// Limits reports (security events, warnings) to one per key per interval, counting what it held back, so a flood of

@@ -1,9 +1,12 @@
 using System.Threading.Channels;
-using Microsoft.Extensions.Logging;
+using SmartLoudspeaker.Node.Control.Handlers;
 using SmartLoudspeaker.Node.Reporting;
-using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Node.Time;
+using SmartLoudspeaker.Node.Trust;
+using SmartLoudspeaker.Protocol.Messages;
+using SmartLoudspeaker.Protocol.Security;
 
-namespace SmartLoudspeaker.Node;
+namespace SmartLoudspeaker.Node.Control;
 
 /// <summary>
 /// Signed control on the node: the worker that takes payloads off two bounded queues (commands; certificates,

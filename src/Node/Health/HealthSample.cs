@@ -1,6 +1,6 @@
-using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Messages;
 
-namespace SmartLoudspeaker.Node;
+namespace SmartLoudspeaker.Node.Health;
 
 /// <summary>
 /// One reading of the node's system: processor, memory, link and the operating system's clock. It is the system

@@ -1,6 +1,6 @@
-using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Messages;
 
-namespace SmartLoudspeaker.Node;
+namespace SmartLoudspeaker.Node.Health;
 
 /// <summary>Where a node's hardware description and system readings come from (real board or simulation).</summary>
 public interface IHealthSource

@@ -1,6 +1,6 @@
-using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Messages;
 
-namespace SmartLoudspeaker.Node;
+namespace SmartLoudspeaker.Node.Health;
 
 /// <summary>
 /// Real readings on a Linux board (a Raspberry Pi in the field). Every file is optional: what cannot be read is

@@ -1,7 +1,7 @@
 using System.Globalization;
-using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Messages;
 
-namespace SmartLoudspeaker.Node;
+namespace SmartLoudspeaker.Node.Health;
 
 /// <summary>
 /// Pure parsers for the Linux files a node reads its health from. Each takes the file's text (null when the file

@@ -1,5 +1,5 @@
 using SmartLoudspeaker.Node.Reporting;
-using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Messages;
 
 namespace SmartLoudspeaker.Node.Health;
 

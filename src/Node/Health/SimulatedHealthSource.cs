@@ -1,6 +1,6 @@
-using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Messages;
 
-namespace SmartLoudspeaker.Node;
+namespace SmartLoudspeaker.Node.Health;
 
 /// <summary>
 /// Plausible, deterministic readings for a simulated node: the same seed gives the same sequence, so a demo fleet

@@ -1,10 +1,9 @@
 using System.Globalization;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using SmartLoudspeaker.Node.Hosting;
+using SmartLoudspeaker.Node.Agent;
+using SmartLoudspeaker.Node.Configuration;
 
-namespace SmartLoudspeaker.Node;
+namespace SmartLoudspeaker.Node.Hosting;
 
 /// <summary>
 /// Many simulated nodes in one process (demo, load tests): <c>{IdPrefix}-01</c> … each with its own MQTT connection

@@ -1,4 +1,7 @@
-namespace SmartLoudspeaker.Node;
+using SmartLoudspeaker.Node.Agent;
+using SmartLoudspeaker.Node.Configuration;
+
+namespace SmartLoudspeaker.Node.Hosting;
 
 /// <summary>Turns the bound <see cref="NodeOptions"/> into per-agent settings.</summary>
 internal static class NodeAgentSettingsFactory

@@ -1,6 +1,9 @@
-using Microsoft.Extensions.Logging;
 using SmartLoudspeaker.Node.Agent;
+using SmartLoudspeaker.Node.Configuration;
+using SmartLoudspeaker.Node.Control;
+using SmartLoudspeaker.Node.Health;
 using SmartLoudspeaker.Node.Reporting;
+using SmartLoudspeaker.Node.Storage;
 using SmartLoudspeaker.Protocol;
 
 namespace SmartLoudspeaker.Node.Hosting;

@@ -1,9 +1,8 @@
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using SmartLoudspeaker.Node.Hosting;
+using SmartLoudspeaker.Node.Agent;
+using SmartLoudspeaker.Node.Configuration;
 
-namespace SmartLoudspeaker.Node;
+namespace SmartLoudspeaker.Node.Hosting;
 
 /// <summary>The real node: one <see cref="NodeAgent"/> for the configured node id, for the life of the host.</summary>
 public sealed class NodeWorker : BackgroundService

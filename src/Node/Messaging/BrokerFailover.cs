@@ -2,9 +2,12 @@ using System.Net.Sockets;
 using MQTTnet;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
-using Microsoft.Extensions.Logging;
+using SmartLoudspeaker.Node.Agent;
+using SmartLoudspeaker.Node.Configuration;
 using SmartLoudspeaker.Node.Reporting;
+using SmartLoudspeaker.Node.Storage;
 using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Messages;
 
 namespace SmartLoudspeaker.Node.Messaging;
 

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Threading.Channels;
 using MQTTnet;
-using Microsoft.Extensions.Logging;
 
 namespace SmartLoudspeaker.Node.Messaging;
 

@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Logging;
+using SmartLoudspeaker.Node.Storage;
 
 namespace SmartLoudspeaker.Node.Reporting;
 

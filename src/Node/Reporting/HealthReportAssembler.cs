@@ -1,5 +1,4 @@
-using Microsoft.Extensions.Logging;
-using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Messages;
 
 namespace SmartLoudspeaker.Node.Reporting;
 

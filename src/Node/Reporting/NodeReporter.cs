@@ -1,7 +1,8 @@
 using MQTTnet.Protocol;
-using Microsoft.Extensions.Logging;
+using SmartLoudspeaker.Node.Agent;
 using SmartLoudspeaker.Node.Messaging;
 using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Messages;
 
 namespace SmartLoudspeaker.Node.Reporting;
 

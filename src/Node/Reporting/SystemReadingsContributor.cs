@@ -1,4 +1,4 @@
-using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Node.Health;
 
 namespace SmartLoudspeaker.Node.Reporting;
 

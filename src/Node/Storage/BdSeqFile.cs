@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using SmartLoudspeaker.Protocol.Storage;
 
-namespace SmartLoudspeaker.Node;
+namespace SmartLoudspeaker.Node.Storage;
 
 /// <summary>
 /// Keeps the bdSeq of the latest connect attempt in the data folder, written before the attempt, so a node restarted

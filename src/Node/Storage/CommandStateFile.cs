@@ -1,8 +1,10 @@
 using System.Text.Json;
-using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Node.Control;
+using SmartLoudspeaker.Protocol.Messages;
+using SmartLoudspeaker.Protocol.Security;
 using SmartLoudspeaker.Protocol.Storage;
 
-namespace SmartLoudspeaker.Node;
+namespace SmartLoudspeaker.Node.Storage;
 
 /// <summary>
 /// The command sequence numbers the node has accepted (<see cref="ReplayState"/>) and the outcomes of recent command

@@ -2,12 +2,11 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Microsoft.Extensions.Logging;
 using SmartLoudspeaker.Node.Reporting;
-using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Messages;
 using SmartLoudspeaker.Protocol.Storage;
 
-namespace SmartLoudspeaker.Node;
+namespace SmartLoudspeaker.Node.Storage;
 
 /// <summary>
 /// The event outbox on disk: an append-only journal of JSON lines, <c>{"op":"add",…}</c> when an event is raised and

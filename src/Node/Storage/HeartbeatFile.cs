@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text;
-using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Commands;
 using SmartLoudspeaker.Protocol.Storage;
 
-namespace SmartLoudspeaker.Node;
+namespace SmartLoudspeaker.Node.Storage;
 
 /// <summary>
 /// The heartbeat interval set by a "set-heartbeat" command, in <c>heartbeat</c> in the data folder (whole seconds),

@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using SmartLoudspeaker.Protocol.Storage;
 
-namespace SmartLoudspeaker.Node;
+namespace SmartLoudspeaker.Node.Storage;
 
 /// <summary>
 /// The verified Controller key certificates (exactly as received, so they are re-verified against the pinned root at

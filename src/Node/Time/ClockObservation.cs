@@ -1,4 +1,4 @@
-using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Security;
 
 namespace SmartLoudspeaker.Node.Time;
 

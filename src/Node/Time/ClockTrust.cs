@@ -1,6 +1,6 @@
-using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Messages;
 
-namespace SmartLoudspeaker.Node;
+namespace SmartLoudspeaker.Node.Time;
 
 /// <summary>When a node may rely on its clock for command expiry (docs/protocol.md, signed control).</summary>
 internal static class ClockTrust

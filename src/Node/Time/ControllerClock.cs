@@ -1,9 +1,9 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
-using SmartLoudspeaker.Node.Time;
-using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Messages;
+using SmartLoudspeaker.Protocol.Security;
 
-namespace SmartLoudspeaker.Node;
+namespace SmartLoudspeaker.Node.Time;
 
 /// <summary>
 /// The node's authenticated view of the Controller's clock: it asks with a fresh random nonce, accepts only a signed

@@ -1,8 +1,9 @@
 using System.Text.Json;
-using Microsoft.Extensions.Logging;
-using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Node.Control;
+using SmartLoudspeaker.Node.Storage;
+using SmartLoudspeaker.Protocol.Security;
 
-namespace SmartLoudspeaker.Node;
+namespace SmartLoudspeaker.Node.Trust;
 
 /// <summary>
 /// The node's trust: the pinned root, the Controller keys it certified and the keys it revoked, kept in the data

@@ -1,8 +1,9 @@
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using SmartLoudspeaker.Protocol.Messages;
 
-namespace SmartLoudspeaker.Protocol;
+namespace SmartLoudspeaker.Protocol.Commands;
 
 /// <summary>
 /// Every command type of this protocol version. The list is explicit (no assembly scanning, so trimming keeps it

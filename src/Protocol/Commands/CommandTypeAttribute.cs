@@ -1,4 +1,4 @@
-namespace SmartLoudspeaker.Protocol;
+namespace SmartLoudspeaker.Protocol.Commands;
 
 /// <summary>
 /// Marks the body type of a command and gives its wire name (<see cref="SignedCommand.Type"/>). Every type so

@@ -1,4 +1,4 @@
-namespace SmartLoudspeaker.Protocol;
+namespace SmartLoudspeaker.Protocol.Commands;
 
 /// <summary>
 /// "emergency-test": an emergency-class command that makes no sound (the node reports it as an event), used to

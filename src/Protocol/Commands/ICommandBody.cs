@@ -1,4 +1,4 @@
-namespace SmartLoudspeaker.Protocol;
+namespace SmartLoudspeaker.Protocol.Commands;
 
 /// <summary>
 /// A command body that knows what is wrong with it. The Controller's API, its pages and the node all ask the body, so

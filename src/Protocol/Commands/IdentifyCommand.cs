@@ -1,4 +1,4 @@
-namespace SmartLoudspeaker.Protocol;
+namespace SmartLoudspeaker.Protocol.Commands;
 
 /// <summary>"identify": the node answers with its identity and state in the acknowledgement's result.</summary>
 [CommandType("identify")]

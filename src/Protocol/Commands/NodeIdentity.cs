@@ -1,4 +1,4 @@
-namespace SmartLoudspeaker.Protocol;
+namespace SmartLoudspeaker.Protocol.Commands;
 
 /// <summary>What a node says about itself in answer to "identify" (in <see cref="CommandAck.Result"/>).</summary>
 public sealed record NodeIdentity

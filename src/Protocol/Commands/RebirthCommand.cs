@@ -1,4 +1,4 @@
-namespace SmartLoudspeaker.Protocol;
+namespace SmartLoudspeaker.Protocol.Commands;
 
 /// <summary>"rebirth": the node publishes a fresh birth and health (after a Controller lost its view).</summary>
 [CommandType("rebirth")]

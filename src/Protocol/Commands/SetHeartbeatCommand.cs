@@ -1,4 +1,4 @@
-namespace SmartLoudspeaker.Protocol;
+namespace SmartLoudspeaker.Protocol.Commands;
 
 /// <summary>"set-heartbeat": the node reports health at this interval from now on, and announces it in a new birth.</summary>
 [CommandType("set-heartbeat")]

@@ -1,4 +1,6 @@
-namespace SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Priority;
+
+namespace SmartLoudspeaker.Protocol.Messages;
 
 /// <summary>What the audio output is doing.</summary>
 public sealed record AudioHealth

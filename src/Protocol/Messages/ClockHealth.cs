@@ -1,4 +1,4 @@
-namespace SmartLoudspeaker.Protocol;
+namespace SmartLoudspeaker.Protocol.Messages;
 
 /// <summary>State of the node's clock, which scheduled and live audio depend on.</summary>
 public sealed record ClockHealth

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace SmartLoudspeaker.Protocol;
+namespace SmartLoudspeaker.Protocol.Messages;
 
 /// <summary>
 /// <c>sl/v1/node/{id}/ack</c>: a node's answer to one command. Idempotent by <see cref="Id"/>: a node that sees

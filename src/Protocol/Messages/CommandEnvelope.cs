@@ -1,4 +1,4 @@
-namespace SmartLoudspeaker.Protocol;
+namespace SmartLoudspeaker.Protocol.Messages;
 
 /// <summary>
 /// A command as it travels: the exact signed bytes (UTF-8 JSON of a <see cref="SignedCommand"/>), then a line

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace SmartLoudspeaker.Protocol;
+namespace SmartLoudspeaker.Protocol.Messages;
 
 /// <summary>Whom a command is for: exactly one of a node, a zone, or the whole fleet.</summary>
 public sealed record CommandTarget

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace SmartLoudspeaker.Protocol;
+namespace SmartLoudspeaker.Protocol.Messages;
 
 /// <summary>Why a node session ended.</summary>
 public enum DeathReason

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace SmartLoudspeaker.Protocol;
+namespace SmartLoudspeaker.Protocol.Messages;
 
 /// <summary>How much a node event matters to a technician.</summary>
 public enum EventSeverity

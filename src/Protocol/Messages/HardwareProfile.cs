@@ -1,4 +1,4 @@
-namespace SmartLoudspeaker.Protocol;
+namespace SmartLoudspeaker.Protocol.Messages;
 
 /// <summary>What the node runs on, as announced in its birth.</summary>
 public sealed record HardwareProfile

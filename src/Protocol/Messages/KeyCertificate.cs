@@ -1,6 +1,6 @@
 using System.Buffers.Text;
 
-namespace SmartLoudspeaker.Protocol;
+namespace SmartLoudspeaker.Protocol.Messages;
 
 /// <summary>
 /// <c>sl/v1/controller/keys/{kid}</c>, retained, signed by the offline root key: "the Controller signing key

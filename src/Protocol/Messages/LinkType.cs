@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace SmartLoudspeaker.Protocol;
+namespace SmartLoudspeaker.Protocol.Messages;
 
 /// <summary>How the node reaches the broker.</summary>
 public enum LinkType

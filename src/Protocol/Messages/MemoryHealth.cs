@@ -1,4 +1,4 @@
-namespace SmartLoudspeaker.Protocol;
+namespace SmartLoudspeaker.Protocol.Messages;
 
 /// <summary>Memory and storage, in mebibytes.</summary>
 public sealed record MemoryHealth

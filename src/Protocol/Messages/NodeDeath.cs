@@ -1,4 +1,4 @@
-namespace SmartLoudspeaker.Protocol;
+namespace SmartLoudspeaker.Protocol.Messages;
 
 /// <summary>
 /// <c>sl/v1/node/{id}/death</c>: the node's Last Will (registered at connect) or its own goodbye.

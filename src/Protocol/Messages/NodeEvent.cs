@@ -1,4 +1,4 @@
-namespace SmartLoudspeaker.Protocol;
+namespace SmartLoudspeaker.Protocol.Messages;
 
 /// <summary>
 /// <c>sl/v1/node/{id}/event</c>: something that happened (input edge, fault raised or cleared, play report),

@@ -1,4 +1,4 @@
-namespace SmartLoudspeaker.Protocol;
+namespace SmartLoudspeaker.Protocol.Messages;
 
 /// <summary>
 /// <c>sl/v1/node/{id}/health</c>: the periodic report (every <see cref="NodeBirth.HeartbeatSeconds"/>), QoS 0.

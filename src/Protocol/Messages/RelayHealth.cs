@@ -1,4 +1,4 @@
-namespace SmartLoudspeaker.Protocol;
+namespace SmartLoudspeaker.Protocol.Messages;
 
 /// <summary>Output relays as last driven; null means not fitted or not yet reported.</summary>
 public sealed record RelayHealth

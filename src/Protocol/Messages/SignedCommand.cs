@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace SmartLoudspeaker.Protocol;
+namespace SmartLoudspeaker.Protocol.Messages;
 
 /// <summary>
 /// The signed part of a <see cref="CommandEnvelope"/>: everything a node needs to decide whether to obey.

@@ -1,4 +1,4 @@
-namespace SmartLoudspeaker.Protocol;
+namespace SmartLoudspeaker.Protocol.Priority;
 
 /// <summary>What happens when new audio asks for a target that is already sounding.</summary>
 public enum PreemptionDecision

@@ -1,4 +1,4 @@
-namespace SmartLoudspeaker.Protocol;
+namespace SmartLoudspeaker.Protocol.Priority;
 
 /// <summary>
 /// The priority table of docs/protocol.md ("Priorities") as a pure function. Every component — the node above

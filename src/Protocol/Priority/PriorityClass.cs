@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace SmartLoudspeaker.Protocol;
+namespace SmartLoudspeaker.Protocol.Priority;
 
 /// <summary>
 /// Who may sound, lowest first (Thông tư 39/2020/TT-BTTTT: thông thường, ưu tiên, khẩn cấp; plus live and

@@ -1,4 +1,4 @@
-namespace SmartLoudspeaker.Protocol;
+namespace SmartLoudspeaker.Protocol.Priority;
 
 /// <summary>
 /// The nightly window in which only emergencies sound unless a signed override says otherwise

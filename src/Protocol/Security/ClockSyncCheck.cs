@@ -1,4 +1,6 @@
-namespace SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Messages;
+
+namespace SmartLoudspeaker.Protocol.Security;
 
 /// <summary>Verifies a clock-sync reply before a node lets it move its clock.</summary>
 public static class ClockSyncCheck

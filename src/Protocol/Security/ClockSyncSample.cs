@@ -1,4 +1,4 @@
-namespace SmartLoudspeaker.Protocol;
+namespace SmartLoudspeaker.Protocol.Security;
 
 /// <summary>One authenticated clock-sync exchange, NTP style.</summary>
 /// <param name="Offset">How far the Controller's clock is ahead of the node's.</param>

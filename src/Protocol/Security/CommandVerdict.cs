@@ -1,4 +1,6 @@
-namespace SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Messages;
+
+namespace SmartLoudspeaker.Protocol.Security;
 
 /// <summary>A node's decision about one received command payload.</summary>
 /// <param name="Envelope">The parsed envelope, when it could be parsed (present for refusals after parsing too).</param>

@@ -1,4 +1,7 @@
-namespace SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Commands;
+using SmartLoudspeaker.Protocol.Messages;
+
+namespace SmartLoudspeaker.Protocol.Security;
 
 /// <summary>
 /// The one way a command gets into a node: parse, check the signing key and signature over the exact bytes,

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace SmartLoudspeaker.Protocol;
+namespace SmartLoudspeaker.Protocol.Security;
 
 /// <summary>
 /// The one signature scheme: ECDSA over NIST P-256 with SHA-256, signatures in IEEE P1363 form (r‖s, 64 bytes),

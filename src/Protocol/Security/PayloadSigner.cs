@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace SmartLoudspeaker.Protocol;
+namespace SmartLoudspeaker.Protocol.Security;
 
 /// <summary>Signs wire messages with one key: the root (certificates, revocations) or a Controller signing key.</summary>
 /// <param name="key">A P-256 private key.</param>

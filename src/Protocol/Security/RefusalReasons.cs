@@ -1,4 +1,4 @@
-namespace SmartLoudspeaker.Protocol;
+namespace SmartLoudspeaker.Protocol.Security;
 
 /// <summary>
 /// Stable reason codes for a refused command (<see cref="CommandAck.Reason"/>, security events, metrics labels).

@@ -1,4 +1,4 @@
-namespace SmartLoudspeaker.Protocol;
+namespace SmartLoudspeaker.Protocol.Security;
 
 /// <summary>What the <see cref="ReplayGuard"/> made of one command sequence number.</summary>
 public enum ReplayDecision

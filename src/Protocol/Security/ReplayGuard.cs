@@ -1,4 +1,4 @@
-namespace SmartLoudspeaker.Protocol;
+namespace SmartLoudspeaker.Protocol.Security;
 
 /// <summary>
 /// Refuses any command sequence number a node has already accepted, and accepts once every genuine number it has not

@@ -1,4 +1,4 @@
-namespace SmartLoudspeaker.Protocol;
+namespace SmartLoudspeaker.Protocol.Security;
 
 /// <summary>What a node must persist about accepted command sequence numbers, before it acts on a command.</summary>
 /// <param name="HighWater">Highest sequence number accepted so far (0: none).</param>

@@ -1,4 +1,4 @@
-namespace SmartLoudspeaker.Protocol;
+namespace SmartLoudspeaker.Protocol.Security;
 
 /// <summary>A signed message: the bytes and signature as received, and the signed part parsed (not yet verified).</summary>
 /// <typeparam name="T">Type of the signed part.</typeparam>

@@ -1,4 +1,4 @@
-namespace SmartLoudspeaker.Protocol;
+namespace SmartLoudspeaker.Protocol.Security;
 
 /// <summary>A signed payload as received: the exact signed bytes and the signature over them.</summary>
 /// <param name="SignedBytes">The first line, exactly as received (UTF-8 JSON).</param>

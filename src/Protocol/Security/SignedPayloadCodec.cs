@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Buffers.Text;
 
-namespace SmartLoudspeaker.Protocol;
+namespace SmartLoudspeaker.Protocol.Security;
 
 /// <summary>
 /// The one signed wire form, used by commands, key certificates, revocation lists and clock-sync replies:

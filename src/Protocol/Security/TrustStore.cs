@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
+using SmartLoudspeaker.Protocol.Messages;
 
-namespace SmartLoudspeaker.Protocol;
+namespace SmartLoudspeaker.Protocol.Security;
 
 /// <summary>
 /// What a node trusts: the pinned root public key, the Controller signing keys the root has certified, and the

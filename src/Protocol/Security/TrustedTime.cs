@@ -1,4 +1,4 @@
-namespace SmartLoudspeaker.Protocol;
+namespace SmartLoudspeaker.Protocol.Security;
 
 /// <summary>The node's best idea of the time, and whether it may rely on it for expiry.</summary>
 /// <param name="Now">The node's current time (its clock corrected by the last authenticated clock sync).</param>

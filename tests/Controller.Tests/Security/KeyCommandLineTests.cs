@@ -1,7 +1,8 @@
 using Microsoft.Extensions.Time.Testing;
 using SmartLoudspeaker.Controller.Security;
 using SmartLoudspeaker.Controller.Tests.Support;
-using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Messages;
+using SmartLoudspeaker.Protocol.Security;
 
 namespace SmartLoudspeaker.Controller.Tests.Security;
 

@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using Microsoft.Extensions.Time.Testing;
 using SmartLoudspeaker.Controller.Security;
 using SmartLoudspeaker.Controller.Tests.Support;
-using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Security;
 
 namespace SmartLoudspeaker.Controller.Tests.Security;
 

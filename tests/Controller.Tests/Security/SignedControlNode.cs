@@ -6,6 +6,7 @@ using MQTTnet.Formatter;
 using MQTTnet.Protocol;
 using SmartLoudspeaker.Controller.Tests.Support;
 using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Security;
 
 namespace SmartLoudspeaker.Controller.Tests.Security;
 

@@ -7,6 +7,9 @@ using SmartLoudspeaker.Controller.Commands;
 using SmartLoudspeaker.Controller.Security;
 using SmartLoudspeaker.Controller.Tests.Support;
 using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Commands;
+using SmartLoudspeaker.Protocol.Messages;
+using SmartLoudspeaker.Protocol.Security;
 
 namespace SmartLoudspeaker.Controller.Tests.Security;
 

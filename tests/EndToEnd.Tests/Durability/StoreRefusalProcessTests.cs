@@ -1,6 +1,5 @@
 using LiteDB;
 using SmartLoudspeaker.Controller;
-using SmartLoudspeaker.Controller.Infrastructure.Mqtt;
 using SmartLoudspeaker.TestUtilities;
 
 namespace SmartLoudspeaker.EndToEnd.Tests.Durability;

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Security;
 using SmartLoudspeaker.TestUtilities;
 using SmartLoudspeaker.TestUtilities.Proxy;
 

@@ -1,6 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Security;
 
 namespace SmartLoudspeaker.EndToEnd.Tests.SignedControl;
 

@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Messages;
+using SmartLoudspeaker.Protocol.Security;
 using SmartLoudspeaker.TestUtilities;
 using SmartLoudspeaker.TestUtilities.Proxy;
 

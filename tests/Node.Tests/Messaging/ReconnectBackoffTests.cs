@@ -1,3 +1,4 @@
+using SmartLoudspeaker.Node.Agent;
 using SmartLoudspeaker.Node.Messaging;
 
 namespace SmartLoudspeaker.Node.Tests.Messaging;

@@ -1,5 +1,6 @@
 using System.Buffers;
 using MQTTnet.Protocol;
+using SmartLoudspeaker.Node.Agent;
 using SmartLoudspeaker.Node.Messaging;
 using SmartLoudspeaker.Node.Tests.Support;
 using SmartLoudspeaker.Protocol;

@@ -1,8 +1,9 @@
 using Microsoft.Extensions.Time.Testing;
+using SmartLoudspeaker.Node.Health;
 using SmartLoudspeaker.Node.Hosting;
 using SmartLoudspeaker.Node.Reporting;
 using SmartLoudspeaker.Node.Tests.Support;
-using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Messages;
 
 namespace SmartLoudspeaker.Node.Tests.Reporting;
 

@@ -1,6 +1,8 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
-using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Commands;
+using SmartLoudspeaker.Protocol.Messages;
+using SmartLoudspeaker.Protocol.Security;
 
 namespace SmartLoudspeaker.Node.Tests.Support;
 

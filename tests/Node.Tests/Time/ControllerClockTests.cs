@@ -1,5 +1,6 @@
 using SmartLoudspeaker.Node.Tests.Support;
-using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Node.Time;
+using SmartLoudspeaker.Protocol.Security;
 
 namespace SmartLoudspeaker.Node.Tests.Time;
 

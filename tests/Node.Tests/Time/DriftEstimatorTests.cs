@@ -1,5 +1,5 @@
 using SmartLoudspeaker.Node.Time;
-using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Security;
 
 namespace SmartLoudspeaker.Node.Tests.Time;
 

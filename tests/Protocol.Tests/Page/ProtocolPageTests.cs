@@ -1,9 +1,12 @@
 using System.Reflection;
 using System.Text;
 using System.Text.Json;
+using SmartLoudspeaker.Protocol.Commands;
+using SmartLoudspeaker.Protocol.Messages;
+using SmartLoudspeaker.Protocol.Security;
 using SmartLoudspeaker.Protocol.Tests.Page;
 
-namespace SmartLoudspeaker.Protocol.Tests;
+namespace SmartLoudspeaker.Protocol.Tests.Page;
 
 /// <summary>
 /// docs/protocol.md keeps the promise on its first lines: every announced example decodes with <see cref="WireCodec"/>

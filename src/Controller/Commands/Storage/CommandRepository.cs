@@ -4,6 +4,7 @@ using LiteDB;
 using Microsoft.Extensions.Options;
 using SmartLoudspeaker.Controller.Infrastructure.Storage;
 using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Messages;
 
 namespace SmartLoudspeaker.Controller.Commands.Storage;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Messages;
 
 namespace SmartLoudspeaker.Controller.Commands.Storage;
 

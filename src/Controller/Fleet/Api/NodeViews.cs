@@ -1,4 +1,3 @@
-using SmartLoudspeaker.Controller.Fleet;
 using SmartLoudspeaker.Controller.Fleet.Storage;
 
 namespace SmartLoudspeaker.Controller.Fleet.Api;

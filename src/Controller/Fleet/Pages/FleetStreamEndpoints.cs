@@ -6,7 +6,6 @@ using System.Text.Unicode;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using SmartLoudspeaker.Controller.Commands;
-using SmartLoudspeaker.Controller.Fleet;
 using SmartLoudspeaker.Controller.Fleet.Pages.Control;
 using SmartLoudspeaker.Controller.Fleet.Pages.Rows;
 using SmartLoudspeaker.Controller.Fleet.Storage;

@@ -2,10 +2,9 @@ using System.Globalization;
 using System.Text;
 using LiteDB;
 using Microsoft.Extensions.Options;
-using SmartLoudspeaker.Controller.Fleet;
-using SmartLoudspeaker.Controller.Infrastructure.Metrics;
 using SmartLoudspeaker.Controller.Infrastructure.Storage;
 using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Messages;
 
 namespace SmartLoudspeaker.Controller.Fleet.Storage;
 

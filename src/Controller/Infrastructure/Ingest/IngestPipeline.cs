@@ -7,6 +7,7 @@ using SmartLoudspeaker.Controller.Fleet.Storage;
 using SmartLoudspeaker.Controller.Infrastructure.Metrics;
 using SmartLoudspeaker.Controller.Infrastructure.Mqtt;
 using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Messages;
 
 namespace SmartLoudspeaker.Controller.Infrastructure.Ingest;
 

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using SmartLoudspeaker.Controller.Infrastructure.Broker;
 using SmartLoudspeaker.Controller.Infrastructure.Metrics;
 using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Messages;
 using SmartLoudspeaker.Protocol.Outbound;
 
 namespace SmartLoudspeaker.Controller.Infrastructure.Mqtt;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using LiteDB;
-using SmartLoudspeaker.Controller.Infrastructure.Mqtt;
 
 namespace SmartLoudspeaker.Controller.Infrastructure.Storage;
 

@@ -1,6 +1,8 @@
-using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Commands;
+using SmartLoudspeaker.Protocol.Messages;
+using SmartLoudspeaker.Protocol.Security;
 
-namespace SmartLoudspeaker.Node;
+namespace SmartLoudspeaker.Node.Control.Handlers;
 
 /// <summary>"emergency-test": makes no sound, raises an event that proves the emergency path end to end.</summary>
 internal sealed class EmergencyTestHandler(INodeControlHost host) : ICommandHandler

@@ -1,6 +1,7 @@
-using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Messages;
+using SmartLoudspeaker.Protocol.Security;
 
-namespace SmartLoudspeaker.Node;
+namespace SmartLoudspeaker.Node.Control.Handlers;
 
 /// <summary>
 /// Carries out one command type. The gate has verified the command and stored its sequence number before a handler

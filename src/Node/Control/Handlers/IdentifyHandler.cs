@@ -1,6 +1,8 @@
-using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Commands;
+using SmartLoudspeaker.Protocol.Messages;
+using SmartLoudspeaker.Protocol.Security;
 
-namespace SmartLoudspeaker.Node;
+namespace SmartLoudspeaker.Node.Control.Handlers;
 
 /// <summary>"identify": answers with the node's identity and state in the acknowledgement's result.</summary>
 internal sealed class IdentifyHandler(INodeControlHost host, Func<long> commandHighWater) : ICommandHandler

@@ -1,6 +1,8 @@
-using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Commands;
+using SmartLoudspeaker.Protocol.Messages;
+using SmartLoudspeaker.Protocol.Security;
 
-namespace SmartLoudspeaker.Node;
+namespace SmartLoudspeaker.Node.Control.Handlers;
 
 /// <summary>"rebirth": publishes a fresh birth and health.</summary>
 internal sealed class RebirthHandler(INodeControlHost host) : ICommandHandler

@@ -1,6 +1,8 @@
-using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Commands;
+using SmartLoudspeaker.Protocol.Messages;
+using SmartLoudspeaker.Protocol.Security;
 
-namespace SmartLoudspeaker.Node;
+namespace SmartLoudspeaker.Node.Control.Handlers;
 
 /// <summary>"set-heartbeat": reports health at the new interval, if the body passes the protocol's own rule.</summary>
 internal sealed class SetHeartbeatHandler(INodeControlHost host) : ICommandHandler

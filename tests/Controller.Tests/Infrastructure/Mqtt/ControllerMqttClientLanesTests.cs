@@ -9,7 +9,7 @@ using SmartLoudspeaker.Controller.Infrastructure.Mqtt;
 using SmartLoudspeaker.Controller.Tests.Support;
 using SmartLoudspeaker.Protocol.Outbound;
 
-namespace SmartLoudspeaker.Controller.Tests.Mqtt;
+namespace SmartLoudspeaker.Controller.Tests.Infrastructure.Mqtt;
 
 /// <summary>
 /// The Controller's publishes go through lanes, against a real MQTTnet broker on loopback whose publish hook holds the

@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using Microsoft.Extensions.Logging.Abstractions;
 using SmartLoudspeaker.Controller.Fleet.Storage;
-using SmartLoudspeaker.Controller.Infrastructure.Metrics;
 using SmartLoudspeaker.Controller.Infrastructure.Storage;
 using SmartLoudspeaker.Controller.Tests.Support;
 using Xunit.Abstractions;

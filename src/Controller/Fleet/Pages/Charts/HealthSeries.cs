@@ -1,5 +1,5 @@
 using SmartLoudspeaker.Controller.Fleet.Storage;
-using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Messages;
 
 namespace SmartLoudspeaker.Controller.Fleet.Pages.Charts;
 

@@ -1,11 +1,11 @@
 using System.Globalization;
 using System.Text.Json;
 using SmartLoudspeaker.Controller.Commands;
-using SmartLoudspeaker.Controller.Fleet;
 using SmartLoudspeaker.Controller.Fleet.Storage;
 using SmartLoudspeaker.Controller.Web;
 using SmartLoudspeaker.Controller.Web.Localization;
 using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Commands;
 
 namespace SmartLoudspeaker.Controller.Fleet.Pages.Control;
 

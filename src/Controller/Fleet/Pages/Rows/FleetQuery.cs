@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Http;
-using SmartLoudspeaker.Controller.Fleet;
 using SmartLoudspeaker.Protocol;
 
 namespace SmartLoudspeaker.Controller.Fleet.Pages.Rows;
