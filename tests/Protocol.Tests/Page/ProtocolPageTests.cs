@@ -197,7 +197,7 @@ public sealed class ProtocolPageTests
 
     private static Type MessageType(PageExample example)
     {
-        var type = Protocol.GetType($"{typeof(WireCodec).Namespace}.{example.What}");
+        var type = Protocol.GetExportedTypes().SingleOrDefault(candidate => candidate.Name == example.What && typeof(IWireMessage).IsAssignableFrom(candidate));
         Assert.True(type is not null && typeof(IWireMessage).IsAssignableFrom(type), $"{example}: '{example.What}' is not a wire message type");
         return type!;
     }
