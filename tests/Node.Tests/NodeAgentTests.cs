@@ -115,16 +115,20 @@ public sealed class NodeAgentTests : IAsyncLifetime
     public async Task Abrupt_connection_loss_fires_the_will_then_reconnects_with_next_bdseq_and_a_new_birth()
     {
         await using var link = new LoopbackTcpProxy(_broker.Port);
-        var agent = CreateAgent("node-c", Broker(link.Port), initialBdSeq: 255);
+        var agent = CreateAgent("node-c", Broker(link.Port), initialBdSeq: 255, connectTimeout: TimeSpan.FromSeconds(60));
         await agent.StartAsync(CancellationToken.None);
         var firstBirth = (await _recorder.WaitForAsync("node-c", NodeMessageKind.Birth)).Decode<NodeBirth>();
         Assert.Equal(255, firstBirth.BdSeq);
 
+        // The node's reconnect is held at the link until the Will is out: under load a node back at once took over
+        // its session before the broker had noticed the cut, and no Will came at all.
+        link.Stall();
         link.CutAll();
 
         var will = (await _recorder.WaitForAsync("node-c", NodeMessageKind.Death)).Decode<NodeDeath>();
         Assert.Equal(DeathReason.Lost, will.Reason);
         Assert.Equal(255, will.BdSeq);
+        link.Resume();
         var rebirth = await _recorder.WaitForAsync(m => m.IsFor("node-c", NodeMessageKind.Birth) && m.Decode<NodeBirth>().BdSeq == 0);
         Assert.Equal(0, rebirth.Decode<NodeBirth>().Seq);
         var health = (await _recorder.WaitForAsync("node-c", NodeMessageKind.Health, rebirth.Index)).Decode<NodeHealth>();
@@ -318,7 +322,7 @@ public sealed class NodeAgentTests : IAsyncLifetime
         return port;
     }
 
-    private NodeAgent CreateAgent(string nodeId, IReadOnlyList<BrokerEndpoint> brokers, int initialBdSeq)
+    private NodeAgent CreateAgent(string nodeId, IReadOnlyList<BrokerEndpoint> brokers, int initialBdSeq, TimeSpan? connectTimeout = null)
     {
         var settings = new NodeAgentSettings
         {
@@ -329,7 +333,7 @@ public sealed class NodeAgentTests : IAsyncLifetime
             KeepAlive = TimeSpan.FromSeconds(30),
             ReconnectWindow = TimeSpan.Zero,
             ReconnectBackoffCap = TimeSpan.Zero,
-            ConnectTimeout = TimeSpan.FromSeconds(5),
+            ConnectTimeout = connectTimeout ?? TimeSpan.FromSeconds(5),
             InitialBdSeq = initialBdSeq,
             RandomSeed = 1,
         };
