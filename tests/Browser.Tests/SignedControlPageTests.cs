@@ -50,16 +50,16 @@ public sealed class SignedControlPageTests(SignedControlUiFixture fixture, ITest
 
         // The browser's own min/max check is switched off: the server must not rely on it.
         await page.EvaluateAsync("() => document.querySelector('.heartbeat-form').noValidate = true");
-        await page.GetByLabel("Heartbeat (10–3600 seconds)").FillAsync("5");
+        await page.GetByLabel("Heartbeat (10–300 seconds)").FillAsync("5");
         var refused = await page.RunAndWaitForResponseAsync(
             () => page.GetByRole(AriaRole.Button, new() { Name = "Set heartbeat" }).ClickAsync(),
             response => response.Request.Method == "POST");
         Assert.Equal(400, refused.Status);
-        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("The heartbeat must be a whole number from 10 to 3600 seconds (you entered “5”)");
-        await Assertions.Expect(page.GetByLabel("Heartbeat (10–3600 seconds)")).ToHaveAttributeAsync("aria-invalid", "true");
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("The heartbeat must be a whole number from 10 to 300 seconds (you entered “5”)");
+        await Assertions.Expect(page.GetByLabel("Heartbeat (10–300 seconds)")).ToHaveAttributeAsync("aria-invalid", "true");
         await FleetUiFixture.ScreenshotAsync(page, "node-commands-heartbeat-invalid-en");
 
-        await page.GetByLabel("Heartbeat (10–3600 seconds)").FillAsync("12");
+        await page.GetByLabel("Heartbeat (10–300 seconds)").FillAsync("12");
         await page.GetByRole(AriaRole.Button, new() { Name = "Set heartbeat" }).ClickAsync();
         await Assertions.Expect(page.Locator("[data-sent]")).ToBeVisibleAsync();
         var line = page.Locator("#command-rows > li").First;

@@ -132,11 +132,46 @@ public sealed class BadInputTests : IDisposable
     }
 
     [Fact]
+    public async Task A_retained_node_publish_is_refused_by_the_broker()
+    {
+        await using var node = await _host.ConnectNodeAsync("node-fake");
+        var refused = _host.WaitForBrokerRefusal();
+        var nothingIngested = _host.WaitForIngest(result => result.NodeId == "node-fake");
+        var result = await node.Client.PublishAsync(new MQTTnet.MqttApplicationMessageBuilder()
+            .WithTopic(Topics.ForNode("node-fake", NodeMessageKind.Birth))
+            .WithPayload(WireCodec.Encode(Wire.Birth("node-fake", bdSeq: 9, heartbeatSeconds: 3600)))
+            .WithQualityOfServiceLevel(MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce)
+            .WithRetainFlag(true)
+            .Build());
+        Assert.True(result.IsSuccess);
+
+        var refusal = await refused;
+        Assert.Equal(("retained-node-topic", "node-fake"), (refusal.Reason, refusal.ClientId));
+        Assert.Equal(1, await _host.MetricAsync("sl_broker_refused_total{reason=\"retained-node-topic\"}"));
+        Assert.False(nothingIngested.IsCompleted);
+        Assert.Equal(404, (int)(await _host.Http.GetAsync(new Uri("/api/nodes/node-fake", UriKind.Relative))).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_retained_birth_reaching_the_controller_is_refused_and_does_not_create_the_node()
+    {
+        // The embedded broker stops these first; an external broker (Mosquitto) replays them on every resubscribe.
+        var pipeline = (IngestPipeline)_host.Services.GetService(typeof(IngestPipeline))!;
+        var birth = new ReadOnlySequence<byte>(WireCodec.Encode(Wire.Birth("node-fake", bdSeq: 9, heartbeatSeconds: 3600)));
+        var result = await pipeline.HandleAsync(Topics.ForNode("node-fake", NodeMessageKind.Birth), birth, retained: true, CancellationToken.None);
+
+        Assert.Equal((IngestRefusals.Retained, "node-fake"), (result.RefusedReason, result.NodeId));
+        Assert.Equal(1, await _host.MetricAsync("sl_ingest_refused_total{reason=\"retained\"}"));
+        Assert.Equal(404, (int)(await _host.Http.GetAsync(new Uri("/api/nodes/node-fake", UriKind.Relative))).StatusCode);
+        Assert.True((await pipeline.HandleAsync(Topics.ForNode("node-fake", NodeMessageKind.Birth), birth, retained: false, CancellationToken.None)).Accepted);
+    }
+
+    [Fact]
     public async Task An_unparseable_topic_reaching_the_controller_is_refused_as_topic()
     {
         // The embedded broker stops these first; an external broker (Mosquitto) would deliver them.
         var pipeline = (IngestPipeline)_host.Services.GetService(typeof(IngestPipeline))!;
-        var result = await pipeline.HandleAsync("sl/v1/node/NOT_AN_ID/health", new ReadOnlySequence<byte>(WireCodec.Encode(Wire.Health())), CancellationToken.None);
+        var result = await pipeline.HandleAsync("sl/v1/node/NOT_AN_ID/health", new ReadOnlySequence<byte>(WireCodec.Encode(Wire.Health())), retained: false, CancellationToken.None);
         Assert.Equal(IngestRefusals.Topic, result.RefusedReason);
         Assert.Equal(1, await _host.MetricAsync("sl_ingest_refused_total{reason=\"topic\"}"));
     }

@@ -109,6 +109,39 @@ public sealed class FleetApiTests : IDisposable
     }
 
     [Fact]
+    public async Task A_birth_stating_an_hour_is_judged_on_the_five_minute_cap_and_still_shown_as_stated()
+    {
+        // Issue 10: a birth (a retained fake, or a node told so) stating 3600 s must not hide a dead node for 9,000 s.
+        await using var node = await _host.BornNodeAsync("node-long", heartbeatSeconds: 3600);
+        var listed = await _host.GetListedNodeAsync("node-long");
+        Assert.Equal((3600, 300), (listed.GetProperty("heartbeatSeconds").GetInt32(), listed.GetProperty("believedHeartbeatSeconds").GetInt32()));
+
+        await _host.AdvanceAndSweepAsync(TimeSpan.FromSeconds(749));
+        Assert.True((await _host.GetListedNodeAsync("node-long")).GetProperty("online").GetBoolean());
+
+        await _host.AdvanceAndSweepAsync(TimeSpan.FromSeconds(1));
+        Assert.False((await _host.GetListedNodeAsync("node-long")).GetProperty("online").GetBoolean(), "offline after 2.5 × 300 s");
+    }
+
+    [Fact]
+    public async Task The_node_page_shows_a_capped_heartbeat_as_stated_and_as_counted()
+    {
+        await using var node = await _host.BornNodeAsync("node-long", heartbeatSeconds: 3600);
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/nodes/node-long", UriKind.Relative));
+        request.Headers.Add("Cookie", ".AspNetCore.Culture=c%3Den-GB%7Cuic%3Den-GB");
+        var html = await (await _host.Http.SendAsync(request)).Content.ReadAsStringAsync();
+        Assert.Contains("<dd data-f=\"heartbeat\">3600 s (counted as 300 s, the maximum)</dd>", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_heartbeat_within_the_cap_is_believed_as_stated()
+    {
+        await using var node = await _host.BornNodeAsync("node-short", heartbeatSeconds: 30);
+        var listed = await _host.GetListedNodeAsync("node-short");
+        Assert.Equal((30, 30), (listed.GetProperty("heartbeatSeconds").GetInt32(), listed.GetProperty("believedHeartbeatSeconds").GetInt32()));
+    }
+
+    [Fact]
     public async Task A_health_report_keeps_a_node_online_and_brings_back_one_that_was_only_silent()
     {
         await using var node = await _host.BornNodeAsync("node-f", heartbeatSeconds: 10);

@@ -27,4 +27,12 @@ public sealed class LivenessTests
     [Fact]
     public void A_non_positive_heartbeat_is_refused() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => Liveness.IsSilent(LastSeen, TimeSpan.Zero, 2.5, LastSeen));
+
+    [Theory]
+    [InlineData(30, 30)]
+    [InlineData(300, 300)]
+    [InlineData(301, 300)]
+    [InlineData(3600, 300)]
+    public void The_believed_heartbeat_is_the_stated_one_capped_at_the_maximum(int stated, int believed) =>
+        Assert.Equal(TimeSpan.FromSeconds(believed), Liveness.Believed(TimeSpan.FromSeconds(stated), TimeSpan.FromSeconds(300)));
 }

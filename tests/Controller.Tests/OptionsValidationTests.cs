@@ -24,6 +24,7 @@ public sealed class OptionsValidationTests
         Assert.Equal((BrokerMode.Embedded, 1883), (broker.Mode, broker.Port));
         Assert.Equal("data", new StoreOptions().DataDirectory);
         Assert.Equal((80d, 90d, 2.5, TimeSpan.FromSeconds(1), 120), (fleet.OverheatCelsius, fleet.DiskNearlyFullPercent, fleet.OfflineAfterHeartbeats, fleet.SweepInterval, fleet.HistoryPerNode));
+        Assert.Equal(TimeSpan.FromMinutes(5), fleet.MaxHeartbeat);
     }
 
     [Fact]
@@ -66,6 +67,24 @@ public sealed class OptionsValidationTests
             Assert.Contains(key, result.FailureMessage, StringComparison.Ordinal);
         }
     }
+
+    [Theory]
+    [InlineData(9)]
+    [InlineData(301)]
+    [InlineData(3600)]
+    [InlineData(30.5)]
+    public void A_heartbeat_cap_outside_the_protocols_range_is_refused_in_the_one_line_form(double seconds)
+    {
+        var cap = TimeSpan.FromSeconds(seconds);
+        var result = new FleetOptionsValidator().Validate(null, new FleetOptions { MaxHeartbeat = cap });
+        Assert.Equal($"Invalid setting Fleet:MaxHeartbeat = {cap:c}: must be whole seconds between 00:00:10 and 00:05:00.", Assert.Single(result.Failures!));
+    }
+
+    [Theory]
+    [InlineData(10)]
+    [InlineData(300)]
+    public void A_heartbeat_cap_within_the_protocols_range_is_accepted(int seconds) =>
+        Assert.True(new FleetOptionsValidator().Validate(null, new FleetOptions { MaxHeartbeat = TimeSpan.FromSeconds(seconds) }).Succeeded);
 
     [Fact]
     public void An_empty_data_directory_is_refused()

@@ -122,6 +122,21 @@ internal sealed class ControllerUnderTest : WebApplicationFactory<Program>
         }
     }
 
+    /// <summary>Value of one series in /metrics, e.g. <c>sl_ingest_refused_total{reason="retained"}</c>; 0 when absent.</summary>
+    public async Task<double> MetricAsync(string series)
+    {
+        using var http = CreateClient();
+        foreach (var line in (await http.GetStringAsync(new Uri("/metrics", UriKind.Relative))).Split('\n'))
+        {
+            if (line.StartsWith(series + " ", StringComparison.Ordinal))
+            {
+                return double.Parse(line[(series.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        return 0;
+    }
+
     /// <summary>True when the node is listed online.</summary>
     public async Task<bool> IsOnlineAsync(string nodeId) =>
         await FindNodeAsync(nodeId) is { } node && node.GetProperty("online").GetBoolean();

@@ -33,6 +33,7 @@ public sealed class InvalidSettingsTests : IDisposable
 
     [Theory]
     [InlineData("--Fleet:SweepInterval=00:00:00", "Invalid setting Fleet:SweepInterval = 00:00:00: must be between 00:00:00.010 and 00:10:00.")]
+    [InlineData("--Fleet:MaxHeartbeat=01:00:00", "Invalid setting Fleet:MaxHeartbeat = 01:00:00: must be whole seconds between 00:00:10 and 00:05:00.")]
     [InlineData("--Broker:BindAddress=everywhere", "Invalid setting Broker:BindAddress = \"everywhere\": must be an IP address such as 0.0.0.0 or 127.0.0.1.")]
     [InlineData("--Broker:Mode=Cloud", "Invalid setting Broker:Mode = \"Cloud\": must be one of Embedded, External.")]
     [InlineData("--Store:MaxBatch=lots", "Invalid setting Store:MaxBatch = \"lots\": must be a whole number.")]

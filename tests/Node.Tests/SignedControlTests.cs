@@ -421,6 +421,11 @@ public sealed class SignedControlTests : IAsyncLifetime, IDisposable
         Assert.Equal(CommandAckStatus.Failed, bad.Status);
         Assert.Equal(RefusalReasons.BadBody, bad.Reason);
 
+        // Above the protocol's 300 s the node refuses too: no command can stretch the Controller's offline rule.
+        var tooLong = await SendAsync(_keys.Controller.Sign(_keys.Command("set-heartbeat", NodeId, new SetHeartbeatCommand { HeartbeatSeconds = 301 })));
+        Assert.Equal((CommandAckStatus.Failed, RefusalReasons.BadBody), (tooLong.Status, tooLong.Reason));
+        Assert.Equal(TimeSpan.FromSeconds(60), agent.Heartbeat);
+
         await agent.DisposeAsync();
         var fromIndex = _recorder.Count;
         await StartAgentAsync();

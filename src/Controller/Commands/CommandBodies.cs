@@ -10,8 +10,11 @@ namespace SmartLoudspeaker.Controller.Commands;
 /// </summary>
 internal static class CommandBodies
 {
-    /// <summary>The body as it goes into the signed part, or the problem with the request.</summary>
-    public static (JsonElement? Body, string? Problem) Normalize(string? type, JsonElement? body)
+    /// <summary>
+    /// The body as it goes into the signed part, or the problem with the request. A set-heartbeat may ask at most
+    /// <paramref name="maxHeartbeatSeconds"/> (Fleet:MaxHeartbeat): the Controller would not believe a longer one.
+    /// </summary>
+    public static (JsonElement? Body, string? Problem) Normalize(string? type, JsonElement? body, int maxHeartbeatSeconds)
     {
         if (string.IsNullOrWhiteSpace(type))
         {
@@ -44,6 +47,7 @@ internal static class CommandBodies
         var problem = parsed switch
         {
             null => $"'body' of '{type}' must be a JSON object.",
+            SetHeartbeatCommand heartbeat => heartbeat.ValidateUpTo(maxHeartbeatSeconds),
             ICommandBody checkable => checkable.Validate(),
             _ => null,
         };

@@ -29,6 +29,7 @@ internal sealed class CommandService
     private readonly SecurityMetrics _metrics;
     private readonly TimeProvider _timeProvider;
     private readonly SecurityOptions _options;
+    private readonly FleetOptions _fleetOptions;
     private readonly ILogger<CommandService> _logger;
 
     public CommandService(
@@ -40,6 +41,7 @@ internal sealed class CommandService
         SecurityMetrics metrics,
         TimeProvider timeProvider,
         IOptions<SecurityOptions> options,
+        IOptions<FleetOptions> fleetOptions,
         ILogger<CommandService> logger)
     {
         _keys = keys;
@@ -50,6 +52,7 @@ internal sealed class CommandService
         _metrics = metrics;
         _timeProvider = timeProvider;
         _options = options.Value;
+        _fleetOptions = fleetOptions.Value;
         _logger = logger;
     }
 
@@ -68,7 +71,7 @@ internal sealed class CommandService
             return IssueResult.Invalid("The target must be exactly one valid node id, zone id, or the whole fleet.");
         }
 
-        var (normalized, invalid) = CommandBodies.Normalize(type, body);
+        var (normalized, invalid) = CommandBodies.Normalize(type, body, _fleetOptions.MaxHeartbeatSeconds);
         if (invalid is not null)
         {
             return IssueResult.Invalid(invalid);

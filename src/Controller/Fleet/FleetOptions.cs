@@ -15,6 +15,16 @@ public sealed class FleetOptions
     /// <summary>A node silent for this many of its heartbeat intervals is offline, whatever the broker thinks.</summary>
     public double OfflineAfterHeartbeats { get; set; } = 2.5;
 
+    /// <summary>
+    /// The longest heartbeat the Controller believes: a birth stating more is judged on this, so no message can push
+    /// fault detection past <see cref="OfflineAfterHeartbeats"/> × this (12.5 minutes at the default); also the
+    /// largest interval set-heartbeat may ask for. Whole seconds, 10 s to the protocol's 300 s.
+    /// </summary>
+    public TimeSpan MaxHeartbeat { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary><see cref="MaxHeartbeat"/> in the whole seconds set-heartbeat takes.</summary>
+    public int MaxHeartbeatSeconds => (int)MaxHeartbeat.TotalSeconds;
+
     /// <summary>How often silent nodes are looked for.</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(1);
 

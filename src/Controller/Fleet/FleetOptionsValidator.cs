@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using SmartLoudspeaker.Controller.Hosting;
+using SmartLoudspeaker.Protocol.Commands;
 
 namespace SmartLoudspeaker.Controller.Fleet;
 
@@ -22,6 +23,15 @@ internal sealed class FleetOptionsValidator : IValidateOptions<FleetOptions>
         if (double.IsNaN(options.OfflineAfterHeartbeats) || options.OfflineAfterHeartbeats is < 1 or > 100)
         {
             errors.Add(InvalidSetting.Describe("Fleet:OfflineAfterHeartbeats", options.OfflineAfterHeartbeats, "must be 1–100 (heartbeats)"));
+        }
+
+        // Bounded by the protocol's set-heartbeat range: a node cannot be asked for a heartbeat outside it, and a
+        // larger cap would let a stated heartbeat stretch fault detection beyond what the command could ever set.
+        if (options.MaxHeartbeat < TimeSpan.FromSeconds(SetHeartbeatCommand.MinSeconds)
+            || options.MaxHeartbeat > TimeSpan.FromSeconds(SetHeartbeatCommand.MaxSeconds)
+            || options.MaxHeartbeat.Ticks % TimeSpan.TicksPerSecond != 0)
+        {
+            errors.Add(InvalidSetting.Describe("Fleet:MaxHeartbeat", options.MaxHeartbeat, "must be whole seconds between 00:00:10 and 00:05:00"));
         }
 
         if (options.SweepInterval < TimeSpan.FromMilliseconds(10) || options.SweepInterval > TimeSpan.FromMinutes(10))

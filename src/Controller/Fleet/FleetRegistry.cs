@@ -143,15 +143,18 @@ internal sealed class FleetRegistry
         }
     }
 
-    /// <summary>Marks offline every online node silent for too long; returns the nodes it marked.</summary>
-    public IReadOnlyList<NodeState> Sweep(DateTimeOffset now, double offlineAfterHeartbeats)
+    /// <summary>
+    /// Marks offline every online node silent for <paramref name="offlineAfterHeartbeats"/> of its heartbeats, the
+    /// heartbeat capped at <paramref name="maxHeartbeat"/>; returns the nodes it marked.
+    /// </summary>
+    public IReadOnlyList<NodeState> Sweep(DateTimeOffset now, double offlineAfterHeartbeats, TimeSpan maxHeartbeat)
     {
         var marked = new List<NodeState>();
         lock (_gate)
         {
             foreach (var current in _nodes.Values.ToArray())
             {
-                if (current.Online && Liveness.IsSilent(current.LastSeen, current.Heartbeat, offlineAfterHeartbeats, now))
+                if (current.Online && Liveness.IsSilent(current.LastSeen, Liveness.Believed(current.Heartbeat, maxHeartbeat), offlineAfterHeartbeats, now))
                 {
                     var node = current with { Online = false, StateSince = now };
                     _ = Commit(node);

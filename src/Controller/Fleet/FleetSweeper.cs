@@ -45,13 +45,14 @@ internal sealed class FleetSweeper : BackgroundService
     {
         var now = _timeProvider.GetUtcNow();
         // Store failures surface in the store's status and log; the in-memory view is judged regardless.
-        foreach (var node in _fleet.Sweep(now, _options.OfflineAfterHeartbeats))
+        foreach (var node in _fleet.Sweep(now, _options.OfflineAfterHeartbeats, _options.MaxHeartbeat))
         {
             _logger.LogWarning(
-                "Node {NodeId} offline: silent since {LastSeen:o} ({Factor} × {Heartbeat} s heartbeat)",
+                "Node {NodeId} offline: silent since {LastSeen:o} ({Factor} × {Heartbeat} s heartbeat, stated {Stated} s)",
                 node.Id,
                 node.LastSeen,
                 _options.OfflineAfterHeartbeats,
+                Liveness.Believed(node.Heartbeat, _options.MaxHeartbeat).TotalSeconds,
                 node.HeartbeatSeconds);
         }
 

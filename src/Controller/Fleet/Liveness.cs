@@ -14,4 +14,11 @@ public static class Liveness
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(factor, 0);
         return now - lastSeen >= heartbeat * factor;
     }
+
+    /// <summary>
+    /// The heartbeat the silence rule is applied with: the node's stated one, but never more than
+    /// <paramref name="max"/>, so a birth (a retained fake, or a node told a long interval) cannot stretch fault
+    /// detection beyond what the Controller is configured to allow.
+    /// </summary>
+    public static TimeSpan Believed(TimeSpan stated, TimeSpan max) => stated < max ? stated : max;
 }

@@ -7,13 +7,25 @@ public sealed record SetHeartbeatCommand : ICommandBody
     /// <summary>Shortest interval a node accepts: more often would cost a 4G link for nothing.</summary>
     public const int MinSeconds = 10;
 
-    /// <summary>Longest interval a node accepts: beyond it the fleet would take a silent node for a live one too long.</summary>
-    public const int MaxSeconds = 3600;
+    /// <summary>
+    /// Longest interval a node accepts: beyond it a silent node would be taken for a live one for too long (the
+    /// Controller marks a node offline after 2.5 heartbeats of silence, so 300 s shows a fault within 12.5 minutes).
+    /// </summary>
+    public const int MaxSeconds = 300;
 
-    /// <summary>New interval, 10–3600 s.</summary>
+    /// <summary>New interval, 10–300 s.</summary>
     public required int HeartbeatSeconds { get; init; }
 
     /// <inheritdoc />
-    public string? Validate() =>
-        HeartbeatSeconds is < MinSeconds or > MaxSeconds ? $"'heartbeatSeconds' must be {MinSeconds}–{MaxSeconds}, not {HeartbeatSeconds}." : null;
+    public string? Validate() => ValidateUpTo(MaxSeconds);
+
+    /// <summary>
+    /// As <see cref="Validate"/>, with a lower maximum where a Controller is configured to believe less than the
+    /// protocol allows; a larger <paramref name="maxSeconds"/> does not widen the protocol's range.
+    /// </summary>
+    public string? ValidateUpTo(int maxSeconds)
+    {
+        var max = Math.Min(maxSeconds, MaxSeconds);
+        return HeartbeatSeconds < MinSeconds || HeartbeatSeconds > max ? $"'heartbeatSeconds' must be {MinSeconds}–{max}, not {HeartbeatSeconds}." : null;
+    }
 }

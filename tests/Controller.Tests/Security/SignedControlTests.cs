@@ -281,7 +281,8 @@ public sealed class SignedControlTests : IDisposable
     [InlineData("{\"type\":\"self-destruct\"}", "not a command type")]
     [InlineData("{}", "'type' is required")]
     [InlineData("{\"type\":\"set-heartbeat\"}", "heartbeatSeconds")]
-    [InlineData("{\"type\":\"set-heartbeat\",\"body\":{\"heartbeatSeconds\":5}}", "10–3600")]
+    [InlineData("{\"type\":\"set-heartbeat\",\"body\":{\"heartbeatSeconds\":5}}", "10–300")]
+    [InlineData("{\"type\":\"set-heartbeat\",\"body\":{\"heartbeatSeconds\":301}}", "'heartbeatSeconds' must be 10–300, not 301.")]
     [InlineData("{\"type\":\"set-heartbeat\",\"body\":{\"heartbeatSeconds\":\"soon\"}}", "does not fit")]
     [InlineData("{\"type\":\"identify\",\"body\":[1]}", "must be a JSON object")]
     public async Task A_wrong_type_or_body_is_a_400_that_says_what_is_wrong(string json, string expected)
@@ -296,6 +297,29 @@ public sealed class SignedControlTests : IDisposable
         var problem = await response.Content.ReadFromJsonAsync<ProblemDetails>();
         Assert.Contains(expected, problem!.Detail, StringComparison.Ordinal);
         Assert.False(node.TryTakeCommand(out _));
+    }
+
+    [Fact]
+    public async Task Set_heartbeat_may_ask_up_to_the_maximum_the_controller_believes()
+    {
+        using var host = StartWithDemoKeys();
+        await using var node = await SignedControlNode.BornAsync(host, "thon-hb");
+
+        await IssueAsync(host, "/api/nodes/thon-hb/commands", new { type = "set-heartbeat", body = new { heartbeatSeconds = 300 } });
+        Assert.Equal(HttpStatusCode.BadRequest, (await host.Http.PostAsJsonAsync("/api/nodes/thon-hb/commands", new { type = "set-heartbeat", body = new { heartbeatSeconds = 301 } })).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_lower_configured_maximum_narrows_what_set_heartbeat_may_ask()
+    {
+        using var host = ControllerHost.Start(
+            _data.Path, settings: new Dictionary<string, string?> { ["Security:GenerateDemoKeys"] = "true", ["Fleet:MaxHeartbeat"] = "00:01:00" });
+        await using var node = await SignedControlNode.BornAsync(host, "thon-hb");
+
+        await IssueAsync(host, "/api/nodes/thon-hb/commands", new { type = "set-heartbeat", body = new { heartbeatSeconds = 60 } });
+        var refused = await host.Http.PostAsJsonAsync("/api/nodes/thon-hb/commands", new { type = "set-heartbeat", body = new { heartbeatSeconds = 61 } });
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Equal("'heartbeatSeconds' must be 10–60, not 61.", (await refused.Content.ReadFromJsonAsync<ProblemDetails>())!.Detail);
     }
 
     [Fact]

@@ -26,8 +26,14 @@ public record NodeSummary
     /// <summary>Board model from the latest birth.</summary>
     public required string HardwareModel { get; init; }
 
-    /// <summary>Health report interval from the latest birth.</summary>
+    /// <summary>Health report interval from the latest birth, as the node stated it.</summary>
     public required int HeartbeatSeconds { get; init; }
+
+    /// <summary>
+    /// The interval liveness is judged on: <see cref="HeartbeatSeconds"/> capped at Fleet:MaxHeartbeat. Smaller than
+    /// <see cref="HeartbeatSeconds"/> when the node stated more than the Controller believes.
+    /// </summary>
+    public required int BelievedHeartbeatSeconds { get; init; }
 
     /// <summary>Capabilities from the latest birth.</summary>
     public required IReadOnlyList<string> Capabilities { get; init; }

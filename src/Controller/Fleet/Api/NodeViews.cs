@@ -15,6 +15,7 @@ internal static class NodeViews
         Software = node.Software,
         HardwareModel = node.Hardware.Model,
         HeartbeatSeconds = node.HeartbeatSeconds,
+        BelievedHeartbeatSeconds = BelievedSeconds(node, options),
         Capabilities = node.Capabilities,
         Health = node.Health,
         HealthReceivedAt = node.HealthReceivedAt,
@@ -32,6 +33,7 @@ internal static class NodeViews
         Software = node.Software,
         HardwareModel = node.Hardware.Model,
         HeartbeatSeconds = node.HeartbeatSeconds,
+        BelievedHeartbeatSeconds = BelievedSeconds(node, options),
         Capabilities = node.Capabilities,
         Health = node.Health,
         HealthReceivedAt = node.HealthReceivedAt,
@@ -65,6 +67,9 @@ internal static class NodeViews
         MemoryAvailableMb = Range(aggregate.MemoryAvailableMb)!,
         DiskFreeMb = Range(aggregate.DiskFreeMb)!,
     };
+
+    private static int BelievedSeconds(NodeState node, FleetOptions options) =>
+        (int)Liveness.Believed(node.Heartbeat, options.MaxHeartbeat).TotalSeconds;
 
     private static FigureRange? Range(MinAvgMax? figures) => figures is null ? null : new FigureRange(figures.Min, figures.Avg, figures.Max);
 }

@@ -152,7 +152,7 @@ public sealed class EmbeddedBroker : IHostedService, IDisposable
     {
         var topic = args.ApplicationMessage.Topic ?? string.Empty;
         var clientId = args.ClientId ?? string.Empty;
-        var reason = BrokerPolicy.Check(clientId, topic, _identity.ClientId);
+        var reason = BrokerPolicy.Check(clientId, topic, args.ApplicationMessage.Retain, _identity.ClientId);
         if (reason is null)
         {
             return Task.CompletedTask;

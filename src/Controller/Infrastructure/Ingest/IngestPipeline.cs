@@ -52,7 +52,12 @@ internal sealed class IngestPipeline
     /// <summary>Raised after every message, accepted or refused (tests wait on it instead of sleeping).</summary>
     public event Action<IngestResult>? Handled;
 
-    public async Task<IngestResult> HandleAsync(string? topic, ReadOnlySequence<byte> payload, CancellationToken cancellationToken)
+    /// <summary>
+    /// Handles one received message; <paramref name="retained"/> is the RETAIN flag it was delivered with. A broker sets
+    /// it only on messages replayed to a new subscription (MQTT 3.1.1, which the controller's client speaks: a live
+    /// publish reaches an existing subscription with the flag cleared), so a node's genuine messages never carry it.
+    /// </summary>
+    public async Task<IngestResult> HandleAsync(string? topic, ReadOnlySequence<byte> payload, bool retained, CancellationToken cancellationToken)
     {
         topic ??= string.Empty;
         var now = _timeProvider.GetUtcNow();
@@ -63,6 +68,13 @@ internal sealed class IngestPipeline
         if (!parsedTopic || parsed.Kind is NodeMessageKind.EventAck or NodeMessageKind.Command)
         {
             result = Refused(topic, parsedTopic ? parsed : null, IngestRefusals.Topic, "not a node-to-controller topic");
+        }
+        else if (retained)
+        {
+            // Nodes never publish retained. A retained birth is a claim anyone with publish rights left on the broker
+            // (mosquitto_pub -r), replayed on every resubscribe: believed, it would set the session and heartbeat the
+            // node's real death and silence are judged against (issue 10). An external broker may accept it; we don't.
+            result = Refused(topic, parsed, IngestRefusals.Retained, "delivered retained; nodes never publish retained");
         }
         else
         {

@@ -8,6 +8,9 @@ internal static class IngestRefusals
     public const string Topic = "topic";
     public const string NodeIdMismatch = "node-id-mismatch";
     public const string UnknownNode = "unknown-node";
+
+    /// <summary>Delivered as a retained message: said some time ago by someone, not by the node now.</summary>
+    public const string Retained = "retained";
     public const string StoreError = "store-error";
     public const string InternalError = "internal-error";
 

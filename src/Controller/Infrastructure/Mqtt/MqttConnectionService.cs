@@ -153,7 +153,7 @@ internal sealed class MqttConnectionService : BackgroundService
         // its first await (so order is kept), never throws, and sends the application acknowledgement (EventAck)
         // only after the durability point. The broker's PUBACK therefore means "received", as docs/protocol.md says;
         // what must not be lost is acknowledged by the application.
-        _ = _ingest.HandleAsync(args.ApplicationMessage.Topic, args.ApplicationMessage.Payload, CancellationToken.None);
+        _ = _ingest.HandleAsync(args.ApplicationMessage.Topic, args.ApplicationMessage.Payload, args.ApplicationMessage.Retain, CancellationToken.None);
         return Task.CompletedTask;
     }
 

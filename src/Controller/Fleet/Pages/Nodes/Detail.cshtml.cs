@@ -34,11 +34,11 @@ internal sealed class DetailModel(
     IOptions<SecurityOptions> security,
     TimeProvider time) : PageModel
 {
-    /// <summary>The range a technician may set: the protocol's own, which the node enforces too.</summary>
+    /// <summary>The shortest heartbeat a technician may set: the protocol's own, which the node enforces too.</summary>
     public const int MinHeartbeatSeconds = SetHeartbeatCommand.MinSeconds;
 
-    /// <inheritdoc cref="MinHeartbeatSeconds"/>
-    public const int MaxHeartbeatSeconds = SetHeartbeatCommand.MaxSeconds;
+    /// <summary>The longest heartbeat a technician may set: Fleet:MaxHeartbeat, within the protocol's maximum.</summary>
+    public int MaxHeartbeatSeconds => options.Value.MaxHeartbeatSeconds;
 
     /// <summary>How many heartbeats without a report count as a gap in a chart (two missed reports, not one late one).</summary>
     private const int GapHeartbeats = 3;
@@ -152,7 +152,7 @@ internal sealed class DetailModel(
         // Checked here, not only by the browser's min/max: a form can be posted without them, and the answer must say
         // what is allowed in the technician's language rather than come back as a node's "bad-body".
         if (!int.TryParse(seconds, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
-            || new SetHeartbeatCommand { HeartbeatSeconds = value }.Validate() is not null)
+            || new SetHeartbeatCommand { HeartbeatSeconds = value }.ValidateUpTo(MaxHeartbeatSeconds) is not null)
         {
             Load(id);
             if (Node is null)

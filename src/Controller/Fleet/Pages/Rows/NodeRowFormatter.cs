@@ -40,7 +40,7 @@ internal sealed class NodeRowFormatter(UiText text, CommuneClock clock, FleetOpt
                 ["signal"] = Aged(node, health?.Link.SignalDbm is { } signal ? text.Format("Unit.Dbm", signal) : null),
                 ["clock"] = Aged(node, health is null ? null : ClockText(health.Clock.Synced, health.Clock.OffsetMs)),
                 ["disk"] = Aged(node, diskUsed is { } used ? text.Format("Unit.PercentUsed", used) : null),
-                ["heartbeat"] = text.Format("Unit.Seconds", node.HeartbeatSeconds),
+                ["heartbeat"] = HeartbeatText(node),
                 // From the node's own count in its latest health, so the list costs no store query per row.
                 ["security"] = health?.RefusedCommands is > 0 and var refused ? text.Format("Security.Badge", refused) : string.Empty,
                 ["faults"] = faults.Count == 0 ? text["Fault.None"] : string.Join("; ", faults.Select(fault => FaultName(fault.Code))),
@@ -53,6 +53,15 @@ internal sealed class NodeRowFormatter(UiText text, CommuneClock clock, FleetOpt
 
     public string FaultName(string code) =>
         text.Has("Fault." + code) ? text["Fault." + code] : text.Format("Fault.Other", code);
+
+    /// <summary>The node's stated heartbeat, and the cap liveness uses instead when it stated more.</summary>
+    private string HeartbeatText(NodeState node)
+    {
+        var believed = (int)Liveness.Believed(node.Heartbeat, thresholds.MaxHeartbeat).TotalSeconds;
+        return believed < node.HeartbeatSeconds
+            ? text.Format("Unit.HeartbeatCapped", node.HeartbeatSeconds, believed)
+            : text.Format("Unit.Seconds", node.HeartbeatSeconds);
+    }
 
     private string ZoneNames(IReadOnlyList<string> zones) => string.Join(", ", zones.Select(ZoneName));
 
