@@ -17,7 +17,7 @@ public sealed class InvalidSettingsTests : IDisposable
     [Theory]
     [InlineData("--Node:Simulation:Enabled=true|--Node:Simulation:NodeCount=1000", "Invalid setting Node:Simulation:NodeCount = 1000: must be 1–999.")]
     [InlineData("--Node:Simulation:NodeCount=many", "Invalid setting Node:Simulation:NodeCount = \"many\": must be a whole number.")]
-    [InlineData("--Node:Heartbeat=00:00:00", "Invalid setting Node:Heartbeat = 00:00:00: must be whole seconds between 00:00:01 and 01:00:00.")]
+    [InlineData("--Node:Heartbeat=00:00:00", "Invalid setting Node:Heartbeat = 00:00:00: must be whole seconds between 00:00:01 and 00:05:00.")]
     [InlineData("--Node:HealthSource=Solar", "Invalid setting Node:HealthSource = \"Solar\": must be one of Linux, Simulated.")]
     [InlineData("--Node:Brokers:0:Port=70000", "Invalid setting Node:Brokers:0:Port = 70000: must be a TCP port (1–65535).")]
     public async Task The_node_stops_with_one_line_and_its_invalid_setting_code(string arguments, string line)

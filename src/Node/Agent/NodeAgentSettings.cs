@@ -1,6 +1,7 @@
 using System.Reflection;
 using SmartLoudspeaker.Node.Configuration;
 using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Commands;
 using SmartLoudspeaker.Protocol.Security;
 
 namespace SmartLoudspeaker.Node.Agent;
@@ -205,12 +206,17 @@ public sealed record NodeAgentSettings
         }
     }
 
+    /// <summary>The longest heartbeat a node may be configured with: the longest a Controller believes.</summary>
+    public static TimeSpan MaxHeartbeat { get; } = TimeSpan.FromSeconds(SetHeartbeatCommand.MaxSeconds);
+
     internal static IEnumerable<string> FindTimingProblems(
         TimeSpan heartbeat, TimeSpan keepAlive, TimeSpan backoffBase, TimeSpan backoffCap, string prefix, bool allowZeroBackoff = false)
     {
-        if (heartbeat < TimeSpan.FromSeconds(1) || heartbeat > TimeSpan.FromHours(1) || heartbeat.Ticks % TimeSpan.TicksPerSecond != 0)
+        // Above set-heartbeat's maximum the Controller would judge the node on that maximum and show it offline
+        // between its reports.
+        if (heartbeat < TimeSpan.FromSeconds(1) || heartbeat > MaxHeartbeat || heartbeat.Ticks % TimeSpan.TicksPerSecond != 0)
         {
-            yield return InvalidSetting.Describe(prefix + "Heartbeat", heartbeat, "must be whole seconds between 00:00:01 and 01:00:00");
+            yield return InvalidSetting.Describe(prefix + "Heartbeat", heartbeat, $"must be whole seconds between 00:00:01 and {InvalidSetting.Show(MaxHeartbeat)}");
         }
 
         if (keepAlive < TimeSpan.FromSeconds(1) || keepAlive > TimeSpan.FromSeconds(ushort.MaxValue))
