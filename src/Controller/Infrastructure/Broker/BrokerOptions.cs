@@ -23,6 +23,20 @@ public sealed class BrokerOptions
     /// </summary>
     public string BindAddress { get; set; } = "0.0.0.0";
 
+    /// <summary>
+    /// Embedded broker: the most clients connected at once besides the controller's own; a new client id beyond it is
+    /// refused (server busy). A commune has a few hundred nodes plus observers; the cap stops a stranger opening
+    /// thousands of sessions. A client reconnecting with an id already connected (a takeover) is not refused.
+    /// </summary>
+    public int MaxConnections { get; set; } = 2000;
+
+    /// <summary>
+    /// Embedded broker: the most topic filters one client may hold; a filter beyond it is refused (quota exceeded).
+    /// A node subscribes to a handful; the cap stops one client making the broker match every publish against
+    /// thousands of filters. The controller's own client is exempt.
+    /// </summary>
+    public int MaxSubscriptionsPerClient { get; set; } = 32;
+
     /// <summary>Host name or address of the external broker (External mode only).</summary>
     public string? Host { get; set; }
 

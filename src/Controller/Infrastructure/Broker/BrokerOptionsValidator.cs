@@ -40,6 +40,16 @@ internal sealed class BrokerOptionsValidator : IValidateOptions<BrokerOptions>
             }
         }
 
+        if (options.MaxConnections is < 1 or > 100_000)
+        {
+            errors.Add(InvalidSetting.Describe("Broker:MaxConnections", options.MaxConnections, "must be 1–100000"));
+        }
+
+        if (options.MaxSubscriptionsPerClient is < 1 or > 10_000)
+        {
+            errors.Add(InvalidSetting.Describe("Broker:MaxSubscriptionsPerClient", options.MaxSubscriptionsPerClient, "must be 1–10000"));
+        }
+
         if (options.ReconnectDelay <= TimeSpan.Zero || options.ReconnectDelay > TimeSpan.FromMinutes(5))
         {
             errors.Add(InvalidSetting.Describe("Broker:ReconnectDelay", options.ReconnectDelay, "must be more than 00:00:00 and at most 00:05:00"));

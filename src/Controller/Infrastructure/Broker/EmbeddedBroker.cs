@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using MQTTnet.Protocol;
 using MQTTnet.Server;
 using Microsoft.Extensions.Options;
 using SmartLoudspeaker.Controller.Infrastructure.Metrics;
@@ -82,6 +83,9 @@ public sealed class EmbeddedBroker : IHostedService, IDisposable
         var server = new MqttServerFactory().CreateMqttServer(serverOptions, mqttLogger);
         server.InterceptingPublishAsync += OnInterceptingPublishAsync;
         server.ValidatingConnectionAsync += OnValidatingConnectionAsync;
+        server.ClientConnectedAsync += OnClientConnectedAsync;
+        server.InterceptingSubscriptionAsync += OnInterceptingSubscriptionAsync;
+        server.ClientUnsubscribedTopicAsync += OnClientUnsubscribedTopicAsync;
         try
         {
             await server.StartAsync();
@@ -118,13 +122,81 @@ public sealed class EmbeddedBroker : IHostedService, IDisposable
         }
     }
 
-    private Task OnValidatingConnectionAsync(ValidatingConnectionEventArgs connection)
+    private async Task OnValidatingConnectionAsync(ValidatingConnectionEventArgs connection)
     {
         if (ObserverClientIds.AssignIfAnonymous(connection) is { } assigned)
         {
             _logger.LogInformation("Anonymous MQTT client from {Endpoint} observes as {ClientId}", connection.RemoteEndPoint, assigned);
         }
 
+        var clientId = connection.ClientId ?? string.Empty;
+        if (_server is not { } server || string.Equals(clientId, _identity.ClientId, StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        // Asked of the broker itself rather than counted alongside it: its list is what holds the sockets, and a
+        // takeover's old connection is still in it, so a reconnecting client is recognised and let in.
+        var others = 0;
+        foreach (var client in await server.GetClientsAsync())
+        {
+            if (string.Equals(client.Id, clientId, StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            if (!string.Equals(client.Id, _identity.ClientId, StringComparison.Ordinal))
+            {
+                others++;
+            }
+        }
+
+        if (others >= _options.MaxConnections)
+        {
+            connection.ReasonCode = MqttConnectReasonCode.ServerBusy;
+            _metrics.BrokerRefused.WithLabels("connection-limit").Inc();
+            _logger.LogWarning(
+                "Broker refused a connection by client {ClientId} from {Endpoint}: connection-limit ({Max} clients connected, Broker:MaxConnections)",
+                clientId, connection.RemoteEndPoint, others);
+        }
+    }
+
+    private Task OnClientConnectedAsync(ClientConnectedEventArgs args)
+    {
+        ClientSubscriptions.Of(args.SessionItems).Connected();
+        return Task.CompletedTask;
+    }
+
+    private Task OnInterceptingSubscriptionAsync(InterceptingSubscriptionEventArgs args)
+    {
+        var clientId = args.ClientId ?? string.Empty;
+        if (string.Equals(clientId, _identity.ClientId, StringComparison.Ordinal))
+        {
+            return Task.CompletedTask;
+        }
+
+        var subscriptions = ClientSubscriptions.Of(args.SessionItems);
+        if (subscriptions.TryAdd(args.TopicFilter.Topic, _options.MaxSubscriptionsPerClient))
+        {
+            return Task.CompletedTask;
+        }
+
+        // A reason code of 0x80 or more is not granted: the broker answers it in the SUBACK and keeps no subscription.
+        args.Response.ReasonCode = MqttSubscribeReasonCode.QuotaExceeded;
+        _metrics.BrokerRefused.WithLabels("subscription-limit").Inc();
+        if (subscriptions.FirstRefusalOnThisConnection())
+        {
+            _logger.LogWarning(
+                "Broker refused a subscription by client {ClientId} to {TopicFilter}: subscription-limit ({Max} filters, Broker:MaxSubscriptionsPerClient); further refusals on this connection are counted, not logged",
+                clientId, args.TopicFilter.Topic, _options.MaxSubscriptionsPerClient);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private Task OnClientUnsubscribedTopicAsync(ClientUnsubscribedTopicEventArgs args)
+    {
+        ClientSubscriptions.Of(args.SessionItems).Remove(args.TopicFilter);
         return Task.CompletedTask;
     }
 
