@@ -48,6 +48,21 @@ internal sealed class GuardedTcpListener : IDisposable
                 _socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, keepAlive);
             }
 
+            if (endpoint.TcpKeepAliveTime is { } time)
+            {
+                _socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveTime, time);
+            }
+
+            if (endpoint.TcpKeepAliveInterval is { } interval)
+            {
+                _socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveInterval, interval);
+            }
+
+            if (endpoint.TcpKeepAliveRetryCount is { } retries)
+            {
+                _socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveRetryCount, retries);
+            }
+
             _socket.Bind(new IPEndPoint(address, endpoint.Port));
             _localEndPoint = (IPEndPoint)_socket.LocalEndPoint!;
             endpoint.Port = _localEndPoint.Port;
@@ -76,6 +91,21 @@ internal sealed class GuardedTcpListener : IDisposable
             }
             catch (SocketException exception) when (exception.SocketErrorCode is SocketError.ConnectionAborted or SocketError.OperationAborted or SocketError.ConnectionReset)
             {
+                continue;
+            }
+            catch (SocketException exception)
+            {
+                // Out of file descriptors, say: keep listening once the pressure may have eased, as MQTTnet does.
+                _adapter.AcceptFailed(_localEndPoint, exception);
+                try
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+
                 continue;
             }
 

@@ -101,6 +101,10 @@ internal sealed class GuardedTcpServerAdapter : IMqttServerAdapter
         }
     }
 
+    /// <summary>Accepting a connection failed for a reason other than the listener stopping.</summary>
+    internal void AcceptFailed(EndPoint localEndPoint, SocketException exception) =>
+        _logger.LogError(exception, "MQTT listener on {Endpoint} could not accept a connection ({Error}); retrying in 1 s", localEndPoint, exception.SocketErrorCode);
+
     private void Listen(MqttServerOptions options, MqttServerTcpEndpointBaseOptions endpoint)
     {
         // IPv4 first: with port 0 it picks the port, written back into the endpoint, and the IPv6 listener takes the same.
