@@ -144,13 +144,6 @@ internal sealed class PacketGuardStream : Stream
     public override void SetLength(long value) => throw new NotSupportedException();
 
     /// <inheritdoc />
-    public override async ValueTask DisposeAsync()
-    {
-        await _inner.DisposeAsync().ConfigureAwait(false);
-        await base.DisposeAsync().ConfigureAwait(false);
-    }
-
-    /// <inheritdoc />
     protected override void Dispose(bool disposing)
     {
         if (disposing)
