@@ -25,4 +25,7 @@ internal enum ZoneProblem
 
     /// <summary>Nodes still belong to the zone, so it may not be deleted.</summary>
     InUse,
+
+    /// <summary>The store could not save the change (a full disk): nothing changed.</summary>
+    NotStored,
 }

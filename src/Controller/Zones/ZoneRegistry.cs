@@ -61,7 +61,11 @@ internal sealed class ZoneRegistry : IZoneNames, IDisposable
 
             var now = _time.GetUtcNow();
             var zone = new StoredZone(id, ZoneRules.NormalizeName(name)!, ZoneRules.NormalizeDescription(description), now, now);
-            await _store.SaveAsync(zone);
+            if (await StoreAsync(() => _store.SaveAsync(zone), id) is { } notStored)
+            {
+                return notStored;
+            }
+
             Publish(zones, zone.Id, zone);
             _logger.LogInformation("Zone {Zone} named {Name}", zone.Id, zone.Name);
             return new ZoneChange(ZoneProblem.None, zone);
@@ -87,7 +91,11 @@ internal sealed class ZoneRegistry : IZoneNames, IDisposable
                 Description = ZoneRules.NormalizeDescription(description),
                 ChangedAt = _time.GetUtcNow(),
             };
-            await _store.SaveAsync(zone);
+            if (await StoreAsync(() => _store.SaveAsync(zone), id) is { } notStored)
+            {
+                return notStored with { Zone = current };
+            }
+
             Publish(zones, zone.Id, zone);
             _logger.LogInformation("Zone {Zone} renamed from {Old} to {Name}", zone.Id, current.Name, zone.Name);
             return new ZoneChange(ZoneProblem.None, zone);
@@ -108,7 +116,11 @@ internal sealed class ZoneRegistry : IZoneNames, IDisposable
                 return new ZoneChange(ZoneProblem.InUse, current, nodes);
             }
 
-            await _store.DeleteAsync(id, _time.GetUtcNow());
+            if (await StoreAsync(() => _store.DeleteAsync(id, _time.GetUtcNow()), id) is { } notStored)
+            {
+                return notStored with { Zone = current };
+            }
+
             Publish(zones, id, null);
             _logger.LogInformation("Zone {Zone} ({Name}) deleted", id, current.Name);
             return new ZoneChange(ZoneProblem.None, current);
@@ -166,6 +178,23 @@ internal sealed class ZoneRegistry : IZoneNames, IDisposable
         }
 
         _zones = next;
+    }
+
+    /// <summary>Writes through the store; null once durable, else the refusal (memory stays as it was).</summary>
+    private async Task<ZoneChange?> StoreAsync(Func<Task> write, string id)
+    {
+        try
+        {
+            await write();
+            return null;
+        }
+#pragma warning disable CA1031 // Whatever the store failed with, the answer is the same: not saved, say so, change nothing.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            _logger.LogError("Zone {Zone} could not be stored, so it was not changed: {Message}", id, exception.Message);
+            return new ZoneChange(ZoneProblem.NotStored, StoreError: exception.Message);
+        }
     }
 
     private Dictionary<string, int> NodeCounts() =>

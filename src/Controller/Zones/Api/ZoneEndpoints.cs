@@ -13,78 +13,57 @@ public static class ZoneEndpoints
         var zones = endpoints.MapGroup("/api/zones").WithTags("Zones");
         zones.MapGet("/", ListZones).WithName("ListZones")
             .WithSummary("Every named zone and every zone a node declares without a name (named = false), by id, with its number of nodes.");
-        zones.MapGet("/{id}", GetZone).WithName("GetZone").WithSummary("One zone of the registry or declared by a node.");
+        zones.MapGet("/{id}", GetZone).WithName("GetZone").WithSummary("One zone of the registry or declared by a node.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+
+        // Refusals are problem details (application/problem+json) with the status the problem calls for.
         zones.MapPost("/", CreateZone).WithName("CreateZone")
-            .WithSummary("Names a zone (a new id, or one nodes already declare); 409 when the id is already named or another zone has the name.");
+            .WithSummary("Names a zone (a new id, or one nodes already declare); 409 when the id is already named or another zone has the name.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         zones.MapPut("/{id}", RenameZone).WithName("RenameZone")
-            .WithSummary("Replaces a named zone's name and description; 404 for a zone not in the registry, 409 when another zone has the name.");
+            .WithSummary("Replaces a named zone's name and description; 404 for a zone not in the registry, 409 when another zone has the name.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         zones.MapDelete("/{id}", DeleteZone).WithName("DeleteZone")
-            .WithSummary("Forgets a zone's name; 409 while any node belongs to the zone.");
+            .WithSummary("Forgets a zone's name; 409 while any node belongs to the zone.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return endpoints;
     }
 
     private static Ok<ZoneView[]> ListZones(ZoneRegistry registry) =>
         TypedResults.Ok(registry.List().Select(View).ToArray());
 
-    private static Results<Ok<ZoneView>, BadRequest<ProblemDetails>, NotFound<ProblemDetails>> GetZone(string id, ZoneRegistry registry)
+    private static Results<Ok<ZoneView>, ProblemHttpResult> GetZone(string id, ZoneRegistry registry)
     {
         if (!Protocol.Identifiers.IsValid(id))
         {
-            return TypedResults.BadRequest(Problem(new ZoneChange(ZoneProblem.InvalidId), id));
+            return TypedResults.Problem(Problem(new ZoneChange(ZoneProblem.InvalidId), id));
         }
 
         return registry.List().FirstOrDefault(entry => entry.Id == id) is { } found
             ? TypedResults.Ok(View(found))
-            : TypedResults.NotFound(Problem(new ZoneChange(ZoneProblem.Unknown), id));
+            : TypedResults.Problem(Problem(new ZoneChange(ZoneProblem.Unknown), id));
     }
 
-    private static async Task<Results<Created<ZoneView>, BadRequest<ProblemDetails>, Conflict<ProblemDetails>>> CreateZone(
-        CreateZoneRequest request, ZoneRegistry registry)
+    private static async Task<Results<Created<ZoneView>, ProblemHttpResult>> CreateZone(CreateZoneRequest request, ZoneRegistry registry)
     {
         var change = await registry.CreateAsync(request.Id, request.Name, request.Description);
-        if (change.Succeeded)
-        {
-            return TypedResults.Created($"/api/zones/{change.Zone!.Id}", Saved(change, registry));
-        }
-
-        var problem = Problem(change, request.Id);
-        return problem.Status == StatusCodes.Status400BadRequest ? TypedResults.BadRequest(problem) : TypedResults.Conflict(problem);
+        return change.Succeeded
+            ? TypedResults.Created($"/api/zones/{change.Zone!.Id}", Saved(change, registry))
+            : TypedResults.Problem(Problem(change, request.Id));
     }
 
-    private static async Task<Results<Ok<ZoneView>, BadRequest<ProblemDetails>, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> RenameZone(
-        string id, RenameZoneRequest request, ZoneRegistry registry)
+    private static async Task<Results<Ok<ZoneView>, ProblemHttpResult>> RenameZone(string id, RenameZoneRequest request, ZoneRegistry registry)
     {
         var change = await registry.RenameAsync(id, request.Name, request.Description);
-        if (change.Succeeded)
-        {
-            return TypedResults.Ok(Saved(change, registry));
-        }
-
-        var problem = Problem(change, id);
-        return problem.Status switch
-        {
-            StatusCodes.Status400BadRequest => TypedResults.BadRequest(problem),
-            StatusCodes.Status404NotFound => TypedResults.NotFound(problem),
-            _ => TypedResults.Conflict(problem),
-        };
+        return change.Succeeded ? TypedResults.Ok(Saved(change, registry)) : TypedResults.Problem(Problem(change, id));
     }
 
-    private static async Task<Results<NoContent, BadRequest<ProblemDetails>, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> DeleteZone(
-        string id, ZoneRegistry registry)
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteZone(string id, ZoneRegistry registry)
     {
         var change = await registry.DeleteAsync(id);
-        if (change.Succeeded)
-        {
-            return TypedResults.NoContent();
-        }
-
-        var problem = Problem(change, id);
-        return problem.Status switch
-        {
-            StatusCodes.Status400BadRequest => TypedResults.BadRequest(problem),
-            StatusCodes.Status404NotFound => TypedResults.NotFound(problem),
-            _ => TypedResults.Conflict(problem),
-        };
+        return change.Succeeded ? TypedResults.NoContent() : TypedResults.Problem(Problem(change, id));
     }
 
     private static ZoneView Saved(ZoneChange change, ZoneRegistry registry) =>
@@ -119,6 +98,8 @@ public static class ZoneEndpoints
                 $"Zone '{id}' is not in the registry (name it with POST /api/zones)."),
             ZoneProblem.InUse => (StatusCodes.Status409Conflict, "Zone in use",
                 $"{change.Nodes} node(s) still belong to zone '{id}'; a zone is deleted only once no node declares it."),
+            ZoneProblem.NotStored => (StatusCodes.Status503ServiceUnavailable, "Zone not stored",
+                $"The Controller could not store the change, so nothing changed: {change.StoreError}"),
             _ => throw new ArgumentOutOfRangeException(nameof(change), change.Problem, "not a refusal"),
         };
         return new ProblemDetails { Status = status, Title = title, Detail = detail };

@@ -93,12 +93,14 @@ internal sealed class IndexModel(ZoneRegistry registry, UiText text) : PageModel
             ZoneProblem.InUse => text.Format("Zones.Problem.InUse", change.Zone!.Name, change.Nodes),
             ZoneProblem.InvalidName => text.Format("Zones.Problem.InvalidName", ZoneRules.MaxNameLength),
             ZoneProblem.InvalidDescription => text.Format("Zones.Problem.InvalidDescription", ZoneRules.MaxDescriptionLength),
+            ZoneProblem.NotStored => text.Format("Zones.Problem.NotStored", change.StoreError),
             _ => text.Format("Zones.Problem." + change.Problem, shownId),
         };
         Response.StatusCode = change.Problem switch
         {
             ZoneProblem.InvalidId or ZoneProblem.InvalidName or ZoneProblem.InvalidDescription => StatusCodes.Status400BadRequest,
             ZoneProblem.Unknown => StatusCodes.Status404NotFound,
+            ZoneProblem.NotStored => StatusCodes.Status503ServiceUnavailable,
             _ => StatusCodes.Status409Conflict,
         };
         return Page();
