@@ -155,6 +155,17 @@ public sealed partial class ZoneApiTests : IDisposable
         Assert.Contains(@"value=""thon-9""", refusal, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_openapi_document_describes_the_zone_api_and_its_refusals()
+    {
+        var paths = (await _host.Http.GetFromJsonAsync<JsonElement>("/openapi/v1.json")).GetProperty("paths");
+        Assert.True(paths.GetProperty("/api/zones").TryGetProperty("get", out _));
+        Assert.True(paths.GetProperty("/api/zones").GetProperty("post").GetProperty("responses").TryGetProperty("409", out _));
+        var zone = paths.GetProperty("/api/zones/{id}");
+        Assert.True(zone.GetProperty("put").GetProperty("responses").TryGetProperty("404", out _));
+        Assert.True(zone.GetProperty("delete").GetProperty("responses").TryGetProperty("409", out _));
+    }
+
     private static async Task AssertProblem(HttpResponseMessage response, HttpStatusCode status, string title, string? inDetail = null)
     {
         Assert.Equal(status, response.StatusCode);
