@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Microsoft.Extensions.Time.Testing;
 using SmartLoudspeaker.Node.Agent;
 using SmartLoudspeaker.Node.Configuration;
 using SmartLoudspeaker.Node.Hosting;
@@ -118,9 +119,34 @@ public sealed class NodeEnrolmentTests : IAsyncLifetime
         Assert.False(published.IsSignedBy(stranger.ExportSubjectPublicKeyInfo()));
     }
 
-    private NodeAgent Start(NodeAgentSettings settings)
+    [Fact]
+    public async Task A_request_nobody_approves_is_asked_again_only_after_the_wait_and_the_reconnect_backoff_never_at_once()
     {
-        var agent = NodeComposer.Compose(settings, NodeDrivers.Simulated(1), TimeProvider.System, _logger);
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 3, 6, 0, 0, TimeSpan.Zero));
+        var wait = TimeSpan.FromSeconds(30);
+        Start(Settings() with { EnrolmentWait = wait, ReconnectWindow = TimeSpan.FromSeconds(25), ReconnectBackoffCap = TimeSpan.FromSeconds(30) }, time);
+        await _broker.NextRequestAsync(Timeout);
+        var asked = time.GetUtcNow();
+
+        // The node's clock moves a second at a time; a node that spun would ask again at once.
+        var again = _broker.NextRequestAsync(Timeout);
+        var deadline = DateTime.UtcNow + Timeout;
+        while (!again.IsCompleted && DateTime.UtcNow < deadline)
+        {
+            time.Advance(TimeSpan.FromSeconds(1));
+            await Task.WhenAny(again, Task.Delay(10));
+        }
+
+        await again;
+        var elapsed = time.GetUtcNow() - asked;
+        Assert.True(elapsed >= wait, $"asked again after {elapsed} of the node's clock");
+        Assert.True(elapsed <= wait + TimeSpan.FromSeconds(30) + TimeSpan.FromSeconds(10), $"asked again only after {elapsed}");
+        Assert.Contains(_logger.Entries, entry => entry.Message.Contains("no approval within", StringComparison.Ordinal));
+    }
+
+    private NodeAgent Start(NodeAgentSettings settings, TimeProvider? time = null)
+    {
+        var agent = NodeComposer.Compose(settings, NodeDrivers.Simulated(1), time ?? TimeProvider.System, _logger);
         _agents.Add(agent);
         _ = agent.StartAsync(CancellationToken.None);
         return agent;
