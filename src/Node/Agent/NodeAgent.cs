@@ -61,11 +61,12 @@ public sealed class NodeAgent : IAsyncDisposable, INodeControlHost, ISessionHand
         _systemReadings = parts.SystemReadings;
         _heartbeatTicks = parts.Heartbeat.Ticks;
         _keyring = parts.Keyring;
-        Enrolment = new EnrolmentExchange(settings, parts.Keyring, parts.Reporter.Hardware, time, logger);
+
         _evackTopic = Topics.ForNode(settings.NodeId, NodeMessageKind.EventAck);
         _ackTopic = Topics.ForNode(settings.NodeId, NodeMessageKind.CommandAck);
         _router = new TopicRouter(settings.NodeId, BuildRoutes(), logger);
-        _failover = new BrokerFailover(settings, parts.BdSeq, _router, this, parts.Keyring, Enrolment, time, logger);
+        var enrolment = new EnrolmentExchange(settings, parts.Keyring, parts.Reporter.Hardware, time, logger);
+        _failover = new BrokerFailover(settings, parts.BdSeq, _router, this, parts.Keyring, enrolment, time, logger);
     }
 
     /// <summary>This node's id (and MQTT client id).</summary>
@@ -103,12 +104,6 @@ public sealed class NodeAgent : IAsyncDisposable, INodeControlHost, ISessionHand
 
     /// <summary>What the node runs on, as announced in its birth.</summary>
     internal HardwareProfile Hardware => _reporter.Hardware;
-
-    /// <summary>How the node asks to be enrolled.</summary>
-    internal EnrolmentExchange Enrolment { get; }
-
-    /// <summary>The node's credentials now.</summary>
-    internal NodeCredentials Credentials => _keyring.Current;
 
     /// <summary>Signed control, when a root key is configured.</summary>
     internal SignedControl? Control => _control;
@@ -399,13 +394,12 @@ public sealed class NodeAgent : IAsyncDisposable, INodeControlHost, ISessionHand
         return sent;
     }
 
-    string INodeControlHost.PrepareNewIdentity(string commandId)
+    void INodeControlHost.PrepareNewIdentity(string commandId)
     {
         var fresh = _keyring.Prepare(commandId);
         _logger.LogInformation(
             "Node {NodeId}: new key (fingerprint {Fingerprint}) and broker password stored for command {Id}; in use once it is acknowledged",
             NodeId, fresh.Fingerprint, LogText.Printable(commandId));
-        return fresh.Fingerprint;
     }
 
     Task INodeControlHost.RaiseEventAsync(string kind, EventSeverity severity, string? code, string? text) =>

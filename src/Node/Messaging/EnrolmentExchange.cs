@@ -44,9 +44,6 @@ internal sealed class EnrolmentExchange
         _logger = logger;
     }
 
-    /// <summary>Raised when a request has been published (so a test knows the node waits).</summary>
-    public event Action<EnrolmentRequest>? RequestPublished;
-
     private string NodeId => _settings.NodeId;
 
     /// <summary>The client id the enrolment account is bound to for this node on the embedded broker.</summary>
@@ -130,8 +127,6 @@ internal sealed class EnrolmentExchange
                         "Node {NodeId}: not enrolled; waiting for a technician to approve node {NodeId}, key fingerprint {Fingerprint} (asked {Broker})",
                         NodeId, NodeId, credentials.Fingerprint, broker);
                 }
-
-                RequestPublished?.Invoke(request);
             }
 
             var approved = await decided.Task.WaitAsync(_settings.EnrolmentWait, _time, stop).ConfigureAwait(false);
