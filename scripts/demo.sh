@@ -34,6 +34,9 @@ dotnet build SmartLoudspeaker.sln -c Release -nologo -v q
 
 data="$root/data/demo"
 mkdir -p "$data"
+# The enrolment token every simulated node carries, so the Controller approves them at once (a bootstrap token of its
+# own configuration): {tokenId}.{secret}, the secret 32 random bytes in base64url.
+enrolment_token="demo.$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
 pids=()
 cleanup() {
   trap - INT TERM EXIT
@@ -63,6 +66,7 @@ done
   --Node:Simulation:NodeCount="$nodes" --Node:Simulation:ZoneCount="$zones" \
   --Node:Brokers:0:Host=127.0.0.1 --Node:Brokers:0:Port="$mqtt_port" \
   --Node:DataDirectory="$data/nodes" \
+  --Node:Enrolment:Token="$enrolment_token" \
   --Node:Security:RootPublicKeyFile="$data/controller/keys/root.pub") &
 pids+=($!)
 
