@@ -33,6 +33,8 @@ public sealed class TechnicianEndpointsTests
 
         Assert.Equal(
             [
+                "GET /api/broker/observer",
+                "GET /api/broker/refusals",
                 "GET /api/commands/{commandId}",
                 "GET /api/nodes/",
                 "GET /api/nodes/{id}",
