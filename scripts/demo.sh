@@ -70,6 +70,9 @@ done
   --Node:Security:RootPublicKeyFile="$data/controller/keys/root.pub") &
 pids+=($!)
 
+# The broker refuses anonymous clients: technicians watch with the read-only observer account made at first start.
+observer_password=$(sed -n 's/.*"observer": *"\([^"]*\)".*/\1/p' "$data/controller/broker-secrets.json")
+
 cat <<INFO
 
 SmartLoudspeaker demo is running: Controller + $nodes simulated nodes in $zones zones.
@@ -79,7 +82,8 @@ SmartLoudspeaker demo is running: Controller + $nodes simulated nodes in $zones 
   Health check:     curl http://127.0.0.1:$http_port/healthz
   Metrics:          curl http://127.0.0.1:$http_port/metrics
   API description:  http://127.0.0.1:$http_port/openapi/v1.json
-  The wire:         mosquitto_sub -h 127.0.0.1 -p $mqtt_port -t 'sl/v1/#' -v
+  The wire:         mosquitto_sub -h 127.0.0.1 -p $mqtt_port -u observer -P '$observer_password' -t 'sl/v1/#' -v
+                    (read-only observer account; also at curl http://127.0.0.1:$http_port/api/broker/observer)
   Send a command:   the node page's buttons, or
     curl -X POST -H 'Content-Type: application/json' -d '{"type":"identify"}' http://127.0.0.1:$http_port/api/nodes/sim-01/commands
 Data is kept in $data (demo keys in $data/controller/keys: production keeps the root key offline).

@@ -85,7 +85,7 @@ public sealed class BrokerFloodTests : IDisposable
     private async Task<long> AttackAsync(int attacker)
     {
         using var raw = await RawMqttClient.ConnectAsync(_host.MqttPort);
-        Assert.True(await raw.TrySendAsync(RawMqtt.Connect($"attacker-{attacker}")));
+        Assert.True(await raw.TrySendAsync(RawMqtt.Connect($"attacker-{attacker}", username: $"attacker-{attacker}", password: _host.PutNode($"attacker-{attacker}", "thon-1"))));
         Assert.Equal([0x20, 0x02, 0x00, 0x00], await raw.ReceiveAsync(4));
 
         var head = RawMqtt.PublishHead($"sl/v1/node/attacker-{attacker}/health", DeclaredBytes);
@@ -107,6 +107,10 @@ public sealed class BrokerFloodTests : IDisposable
         var result = await client.ConnectAsync(new MqttClientOptionsBuilder()
             .WithTcpServer("127.0.0.1", _host.MqttPort)
             .WithClientId(clientId)
+            // The broker admits only accounts: observers read as the observer account, the rest are node accounts.
+            .WithCredentials(
+                clientId.StartsWith("obs", StringComparison.Ordinal) ? "observer" : clientId,
+                clientId.StartsWith("obs", StringComparison.Ordinal) ? _host.ObserverPassword() : _host.PutNode(clientId, "thon-1"))
             .WithProtocolVersion(MqttProtocolVersion.V311)
             .WithTimeout(ControllerHost.Timeout)
             .Build());

@@ -13,6 +13,7 @@ public sealed class BrokerLimitsTests : IDisposable
     private readonly TemporaryDirectory _data = new();
     private readonly ControllerHost _host;
     private readonly List<IMqttClient> _clients = [];
+    private readonly Dictionary<string, string> _passwords = [];
 
     public BrokerLimitsTests()
     {
@@ -38,6 +39,11 @@ public sealed class BrokerLimitsTests : IDisposable
     public async Task A_new_client_beyond_the_connection_cap_is_refused_as_busy_but_a_reconnect_is_not()
     {
         // The controller's own client is connected as well and does not count against the cap.
+        foreach (var node in new[] { "obs-1", "obs-2", "obs-3", "obs-4" })
+        {
+            _passwords[node] = _host.PutNode(node, "thon-1");
+        }
+
         for (var i = 1; i <= 3; i++)
         {
             Assert.Equal(MqttClientConnectResultCode.Success, await ConnectAsync($"obs-{i}"));
@@ -55,27 +61,28 @@ public sealed class BrokerLimitsTests : IDisposable
     [Fact]
     public async Task A_filter_beyond_the_subscription_cap_is_refused_while_the_first_ones_and_their_renewals_are_granted()
     {
+        _passwords["obs-s"] = _host.PutNode("obs-s", "thon-1");
         Assert.Equal(MqttClientConnectResultCode.Success, await ConnectAsync("obs-s"));
         var client = _clients[^1];
 
         var first = await client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
             .WithTopicFilter("sl/v1/controller/#", MqttQualityOfServiceLevel.AtLeastOnce)
-            .WithTopicFilter("sl/v1/node/+/health", MqttQualityOfServiceLevel.AtLeastOnce)
-            .WithTopicFilter("#", MqttQualityOfServiceLevel.AtLeastOnce)
-            .WithTopicFilter("sl/v1/#", MqttQualityOfServiceLevel.AtLeastOnce)
+            .WithTopicFilter("sl/v1/node/obs-s/cmd", MqttQualityOfServiceLevel.AtLeastOnce)
+            .WithTopicFilter("sl/v1/all/cmd", MqttQualityOfServiceLevel.AtLeastOnce)
+            .WithTopicFilter("sl/v1/zone/thon-1/cmd", MqttQualityOfServiceLevel.AtLeastOnce)
             .Build());
         Assert.Equal(
             [MqttClientSubscribeResultCode.GrantedQoS1, MqttClientSubscribeResultCode.GrantedQoS1, MqttClientSubscribeResultCode.QuotaExceeded, MqttClientSubscribeResultCode.QuotaExceeded],
             first.Items.Select(item => item.ResultCode));
 
         var renewed = await client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
-            .WithTopicFilter("sl/v1/node/+/health", MqttQualityOfServiceLevel.AtMostOnce)
+            .WithTopicFilter("sl/v1/node/obs-s/cmd", MqttQualityOfServiceLevel.AtMostOnce)
             .Build());
         Assert.Equal(MqttClientSubscribeResultCode.GrantedQoS0, Assert.Single(renewed.Items).ResultCode);
 
         // Unsubscribing frees a place.
         await client.UnsubscribeAsync("sl/v1/controller/#");
-        var again = await client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter("#").Build());
+        var again = await client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter("sl/v1/all/cmd").Build());
         Assert.Equal(MqttClientSubscribeResultCode.GrantedQoS0, Assert.Single(again.Items).ResultCode);
 
         Assert.Equal(2, await _host.MetricAsync("sl_broker_refused_total{reason=\"subscription-limit\"}"));
@@ -107,6 +114,7 @@ public sealed class BrokerLimitsTests : IDisposable
         var options = new MqttClientOptionsBuilder()
             .WithTcpServer("127.0.0.1", _host.MqttPort)
             .WithClientId(clientId)
+            .WithCredentials(clientId, _passwords[clientId])
             .WithProtocolVersion(MqttProtocolVersion.V500)
             .WithTimeout(ControllerHost.Timeout)
             .Build();

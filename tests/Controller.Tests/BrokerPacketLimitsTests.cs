@@ -70,7 +70,7 @@ public sealed class BrokerPacketLimitsTests : IDisposable
         var delivered = await SubscribeAsync("sl/v1/node/+/event");
         using var raw = await RawAsync();
 
-        await raw.SendBytewiseAsync(RawMqtt.Connect("n2"));
+        await raw.SendBytewiseAsync(RawMqtt.Connect("n2", username: "n2", password: _host.PutNode("n2", "thon-1")));
         Assert.Equal([0x20, 0x02, 0x00, 0x00], await raw.ReceiveAsync(4));
         await raw.SendBytewiseAsync(RawMqtt.Publish("sl/v1/node/n2/event", [.. "{}"u8], packetId: 7));
 
@@ -120,7 +120,7 @@ public sealed class BrokerPacketLimitsTests : IDisposable
         var delivered = await SubscribeAsync("sl/v1/node/+/health");
 
         using var process = Process.Start(new ProcessStartInfo(
-            "mosquitto_pub", ["-h", "127.0.0.1", "-p", _host.MqttPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "-i", "x", "-q", "1", "-t", "sl/v1/node/x/health", "-f", file])
+            "mosquitto_pub", ["-h", "127.0.0.1", "-p", _host.MqttPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "-i", "x", "-u", "x", "-P", _host.PutNode("x", "thon-1"), "-q", "1", "-t", "sl/v1/node/x/health", "-f", file])
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,
@@ -183,6 +183,10 @@ public sealed class BrokerPacketLimitsTests : IDisposable
         var result = await client.ConnectAsync(new MqttClientOptionsBuilder()
             .WithTcpServer("127.0.0.1", _host.MqttPort)
             .WithClientId(clientId)
+            // The broker admits only accounts: observers read as the observer account, the rest are node accounts.
+            .WithCredentials(
+                clientId.StartsWith("obs", StringComparison.Ordinal) ? "observer" : clientId,
+                clientId.StartsWith("obs", StringComparison.Ordinal) ? _host.ObserverPassword() : _host.PutNode(clientId, "thon-1"))
             .WithProtocolVersion(MqttProtocolVersion.V311)
             .WithTimeout(ControllerHost.Timeout)
             .Build());

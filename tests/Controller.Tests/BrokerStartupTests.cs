@@ -32,7 +32,7 @@ public sealed class BrokerStartupTests
         using var data = new TemporaryDirectory();
         using var host = ControllerHost.Start(data.Path);
         Assert.NotEqual(0, host.MqttPort);
-        await using var node = await host.ConnectNodeAsync("node-p");
-        Assert.True(node.Client.IsConnected);
+        await using var node = await BrokerClient.ConnectAsync(host.MqttPort, "node-p", host.PutNode("node-p", "thon-1"), "node-p");
+        Assert.Equal(MQTTnet.MqttClientConnectResultCode.Success, node.ResultCode);
     }
 }

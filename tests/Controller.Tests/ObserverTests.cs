@@ -1,10 +1,9 @@
-using System.Diagnostics;
 using SmartLoudspeaker.Controller.Infrastructure.Broker;
 using SmartLoudspeaker.Controller.Tests.Support;
 
 namespace SmartLoudspeaker.Controller.Tests;
 
-/// <summary>A technician watches the wire with a plain <c>mosquitto_sub</c>, which connects without a client id.</summary>
+/// <summary>A technician watches the wire with a plain <c>mosquitto_sub</c> and the observer account; nobody watches anonymously.</summary>
 public sealed class ObserverTests : IDisposable
 {
     private readonly TemporaryDirectory _data = new();
@@ -28,40 +27,44 @@ public sealed class ObserverTests : IDisposable
     }
 
     [Fact]
-    public async Task Plain_mosquitto_sub_without_a_client_id_sees_the_wire()
+    public async Task Plain_mosquitto_sub_with_the_observer_account_sees_the_wire()
     {
-        var output = await RunAsync(
-            "mosquitto_sub", "-h", "127.0.0.1", "-p", _host.MqttPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "-t", "sl/v1/#", "-v", "-C", "1", "-W", "10");
+        var run = await MqttTool.RunAsync(
+            "mosquitto_sub", [.. MqttTool.Connection(_host.MqttPort, "observer", _host.ObserverPassword()), "-t", "sl/v1/#", "-v", "-C", "1", "-W", "10"]);
 
-        Assert.StartsWith("sl/v1/controller/state {\"v\":1,\"online\":true", output, StringComparison.Ordinal);
+        Assert.Equal(0, run.ExitCode);
+        Assert.StartsWith("sl/v1/controller/state {\"v\":1,\"online\":true", run.Output, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task An_anonymous_observer_cannot_speak_for_a_node()
+    public async Task Two_technicians_watch_at_once_with_the_same_account()
+    {
+        var arguments = new[] { "-t", "sl/v1/#", "-v", "-C", "1", "-W", "10", "-i", "same-id" };
+        var first = MqttTool.RunAsync("mosquitto_sub", [.. MqttTool.Connection(_host.MqttPort, "observer", _host.ObserverPassword()), .. arguments]);
+        var second = MqttTool.RunAsync("mosquitto_sub", [.. MqttTool.Connection(_host.MqttPort, "observer", _host.ObserverPassword()), .. arguments]);
+
+        Assert.Equal((0, 0), ((await first).ExitCode, (await second).ExitCode));
+        Assert.Equal(0, await _host.MetricAsync("sl_broker_takeovers_total"));
+    }
+
+    [Fact]
+    public async Task An_anonymous_mosquitto_sub_sees_nothing()
+    {
+        var run = await MqttTool.RunAsync("mosquitto_sub", [.. MqttTool.Connection(_host.MqttPort), "-t", "sl/v1/#", "-v", "-C", "1", "-W", "10"]);
+
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Equal(string.Empty, run.Output);
+        Assert.Contains("not authorised", run.Errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_observer_cannot_speak_for_a_node()
     {
         var refusal = _host.WaitForBrokerRefusal();
 
-        await RunAsync(
-            "mosquitto_pub", "-h", "127.0.0.1", "-p", _host.MqttPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "-t", "sl/v1/node/thon-1/death", "-q", "1", "-m", "{\"v\":1}");
+        await MqttTool.RunAsync(
+            "mosquitto_pub", [.. MqttTool.Connection(_host.MqttPort, "observer", _host.ObserverPassword()), "-t", "sl/v1/node/thon-1/death", "-q", "1", "-m", "{\"v\":1}"]);
 
-        Assert.Equal("client-id-mismatch", (await refusal).Reason);
-    }
-
-    private static async Task<string> RunAsync(string program, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = await process.StandardOutput.ReadToEndAsync();
-        var errors = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(15));
-        Assert.True(process.ExitCode == 0, $"{program} exited {process.ExitCode}: {errors}");
-        return output;
+        Assert.Equal("publish-not-permitted", (await refusal).Reason);
     }
 }

@@ -11,9 +11,9 @@ public sealed class MosquittoBroker : IAsyncDisposable
 {
     private const string Executable = "/usr/sbin/mosquitto";
     private readonly Process process;
-    private readonly string folder;
+    private readonly string? folder;
 
-    private MosquittoBroker(Process process, string folder, int port)
+    private MosquittoBroker(Process process, string? folder, int port)
     {
         this.process = process;
         this.folder = folder;
@@ -23,15 +23,12 @@ public sealed class MosquittoBroker : IAsyncDisposable
     /// <summary>The loopback port Mosquitto listens on.</summary>
     public int Port { get; }
 
+    /// <summary>Mosquitto's process id (to send it SIGHUP, which makes it reload its password and ACL files).</summary>
+    public int ProcessId => process.Id;
+
     /// <summary>Starts Mosquitto and waits until it accepts connections.</summary>
     public static async Task<MosquittoBroker> StartAsync()
     {
-        if (!File.Exists(Executable))
-        {
-            throw new InvalidOperationException(
-                $"{Executable} is missing: install the Debian package 'mosquitto' (scripts/test.sh does this).");
-        }
-
         var folder = Directory.CreateTempSubdirectory("mosquitto-").FullName;
         var port = FreePort.Next();
         var configuration = Path.Combine(folder, "mosquitto.conf");
@@ -43,6 +40,23 @@ public sealed class MosquittoBroker : IAsyncDisposable
             log_type error
             log_type warning
             """);
+
+        return await StartProcessAsync(configuration, port, folder);
+    }
+
+    /// <summary>
+    /// Starts Mosquitto with a configuration written by someone else (the Controller's generated files), listening on
+    /// <paramref name="port"/> as that configuration says; the configuration's folder is left in place on dispose.
+    /// </summary>
+    public static Task<MosquittoBroker> StartAsync(string configurationFile, int port) => StartProcessAsync(configurationFile, port, null);
+
+    private static async Task<MosquittoBroker> StartProcessAsync(string configuration, int port, string? folder)
+    {
+        if (!File.Exists(Executable))
+        {
+            throw new InvalidOperationException(
+                $"{Executable} is missing: install the Debian package 'mosquitto' (scripts/test.sh does this).");
+        }
 
         var process = Process.Start(new ProcessStartInfo(Executable, ["-c", configuration])
         {
@@ -70,7 +84,10 @@ public sealed class MosquittoBroker : IAsyncDisposable
         }
 
         process.Dispose();
-        Directory.Delete(folder, recursive: true);
+        if (folder is not null)
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     private async Task WaitUntilListeningAsync(TimeSpan timeout)

@@ -2,12 +2,14 @@ using SmartLoudspeaker.Controller.Commands;
 using SmartLoudspeaker.Controller.Fleet.Api;
 using SmartLoudspeaker.Controller.Fleet.Pages;
 using SmartLoudspeaker.Controller.Zones.Api;
+using SmartLoudspeaker.Controller.Infrastructure.Broker.Api;
 
 namespace SmartLoudspeaker.Controller.Fleet;
 
 /// <summary>
 /// The technician's job on one route group: the fleet API, commands to a node, a zone or the fleet and their outcomes,
-/// what nodes refused, the zone registry, and the live stream of the fleet pages. Whatever applies to the technician's work alone (the
+/// what nodes refused, the zone registry, what the broker refused and the observer account, and the live stream of the
+/// fleet pages. Whatever applies to the technician's work alone (the
 /// accounts issue's role policy: <c>.RequireAuthorization(…)</c> on the group returned here) is added in this one place;
 /// the technician's pages, under <c>/Fleet/Pages</c> and <c>/Zones/Pages</c>, take the same policy by folder in <c>AddRazorPages</c>.
 /// </summary>
@@ -21,6 +23,7 @@ public static class TechnicianEndpoints
         technician.MapFleetApi();
         technician.MapCommandApi();
         technician.MapZoneApi();
+        technician.MapBrokerApi();
         FleetStreamEndpoints.Map(technician);
         return technician;
     }

@@ -5,6 +5,9 @@ using SmartLoudspeaker.Controller.Commands.Storage;
 using SmartLoudspeaker.Controller.Fleet;
 using SmartLoudspeaker.Controller.Fleet.Storage;
 using SmartLoudspeaker.Controller.Infrastructure.Broker;
+using SmartLoudspeaker.Controller.Infrastructure.Broker.Accounts;
+using SmartLoudspeaker.Controller.Infrastructure.Broker.Mosquitto;
+using SmartLoudspeaker.Controller.Infrastructure.Broker.Refusals;
 using SmartLoudspeaker.Controller.Infrastructure.Ingest;
 using SmartLoudspeaker.Controller.Infrastructure.Metrics;
 using SmartLoudspeaker.Controller.Infrastructure.Mqtt;
@@ -53,12 +56,22 @@ public static class ControllerHostExtensions
         services.AddSingleton<IngestPipeline>();
         services.AddSingleton<ControllerMqttClient>();
         services.AddSingleton<IMqttPublisher>(provider => provider.GetRequiredService<ControllerMqttClient>());
+        services.AddSingleton<BrokerAccountDirectory>();
+        services.AddSingleton<IBrokerAccountDirectory>(provider => provider.GetRequiredService<BrokerAccountDirectory>());
+        services.AddSingleton<BrokerSecrets>();
+        services.AddSingleton<ControllerBrokerCredentials>();
+        services.AddSingleton<BrokerRefusalLog>();
+        services.AddSingleton<BuiltInBrokerAccounts>();
+        services.AddSingleton<MosquittoFileWriter>();
         services.AddSingleton<EmbeddedBroker>();
         services.AddSingleton<MqttConnectionService>();
         services.AddSingleton<FleetSweeper>();
 
         // Hosted services start in this order: the store opens first, the broker listens before the client connects to it.
         services.AddHostedService<StoreStartup>();
+        // The built-in accounts are in the directory before either broker hears of them.
+        services.AddHostedService(provider => provider.GetRequiredService<BuiltInBrokerAccounts>());
+        services.AddHostedService(provider => provider.GetRequiredService<MosquittoFileWriter>());
         services.AddHostedService(provider => provider.GetRequiredService<EmbeddedBroker>());
         services.AddHostedService(provider => provider.GetRequiredService<MqttConnectionService>());
         services.AddHostedService(provider => provider.GetRequiredService<FleetSweeper>());

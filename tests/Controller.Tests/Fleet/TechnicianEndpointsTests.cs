@@ -34,6 +34,8 @@ public sealed class TechnicianEndpointsTests
         Assert.Equal(
             [
                 "DELETE /api/zones/{id}",
+                "GET /api/broker/observer",
+                "GET /api/broker/refusals",
                 "GET /api/commands/{commandId}",
                 "GET /api/nodes/",
                 "GET /api/nodes/{id}",

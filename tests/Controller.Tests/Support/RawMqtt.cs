@@ -5,19 +5,32 @@ namespace SmartLoudspeaker.Controller.Tests.Support;
 /// <summary>MQTT 3.1.1 packets byte by byte, for tests that must control exactly what reaches the broker.</summary>
 internal static class RawMqtt
 {
-    /// <summary>A CONNECT (clean session, keep-alive 60 s) padded with a Will of <paramref name="willPayloadBytes"/> bytes.</summary>
-    public static byte[] Connect(string clientId, int willPayloadBytes = 0)
+    /// <summary>A CONNECT (clean session, keep-alive 60 s) padded with a Will of <paramref name="willPayloadBytes"/> bytes, with credentials when given.</summary>
+    public static byte[] Connect(string clientId, int willPayloadBytes = 0, string? username = null, string? password = null)
     {
         var body = new List<byte>();
         AddString(body, "MQTT");
         body.Add(4);
-        body.Add(willPayloadBytes > 0 ? (byte)0x06 : (byte)0x02);
+        var flags = willPayloadBytes > 0 ? 0x06 : 0x02;
+        flags |= username is null ? 0 : 0x80;
+        flags |= password is null ? 0 : 0x40;
+        body.Add((byte)flags);
         body.AddRange([0, 60]);
         AddString(body, clientId);
         if (willPayloadBytes > 0)
         {
             AddString(body, "sl/v1/node/" + clientId + "/death");
             AddBytes(body, new byte[willPayloadBytes]);
+        }
+
+        if (username is not null)
+        {
+            AddString(body, username);
+        }
+
+        if (password is not null)
+        {
+            AddString(body, password);
         }
 
         return Packet(0x10, body);

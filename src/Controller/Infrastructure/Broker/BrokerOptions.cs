@@ -76,6 +76,18 @@ public sealed class BrokerOptions
     /// </summary>
     public int MaxQueuedMessagesPerClient { get; set; } = 5000;
 
+    /// <summary>
+    /// External mode only: the username the Controller's client presents, instead of <c>controller</c> (a broker whose
+    /// accounts someone else manages). With <see cref="Password"/>; both or neither.
+    /// </summary>
+    public string? Username { get; set; }
+
+    /// <summary>External mode only: the password that goes with <see cref="Username"/>, instead of the generated one.</summary>
+    public string? Password { get; set; }
+
+    /// <summary>External mode: the generated Mosquitto files (section "Broker:Mosquitto").</summary>
+    public Mosquitto.MosquittoOptions Mosquitto { get; set; } = new();
+
     /// <summary>Host name or address of the external broker (External mode only).</summary>
     public string? Host { get; set; }
 

@@ -41,6 +41,7 @@ internal sealed class BrokerOptionsValidator : IValidateOptions<BrokerOptions>
             }
         }
 
+        ValidateCredentials(options, errors);
         if (options.MaxConnections is < 1 or > 100_000)
         {
             errors.Add(InvalidSetting.Describe("Broker:MaxConnections", options.MaxConnections, "must be 1–100000"));
@@ -97,5 +98,47 @@ internal sealed class BrokerOptionsValidator : IValidateOptions<BrokerOptions>
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void ValidateCredentials(BrokerOptions options, List<string> errors)
+    {
+        if (options.Mode == BrokerMode.Embedded && (options.Username is not null || options.Password is not null))
+        {
+            errors.Add(InvalidSetting.Describe(
+                "Broker:Username", options.Username, "is for an external broker only: the embedded broker's Controller account is 'controller' with the password in broker-secrets.json"));
+        }
+        else if ((options.Username is null) != (options.Password is null))
+        {
+            errors.Add(InvalidSetting.Describe("Broker:Username", options.Username, "and Broker:Password must be set together or not at all"));
+        }
+        else if (options.Username is not null && !Identifiers.IsValid(options.Username))
+        {
+            errors.Add(InvalidSetting.Describe("Broker:Username", options.Username, "must be lower-case letters, digits and '-' (at most 64)"));
+        }
+        else if (options.Password is { } password && (password.Length == 0 || password.Any(char.IsControl)))
+        {
+            errors.Add(InvalidSetting.Describe("Broker:Password", "(hidden)", "must be non-empty without control characters"));
+        }
+
+        var mosquitto = options.Mosquitto;
+        if (mosquitto.ConfigDirectory is not null && options.Mode != BrokerMode.External)
+        {
+            errors.Add(InvalidSetting.Describe("Broker:Mosquitto:ConfigDirectory", mosquitto.ConfigDirectory, "is for Broker:Mode External only"));
+        }
+
+        if (mosquitto.ConfigDirectory is { Length: 0 })
+        {
+            errors.Add(InvalidSetting.Describe("Broker:Mosquitto:ConfigDirectory", mosquitto.ConfigDirectory, "must be a folder path, or unset"));
+        }
+
+        if (mosquitto.ReloadCommand is not null && mosquitto.ConfigDirectory is null)
+        {
+            errors.Add(InvalidSetting.Describe("Broker:Mosquitto:ReloadCommand", mosquitto.ReloadCommand, "needs Broker:Mosquitto:ConfigDirectory"));
+        }
+
+        if (mosquitto.Debounce < TimeSpan.Zero || mosquitto.Debounce > TimeSpan.FromMinutes(1))
+        {
+            errors.Add(InvalidSetting.Describe("Broker:Mosquitto:Debounce", mosquitto.Debounce, "must be between 00:00:00 and 00:01:00"));
+        }
     }
 }

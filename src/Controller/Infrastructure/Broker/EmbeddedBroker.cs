@@ -4,6 +4,10 @@ using MQTTnet.Protocol;
 using MQTTnet.Server;
 using Microsoft.Extensions.Options;
 using SmartLoudspeaker.Controller.Infrastructure.Broker.Guard;
+using SmartLoudspeaker.Controller.Infrastructure.Broker.Access;
+using SmartLoudspeaker.Controller.Infrastructure.Broker.Accounts;
+using SmartLoudspeaker.Controller.Infrastructure.Broker.Authentication;
+using SmartLoudspeaker.Controller.Infrastructure.Broker.Refusals;
 using SmartLoudspeaker.Controller.Infrastructure.Metrics;
 using SmartLoudspeaker.Controller.Infrastructure.Mqtt;
 
@@ -12,6 +16,8 @@ namespace SmartLoudspeaker.Controller.Infrastructure.Broker;
 /// <summary>
 /// The MQTTnet broker inside the controller process (Broker:Mode = Embedded). Registered as the first hosted service
 /// so it listens before the controller's own client connects to it. With Broker:Mode = External it does nothing.
+/// Every CONNECT is authenticated against the account directory and every publish and subscription checked against
+/// <see cref="BrokerAccessRules"/>; an account that leaves the directory or changes loses its connection at once.
 /// </summary>
 public sealed class EmbeddedBroker : IHostedService, IDisposable
 {
@@ -21,6 +27,10 @@ public sealed class EmbeddedBroker : IHostedService, IDisposable
     private readonly ILogger<EmbeddedBroker> _logger;
     private readonly ILoggerFactory _loggerFactory;
     private readonly TimeProvider _clock;
+    private readonly IBrokerAccountDirectory _directory;
+    private readonly BrokerRefusalLog _refusals;
+    private readonly BrokerPasswordCheck _passwords = new();
+    private readonly BrokerAuthenticator _authenticator;
     private readonly Lock _stopGate = new();
     private MqttServer? _server;
     private Task? _stopped;
@@ -32,7 +42,9 @@ public sealed class EmbeddedBroker : IHostedService, IDisposable
         ControllerMetrics metrics,
         ILogger<EmbeddedBroker> logger,
         ILoggerFactory loggerFactory,
-        TimeProvider clock)
+        TimeProvider clock,
+        IBrokerAccountDirectory directory,
+        BrokerRefusalLog refusals)
     {
         _options = options.Value;
         _identity = identity;
@@ -40,6 +52,10 @@ public sealed class EmbeddedBroker : IHostedService, IDisposable
         _logger = logger;
         _loggerFactory = loggerFactory;
         _clock = clock;
+        _directory = directory;
+        _refusals = refusals;
+        _authenticator = new BrokerAuthenticator(directory, _passwords, identity.ClientId);
+        _directory.Changed += OnAccountChanged;
     }
 
     /// <summary>The TCP port the broker listens on once started (the one the OS chose when Broker:Port is 0); 0 before.</summary>
@@ -50,6 +66,12 @@ public sealed class EmbeddedBroker : IHostedService, IDisposable
 
     /// <summary>True while the embedded broker is running.</summary>
     public bool IsRunning => _server?.IsStarted ?? false;
+
+    /// <summary>PBKDF2 runs the connection checks made so far (a remembered password costs none).</summary>
+    internal long PasswordDerivations => _passwords.Derivations;
+
+    /// <summary>Raised once the connections of a changed account were dealt with; the username (tests wait on it).</summary>
+    internal event Action<string>? AccountChangeApplied;
 
     /// <summary>Raised for every publish the broker refuses (tests wait on it).</summary>
     internal event Action<BrokerRefusal>? PublishRefused;
@@ -134,6 +156,7 @@ public sealed class EmbeddedBroker : IHostedService, IDisposable
     private void OnConnectionRefused(GuardRefusal refusal)
     {
         _metrics.BrokerRefused.WithLabels(refusal.Reason).Inc();
+        _refusals.Record(refusal.Endpoint, null, refusal.ClientId, refusal.Reason);
         _logger.LogWarning(
             "Broker closed the connection of client {ClientId} from {Endpoint}: {Reason}, {Detail}",
             refusal.ClientId ?? "(before CONNECT)", refusal.Endpoint, refusal.Reason, refusal.Detail);
@@ -141,24 +164,47 @@ public sealed class EmbeddedBroker : IHostedService, IDisposable
 
     private async Task OnValidatingConnectionAsync(ValidatingConnectionEventArgs connection)
     {
-        if (ObserverClientIds.AssignIfAnonymous(connection) is { } assigned)
+        var decision = _authenticator.Decide(connection.UserName, connection.RawPassword, connection.ClientId);
+        if (decision.Account is not { } account)
         {
-            _logger.LogInformation("Anonymous MQTT client from {Endpoint} observes as {ClientId}", connection.RemoteEndPoint, assigned);
+            connection.ReasonCode = decision.ReasonCode;
+            RefuseConnection(connection, decision.Refusal!);
+            ObserverClientIds.KeepRefusalReason(connection);
+            return;
         }
 
+        if (account.Kind == BrokerAccountKind.Observer)
+        {
+            if (ObserverClientIds.Assign(connection) is not { } assigned)
+            {
+                connection.ReasonCode = MqttConnectReasonCode.ClientIdentifierNotValid;
+                RefuseConnection(connection, BrokerConnectDecision.ClientIdNotBound);
+                return;
+            }
+
+            _logger.LogInformation("Observer from {Endpoint} watches as {ClientId}", connection.RemoteEndPoint, assigned);
+        }
+
+        BrokerSessionAccount.Set(connection.SessionItems, account);
         var clientId = connection.ClientId ?? string.Empty;
-        if (_server is not { } server || string.Equals(clientId, _identity.ClientId, StringComparison.Ordinal))
+        if (_server is not { } server)
         {
             return;
         }
 
         // Asked of the broker itself rather than counted alongside it: its list is what holds the sockets, and a
-        // takeover's old connection is still in it, so a reconnecting client is recognised and let in.
+        // takeover's old connection is still in it. A client id can only be presented by the identity it is bound
+        // to, so a client already holding it is this identity's own earlier connection: let in, and counted.
         var others = 0;
         foreach (var client in await server.GetClientsAsync())
         {
             if (string.Equals(client.Id, clientId, StringComparison.Ordinal))
             {
+                _metrics.BrokerTakeovers.Inc();
+                _metrics.BrokerTakeoversByAccount.WithLabels(account.Username).Inc();
+                _logger.LogWarning(
+                    "Broker session of {ClientId} taken over by its own identity from {Endpoint} (the connection from {OldEndpoint} is closed)",
+                    clientId, connection.RemoteEndPoint, client.RemoteEndPoint);
                 return;
             }
 
@@ -168,31 +214,128 @@ public sealed class EmbeddedBroker : IHostedService, IDisposable
             }
         }
 
-        if (others >= _options.MaxConnections)
+        if (account.Kind != BrokerAccountKind.Controller && others >= _options.MaxConnections)
         {
             connection.ReasonCode = MqttConnectReasonCode.ServerBusy;
             _metrics.BrokerRefused.WithLabels("connection-limit").Inc();
+            _refusals.Record(connection.RemoteEndPoint, connection.UserName, clientId, "connection-limit");
             _logger.LogWarning(
                 "Broker refused a connection by client {ClientId} from {Endpoint}: connection-limit ({Max} clients connected, Broker:MaxConnections)",
                 clientId, connection.RemoteEndPoint, others);
         }
     }
 
-    private Task OnClientConnectedAsync(ClientConnectedEventArgs args)
+    private void RefuseConnection(ValidatingConnectionEventArgs connection, string reason)
+    {
+        _metrics.BrokerRefused.WithLabels(reason).Inc();
+        _refusals.Record(connection.RemoteEndPoint, connection.UserName, connection.ClientId, reason);
+        _logger.LogWarning(
+            "Broker refused a connection from {Endpoint} as user {Username} with client id {ClientId}: {Reason}",
+            connection.RemoteEndPoint, connection.UserName ?? "(none)", connection.ClientId ?? "(none)", reason);
+    }
+
+    /// <summary>
+    /// An account was put or removed: every connection authenticated as its username under other terms (removed, a new
+    /// password or key, other zones) is closed at once, so a revoked node is off the broker now and a node whose zones
+    /// changed resubscribes under its new list. Unchanged accounts (a start-up put of the same thing) keep theirs.
+    /// </summary>
+    private void OnAccountChanged(string username)
+    {
+        _passwords.Forget(username);
+        if (_server is { IsStarted: true } server)
+        {
+            _ = DisconnectChangedAsync(server, username, _directory.Find(username));
+        }
+        else
+        {
+            AccountChangeApplied?.Invoke(username);
+        }
+    }
+
+    private async Task DisconnectChangedAsync(MqttServer server, string username, BrokerAccount? current)
+    {
+        try
+        {
+            foreach (var client in await server.GetClientsAsync())
+            {
+                if (client.Session?.Items is not { } items || BrokerSessionAccount.Of(items) is not { } account
+                    || !string.Equals(account.Username, username, StringComparison.Ordinal)
+                    || (current is not null && SameTerms(account, current)))
+                {
+                    continue;
+                }
+
+                await client.DisconnectAsync(new MqttServerClientDisconnectOptions { ReasonCode = MqttDisconnectReasonCode.NotAuthorized });
+                _metrics.BrokerAccountDisconnects.Inc();
+                _logger.LogWarning(
+                    "Broker disconnected {ClientId} from {Endpoint}: its account {Username} was {Change}",
+                    client.Id, client.RemoteEndPoint, username, current is null ? "removed" : "changed");
+            }
+        }
+#pragma warning disable CA1031 // Fire-and-forget from a directory event: a failure is logged, the enrolment call that caused it must not fail.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            _logger.LogError(exception, "Broker could not disconnect the connections of account {Username}", username);
+        }
+
+        AccountChangeApplied?.Invoke(username);
+    }
+
+    /// <summary>The topics of the retained messages held under <paramref name="prefix"/> (tests).</summary>
+    internal async Task<IReadOnlyList<string>> RetainedTopicsAsync(string prefix) =>
+        _server is { } server
+            ? [.. (await server.GetRetainedMessagesAsync()).Select(message => message.Topic).Where(topic => topic.StartsWith(prefix, StringComparison.Ordinal))]
+            : [];
+
+    private static bool SameTerms(BrokerAccount held, BrokerAccount current) =>
+        held.Kind == current.Kind
+        && string.Equals(held.PasswordHash, current.PasswordHash, StringComparison.Ordinal)
+        && held.Zones.SequenceEqual(current.Zones, StringComparer.Ordinal);
+
+    private async Task OnClientConnectedAsync(ClientConnectedEventArgs args)
     {
         ClientSubscriptions.Of(args.SessionItems).Connected();
-        return Task.CompletedTask;
+
+        // A session kept across a takeover keeps the items of its first CONNECT, so the account is set again from the
+        // directory; one removed while this client was connecting is shut out now rather than left connected.
+        if (args.UserName is { } username && _directory.Find(username) is { } account)
+        {
+            BrokerSessionAccount.Set(args.SessionItems, account);
+        }
+        else if (_server is { } server)
+        {
+            await server.DisconnectClientAsync(args.ClientId, new MqttServerClientDisconnectOptions { ReasonCode = MqttDisconnectReasonCode.NotAuthorized });
+            _metrics.BrokerAccountDisconnects.Inc();
+            _logger.LogWarning("Broker disconnected {ClientId}: its account {Username} was removed while it connected", args.ClientId, args.UserName);
+        }
     }
 
     private Task OnInterceptingSubscriptionAsync(InterceptingSubscriptionEventArgs args)
     {
         var clientId = args.ClientId ?? string.Empty;
-        if (string.Equals(clientId, _identity.ClientId, StringComparison.Ordinal))
+        var subscriptions = ClientSubscriptions.Of(args.SessionItems);
+        var account = BrokerSessionAccount.Of(args.SessionItems);
+        if (account is null || !BrokerAccessRules.MaySubscribe(account, args.TopicFilter.Topic, BrokerAccessRules.EnrollingNodeId(clientId)))
+        {
+            args.Response.ReasonCode = MqttSubscribeReasonCode.NotAuthorized;
+            _metrics.BrokerRefused.WithLabels(BrokerAccessRules.SubscribeNotPermitted).Inc();
+            _refusals.Record(null, args.UserName, clientId, BrokerAccessRules.SubscribeNotPermitted, args.TopicFilter.Topic);
+            if (subscriptions.FirstRefusalOnThisConnection())
+            {
+                _logger.LogWarning(
+                    "Broker refused a subscription by client {ClientId} to {TopicFilter}: {Reason}; further refusals on this connection are counted, not logged",
+                    clientId, args.TopicFilter.Topic, BrokerAccessRules.SubscribeNotPermitted);
+            }
+
+            return Task.CompletedTask;
+        }
+
+        if (account.Kind == BrokerAccountKind.Controller)
         {
             return Task.CompletedTask;
         }
 
-        var subscriptions = ClientSubscriptions.Of(args.SessionItems);
         if (subscriptions.TryAdd(args.TopicFilter.Topic, _options.MaxSubscriptionsPerClient))
         {
             return Task.CompletedTask;
@@ -201,6 +344,7 @@ public sealed class EmbeddedBroker : IHostedService, IDisposable
         // A reason code of 0x80 or more is not granted: the broker answers it in the SUBACK and keeps no subscription.
         args.Response.ReasonCode = MqttSubscribeReasonCode.QuotaExceeded;
         _metrics.BrokerRefused.WithLabels("subscription-limit").Inc();
+        _refusals.Record(null, args.UserName, clientId, "subscription-limit", args.TopicFilter.Topic);
         if (subscriptions.FirstRefusalOnThisConnection())
         {
             _logger.LogWarning(
@@ -229,6 +373,7 @@ public sealed class EmbeddedBroker : IHostedService, IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        _directory.Changed -= OnAccountChanged;
         lock (_stopGate)
         {
             _stopped ??= Task.CompletedTask;
@@ -241,7 +386,9 @@ public sealed class EmbeddedBroker : IHostedService, IDisposable
     {
         var topic = args.ApplicationMessage.Topic ?? string.Empty;
         var clientId = args.ClientId ?? string.Empty;
-        var reason = BrokerPolicy.Check(clientId, topic, args.ApplicationMessage.Retain, _identity.ClientId);
+        var reason = BrokerSessionAccount.Of(args.SessionItems) is { } account
+            ? BrokerAccessRules.PublishRefusal(account, topic, args.ApplicationMessage.Retain, BrokerAccessRules.EnrollingNodeId(clientId))
+            : BrokerAccessRules.PublishNotPermitted;
         if (reason is null)
         {
             return Task.CompletedTask;
@@ -250,6 +397,7 @@ public sealed class EmbeddedBroker : IHostedService, IDisposable
         // Consumed without routing: a QoS 1 sender still gets its PUBACK, so a misconfigured client does not retry.
         args.ProcessPublish = false;
         _metrics.BrokerRefused.WithLabels(reason).Inc();
+        _refusals.Record(null, args.UserName, clientId, reason, topic);
         _logger.LogWarning("Broker refused a publish by client {ClientId} on {Topic}: {Reason}", clientId, topic, reason);
         PublishRefused?.Invoke(new BrokerRefusal(clientId, topic, reason));
         return Task.CompletedTask;

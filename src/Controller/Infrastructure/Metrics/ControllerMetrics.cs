@@ -22,6 +22,12 @@ public sealed class ControllerMetrics
             "sl_ingest_refused_total", "Messages the controller received and refused, by reason.", "reason");
         BrokerRefused = factory.CreateCounter(
             "sl_broker_refused_total", "Publishes, connections, subscriptions and packets (a connection closed on its packet size or publish rate) the embedded broker refused, by reason.", "reason");
+        BrokerTakeovers = factory.CreateCounter(
+            "sl_broker_takeovers_total", "Connections that took over a session their own identity still held (a reconnect before the old link was noticed dead).");
+        BrokerTakeoversByAccount = factory.CreateCounter(
+            "sl_broker_account_takeovers_total", "Session takeovers by the identity that took over its own session.", "username");
+        BrokerAccountDisconnects = factory.CreateCounter(
+            "sl_broker_account_disconnects_total", "Connections the embedded broker closed because their account was removed or replaced (revoked, retired, zones changed).");
         IngestLag = factory.CreateHistogram(
             "sl_ingest_lag_seconds",
             "Controller receive time minus the message's timestamp (node clock); negative values count as 0.",
@@ -50,6 +56,12 @@ public sealed class ControllerMetrics
     internal Counter IngestRefused { get; }
 
     internal Counter BrokerRefused { get; }
+
+    internal Counter BrokerTakeovers { get; }
+
+    internal Counter BrokerTakeoversByAccount { get; }
+
+    internal Counter BrokerAccountDisconnects { get; }
 
     internal Histogram IngestLag { get; }
 

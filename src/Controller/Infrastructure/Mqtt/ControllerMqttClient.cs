@@ -40,6 +40,7 @@ internal sealed class ControllerMqttClient : IMqttPublisher, IDisposable
     private readonly BrokerOptions _options;
     private readonly EmbeddedBroker _embeddedBroker;
     private readonly ControllerIdentity _identity;
+    private readonly ControllerBrokerCredentials _credentials;
     private readonly ControllerMetrics _metrics;
     private readonly TimeProvider _timeProvider;
     private readonly IMqttClient _client;
@@ -50,6 +51,7 @@ internal sealed class ControllerMqttClient : IMqttPublisher, IDisposable
         IOptions<BrokerOptions> options,
         EmbeddedBroker embeddedBroker,
         ControllerIdentity identity,
+        ControllerBrokerCredentials credentials,
         ControllerMetrics metrics,
         TimeProvider timeProvider,
         ILoggerFactory loggerFactory)
@@ -57,6 +59,7 @@ internal sealed class ControllerMqttClient : IMqttPublisher, IDisposable
         _options = options.Value;
         _embeddedBroker = embeddedBroker;
         _identity = identity;
+        _credentials = credentials;
         _metrics = metrics;
         _timeProvider = timeProvider;
         _client = new MqttClientFactory().CreateMqttClient(new MqttNetLoggerAdapter(loggerFactory.CreateLogger("MQTTnet.Client"), LogLevel.Debug));
@@ -103,6 +106,7 @@ internal sealed class ControllerMqttClient : IMqttPublisher, IDisposable
         var options = new MqttClientOptionsBuilder()
             .WithTcpServer(host, port)
             .WithClientId(_identity.ClientId)
+            .WithCredentials(_credentials.Username, _credentials.Password)
             .WithProtocolVersion(MqttProtocolVersion.V311)
             .WithCleanSession(true)
             .WithKeepAlivePeriod(_options.KeepAlive)

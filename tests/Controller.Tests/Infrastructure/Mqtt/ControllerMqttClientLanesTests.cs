@@ -4,8 +4,11 @@ using MQTTnet;
 using MQTTnet.Server;
 using Microsoft.Extensions.Logging.Abstractions;
 using SmartLoudspeaker.Controller.Infrastructure.Broker;
+using SmartLoudspeaker.Controller.Infrastructure.Broker.Accounts;
+using SmartLoudspeaker.Controller.Infrastructure.Broker.Refusals;
 using SmartLoudspeaker.Controller.Infrastructure.Metrics;
 using SmartLoudspeaker.Controller.Infrastructure.Mqtt;
+using SmartLoudspeaker.Controller.Infrastructure.Storage;
 using SmartLoudspeaker.Controller.Tests.Support;
 using SmartLoudspeaker.Protocol.Outbound;
 
@@ -128,11 +131,16 @@ public sealed class ControllerMqttClientLanesTests
                 Mode = BrokerMode.External,
                 Host = "127.0.0.1",
                 Port = serverOptions.DefaultEndpointOptions.Port,
+                Username = "controller",
+                Password = "not-checked-by-this-bare-broker",
             });
             var identity = new ControllerIdentity();
             var metrics = new ControllerMetrics();
-            using var unusedBroker = new EmbeddedBroker(brokerOptions, identity, metrics, NullLogger<EmbeddedBroker>.Instance, NullLoggerFactory.Instance, TimeProvider.System);
-            var client = new ControllerMqttClient(brokerOptions, unusedBroker, identity, metrics, TimeProvider.System, NullLoggerFactory.Instance);
+            using var unusedBroker = new EmbeddedBroker(
+                brokerOptions, identity, metrics, NullLogger<EmbeddedBroker>.Instance, NullLoggerFactory.Instance, TimeProvider.System,
+                new BrokerAccountDirectory(), new BrokerRefusalLog(TimeProvider.System));
+            var credentials = new ControllerBrokerCredentials(brokerOptions, new BrokerSecrets(Microsoft.Extensions.Options.Options.Create(new StoreOptions())));
+            var client = new ControllerMqttClient(brokerOptions, unusedBroker, identity, credentials, metrics, TimeProvider.System, NullLoggerFactory.Instance);
             var link = new HeldLink(server, client);
             server.InterceptingPublishAsync += link.OnPublishAsync;
             await client.ConnectAsync(CancellationToken.None);

@@ -1,0 +1,143 @@
+using System.Diagnostics;
+using System.Text;
+using System.Threading.Channels;
+using Microsoft.Extensions.Options;
+using SmartLoudspeaker.Controller.Infrastructure.Broker.Accounts;
+
+namespace SmartLoudspeaker.Controller.Infrastructure.Broker.Mosquitto;
+
+/// <summary>
+/// External mode with <c>Broker:Mosquitto:ConfigDirectory</c>: writes Mosquitto's <c>passwd</c>, <c>acl</c> and
+/// <c>mosquitto.conf</c> at start and again after account changes (changes within <see cref="MosquittoOptions.Debounce"/>
+/// are written together), then runs <see cref="MosquittoOptions.ReloadCommand"/>. The debounce waits on real time on
+/// purpose: it paces file writes and a reload, it decides nothing. Does nothing in any other configuration.
+/// </summary>
+internal sealed class MosquittoFileWriter : BackgroundService
+{
+    private static readonly TimeSpan ReloadTimeout = TimeSpan.FromSeconds(30);
+    private readonly BrokerOptions _options;
+    private readonly IBrokerAccountDirectory _directory;
+    private readonly ILogger<MosquittoFileWriter> _logger;
+    private readonly Channel<bool> _changes = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+
+    public MosquittoFileWriter(IOptions<BrokerOptions> options, IBrokerAccountDirectory directory, ILogger<MosquittoFileWriter> logger)
+    {
+        _options = options.Value;
+        _directory = directory;
+        _logger = logger;
+    }
+
+    /// <summary>Raised after the files were written and the reload command (if any) ran; the number of accounts written.</summary>
+    public event Action<int>? Written;
+
+    private string? Folder => _options.Mode == BrokerMode.External ? _options.Mosquitto.ConfigDirectory : null;
+
+    /// <inheritdoc />
+    /// <remarks>The first write happens here, so a started host has its files in place.</remarks>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (Folder is null)
+        {
+            return;
+        }
+
+        _directory.Changed += OnChanged;
+        await WriteAndReloadAsync(cancellationToken);
+        await base.StartAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _directory.Changed -= OnChanged;
+        await base.StopAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            while (await _changes.Reader.WaitToReadAsync(stoppingToken))
+            {
+                await Task.Delay(_options.Mosquitto.Debounce, stoppingToken);
+                _changes.Reader.TryRead(out _);
+                await WriteAndReloadAsync(stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+    }
+
+    private void OnChanged(string username) => _changes.Writer.TryWrite(true);
+
+    private async Task WriteAndReloadAsync(CancellationToken cancellationToken)
+    {
+        var folder = Folder!;
+        var accounts = _directory.All();
+        try
+        {
+            Directory.CreateDirectory(folder);
+            PrivateFile.Replace(Path.Combine(folder, MosquittoFiles.PasswordFileName), Encoding.UTF8.GetBytes(MosquittoFiles.PasswordFile(accounts)), PrivateFile.OwnerAndGroupRead);
+            PrivateFile.Replace(Path.Combine(folder, MosquittoFiles.AclFileName), Encoding.UTF8.GetBytes(MosquittoFiles.AclFile(accounts)), PrivateFile.OwnerAndGroupRead);
+            PrivateFile.Replace(
+                Path.Combine(folder, MosquittoFiles.ConfigurationFileName),
+                Encoding.UTF8.GetBytes(MosquittoFiles.ConfigurationFile(folder, _options)),
+                PrivateFile.OwnerAndGroupRead);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            _logger.LogError(exception, "Cannot write the Mosquitto files in {Folder}: Mosquitto keeps its previous accounts", folder);
+            return;
+        }
+
+        _logger.LogInformation("Wrote Mosquitto's passwd, acl and mosquitto.conf in {Folder} ({Accounts} accounts)", folder, accounts.Count);
+        if (_options.Mosquitto.ReloadCommand is { } command)
+        {
+            await ReloadAsync(command, cancellationToken);
+        }
+
+        Written?.Invoke(accounts.Count);
+    }
+
+    private async Task ReloadAsync(string command, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo("/bin/sh") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add(command);
+        Process process;
+        try
+        {
+            process = Process.Start(start) ?? throw new InvalidOperationException("the shell did not start");
+        }
+        catch (Exception exception) when (exception is InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            _logger.LogError("Mosquitto reload command '{Command}' failed to start: {Message}", command, exception.Message);
+            return;
+        }
+
+        using (process)
+        {
+            var errors = process.StandardError.ReadToEndAsync(CancellationToken.None);
+            _ = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(ReloadTimeout);
+            try
+            {
+                await process.WaitForExitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                _logger.LogError("Mosquitto reload command '{Command}' did not finish within {Timeout}; killed", command, ReloadTimeout);
+                return;
+            }
+
+            if (process.ExitCode != 0)
+            {
+                _logger.LogError("Mosquitto reload command '{Command}' exited {Code}: {Errors}", command, process.ExitCode, (await errors).Trim());
+            }
+        }
+    }
+}
