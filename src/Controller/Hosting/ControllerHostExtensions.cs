@@ -5,6 +5,7 @@ using SmartLoudspeaker.Controller.Commands.Storage;
 using SmartLoudspeaker.Controller.Fleet;
 using SmartLoudspeaker.Controller.Fleet.Storage;
 using SmartLoudspeaker.Controller.Infrastructure.Broker;
+using SmartLoudspeaker.Controller.Infrastructure.Broker.Tls;
 using SmartLoudspeaker.Controller.Infrastructure.Ingest;
 using SmartLoudspeaker.Controller.Infrastructure.Metrics;
 using SmartLoudspeaker.Controller.Infrastructure.Mqtt;
@@ -51,6 +52,7 @@ public static class ControllerHostExtensions
         services.AddSingleton<IngestPipeline>();
         services.AddSingleton<ControllerMqttClient>();
         services.AddSingleton<IMqttPublisher>(provider => provider.GetRequiredService<ControllerMqttClient>());
+        services.AddSingleton<BrokerServerCertificate>();
         services.AddSingleton<EmbeddedBroker>();
         services.AddSingleton<MqttConnectionService>();
         services.AddSingleton<FleetSweeper>();

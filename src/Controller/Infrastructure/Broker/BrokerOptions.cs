@@ -1,3 +1,5 @@
+using SmartLoudspeaker.Controller.Infrastructure.Broker.Tls;
+
 namespace SmartLoudspeaker.Controller.Infrastructure.Broker;
 
 /// <summary>Configuration section "Broker": which broker the controller uses and how it reaches it.</summary>
@@ -36,6 +38,9 @@ public sealed class BrokerOptions
     /// thousands of filters. The controller's own client is exempt.
     /// </summary>
     public int MaxSubscriptionsPerClient { get; set; } = 32;
+
+    /// <summary>Embedded broker: the MQTT-over-TLS listener nodes use (section "Broker:Tls").</summary>
+    public BrokerTlsOptions Tls { get; set; } = new();
 
     /// <summary>Host name or address of the external broker (External mode only).</summary>
     public string? Host { get; set; }

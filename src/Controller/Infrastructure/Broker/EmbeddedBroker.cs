@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using MQTTnet.Protocol;
 using MQTTnet.Server;
 using Microsoft.Extensions.Options;
+using SmartLoudspeaker.Controller.Infrastructure.Broker.Tls;
 using SmartLoudspeaker.Controller.Infrastructure.Metrics;
 using SmartLoudspeaker.Controller.Infrastructure.Mqtt;
 
@@ -19,6 +20,7 @@ public sealed class EmbeddedBroker : IHostedService, IDisposable
     private readonly ControllerMetrics _metrics;
     private readonly ILogger<EmbeddedBroker> _logger;
     private readonly ILoggerFactory _loggerFactory;
+    private readonly BrokerServerCertificate _certificate;
     private readonly Lock _stopGate = new();
     private MqttServer? _server;
     private Task? _stopped;
@@ -29,17 +31,22 @@ public sealed class EmbeddedBroker : IHostedService, IDisposable
         ControllerIdentity identity,
         ControllerMetrics metrics,
         ILogger<EmbeddedBroker> logger,
-        ILoggerFactory loggerFactory)
+        ILoggerFactory loggerFactory,
+        BrokerServerCertificate certificate)
     {
         _options = options.Value;
         _identity = identity;
         _metrics = metrics;
         _logger = logger;
         _loggerFactory = loggerFactory;
+        _certificate = certificate;
     }
 
     /// <summary>The TCP port the broker listens on once started (the one the OS chose when Broker:Port is 0); 0 before.</summary>
     public int Port { get; private set; }
+
+    /// <summary>The TLS port once started (the one the OS chose when Broker:Tls:Port is 0); 0 before, or with TLS off.</summary>
+    public int TlsPort { get; private set; }
 
     /// <summary>The address the broker listens on.</summary>
     public IPAddress BindAddress => IPAddress.Parse(_options.BindAddress);
@@ -66,16 +73,13 @@ public sealed class EmbeddedBroker : IHostedService, IDisposable
             .WithDefaultCommunicationTimeout(TimeSpan.FromSeconds(10));
 
         // MQTTnet opens an IPv4 and an IPv6 listener on the same port; keep the IPv6 one as open as the IPv4 one.
-        if (address.AddressFamily == AddressFamily.InterNetworkV6)
+        var (v4, v6) = address.AddressFamily == AddressFamily.InterNetworkV6 ? (IPAddress.None, address)
+            : (address, address.Equals(IPAddress.Any) ? IPAddress.IPv6Any : IPAddress.IsLoopback(address) ? IPAddress.IPv6Loopback : IPAddress.None);
+        builder.WithDefaultEndpointBoundIPAddress(v4).WithDefaultEndpointBoundIPV6Address(v6);
+        if (_options.Tls.Enabled)
         {
-            builder.WithDefaultEndpointBoundIPAddress(IPAddress.None).WithDefaultEndpointBoundIPV6Address(address);
-        }
-        else
-        {
-            var v6 = address.Equals(IPAddress.Any) ? IPAddress.IPv6Any
-                : IPAddress.IsLoopback(address) ? IPAddress.IPv6Loopback
-                : IPAddress.None;
-            builder.WithDefaultEndpointBoundIPAddress(address).WithDefaultEndpointBoundIPV6Address(v6);
+            _certificate.Load();
+            BrokerTlsEndpoint.Add(builder, _options.Tls.Port, v4, v6, _certificate);
         }
 
         var serverOptions = builder.Build();
@@ -93,13 +97,14 @@ public sealed class EmbeddedBroker : IHostedService, IDisposable
         catch (SocketException exception)
         {
             server.Dispose();
+            var ports = _options.Tls.Enabled ? $"{_options.Port} or TLS port {_options.Tls.Port}" : $"{_options.Port}";
             var message = exception.SocketErrorCode == SocketError.AddressAlreadyInUse
-                ? $"The embedded MQTT broker cannot listen on {address}:{_options.Port}: the port is already in use "
+                ? $"The embedded MQTT broker cannot listen on {address}:{ports}: the port is already in use "
                   + "(another broker such as Mosquitto, or another controller, is running). Stop it, choose another port "
-                  + "with Broker:Port (environment Broker__Port, or --Broker:Port=1884), or use that broker with "
+                  + "with Broker:Port or Broker:Tls:Port (environment Broker__Port, or --Broker:Port=1884), or use that broker with "
                   + "Broker:Mode=External and Broker:Host."
-                : $"The embedded MQTT broker cannot listen on {address}:{_options.Port}: {exception.Message}. "
-                  + "Check Broker:BindAddress and Broker:Port.";
+                : $"The embedded MQTT broker cannot listen on {address}:{ports}: {exception.Message}. "
+                  + "Check Broker:BindAddress, Broker:Port and Broker:Tls:Port.";
             _logger.LogCritical("{Message}", message);
             throw new InvalidOperationException(message, exception);
         }
@@ -107,6 +112,11 @@ public sealed class EmbeddedBroker : IHostedService, IDisposable
         _server = server;
         Port = serverOptions.DefaultEndpointOptions.Port;
         _logger.LogInformation("Embedded MQTT broker listening on {Address}:{Port}", address, Port);
+        if (_options.Tls.Enabled)
+        {
+            TlsPort = serverOptions.TlsEndpointOptions.Port;
+            _logger.LogInformation("Embedded MQTT broker listening with TLS on {Address}:{TlsPort}; nodes pin {CaFile}", address, TlsPort, _certificate.IsGenerated ? _certificate.AuthorityFile : "the commune's CA");
+        }
     }
 
     /// <inheritdoc />
