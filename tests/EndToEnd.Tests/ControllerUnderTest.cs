@@ -38,6 +38,7 @@ internal sealed class ControllerUnderTest : WebApplicationFactory<Program>
                 ["Broker:Mode"] = "Embedded",
                 ["Broker:Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["Broker:BindAddress"] = "127.0.0.1",
+                ["Broker:Tls:Port"] = "0",
                 ["Store:DataDirectory"] = dataDirectory,
             },
             time);

@@ -4,8 +4,10 @@ using MQTTnet;
 using MQTTnet.Server;
 using Microsoft.Extensions.Logging.Abstractions;
 using SmartLoudspeaker.Controller.Infrastructure.Broker;
+using SmartLoudspeaker.Controller.Infrastructure.Broker.Tls;
 using SmartLoudspeaker.Controller.Infrastructure.Metrics;
 using SmartLoudspeaker.Controller.Infrastructure.Mqtt;
+using SmartLoudspeaker.Controller.Infrastructure.Storage;
 using SmartLoudspeaker.Controller.Tests.Support;
 using SmartLoudspeaker.Protocol.Outbound;
 
@@ -131,7 +133,10 @@ public sealed class ControllerMqttClientLanesTests
             });
             var identity = new ControllerIdentity();
             var metrics = new ControllerMetrics();
-            using var unusedBroker = new EmbeddedBroker(brokerOptions, identity, metrics, NullLogger<EmbeddedBroker>.Instance, NullLoggerFactory.Instance);
+            using var unusedCertificate = new BrokerServerCertificate(
+                brokerOptions, Microsoft.Extensions.Options.Options.Create(new StoreOptions()), TimeProvider.System, NullLogger<BrokerServerCertificate>.Instance);
+            using var unusedBroker = new EmbeddedBroker(
+                brokerOptions, identity, metrics, NullLogger<EmbeddedBroker>.Instance, NullLoggerFactory.Instance, unusedCertificate);
             var client = new ControllerMqttClient(brokerOptions, unusedBroker, identity, metrics, TimeProvider.System, NullLoggerFactory.Instance);
             var link = new HeldLink(server, client);
             server.InterceptingPublishAsync += link.OnPublishAsync;
