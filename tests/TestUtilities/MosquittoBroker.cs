@@ -23,8 +23,11 @@ public sealed class MosquittoBroker : IAsyncDisposable
     /// <summary>The loopback port Mosquitto listens on.</summary>
     public int Port { get; }
 
-    /// <summary>Starts Mosquitto and waits until it accepts connections.</summary>
-    public static async Task<MosquittoBroker> StartAsync()
+    /// <summary>
+    /// Starts Mosquitto and waits until it accepts connections. <paramref name="listener"/> writes the listener lines
+    /// for the port chosen (a TLS listener, say); by default a plain one on loopback.
+    /// </summary>
+    public static async Task<MosquittoBroker> StartAsync(Func<int, IEnumerable<string>>? listener = null)
     {
         if (!File.Exists(Executable))
         {
@@ -35,8 +38,9 @@ public sealed class MosquittoBroker : IAsyncDisposable
         var folder = Directory.CreateTempSubdirectory("mosquitto-").FullName;
         var port = FreePort.Next();
         var configuration = Path.Combine(folder, "mosquitto.conf");
+        var listenerLines = string.Join("\n", listener?.Invoke(port) ?? [$"listener {port} 127.0.0.1"]);
         await File.WriteAllTextAsync(configuration, $"""
-            listener {port} 127.0.0.1
+            {listenerLines}
             allow_anonymous true
             persistence false
             log_dest stdout
