@@ -71,7 +71,7 @@ internal static class BrokerCertificateFiles
         {
             return X509Certificate2.CreateFromPemFile(certificatePath, keyPath);
         }
-        catch (CryptographicException)
+        catch (Exception exception) when (exception is CryptographicException or IOException or UnauthorizedAccessException)
         {
             return null;
         }

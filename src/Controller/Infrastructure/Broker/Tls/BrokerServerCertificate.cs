@@ -19,6 +19,7 @@ public sealed class BrokerServerCertificate : ICertificateProvider, IDisposable
     private readonly ILogger<BrokerServerCertificate> _logger;
     private readonly Lock _gate = new();
     private X509Certificate2? _current;
+    private DateTimeOffset _nextRenewalAttempt;
 
     // The one replaced last: a handshake that took it just before the renewal may still be using it.
     private X509Certificate2? _previous;
@@ -46,7 +47,17 @@ public sealed class BrokerServerCertificate : ICertificateProvider, IDisposable
     /// <exception cref="InvalidOperationException">The certificate files are unusable (the message says which and what to do).</exception>
     public void Load()
     {
-        var certificate = IsGenerated ? Generate() : LoadOwn();
+        X509Certificate2 certificate;
+        try
+        {
+            certificate = IsGenerated ? Generate() : LoadOwn();
+        }
+        catch (Exception exception) when (exception is InvalidOperationException or IOException or UnauthorizedAccessException)
+        {
+            _logger.LogCritical("The embedded broker's TLS listener cannot start: {Reason}", exception.Message);
+            throw;
+        }
+
         lock (_gate)
         {
             Swap(certificate);
@@ -59,9 +70,22 @@ public sealed class BrokerServerCertificate : ICertificateProvider, IDisposable
         lock (_gate)
         {
             var current = _current ?? throw new InvalidOperationException("The broker certificate is not loaded.");
-            if (IsGenerated && _time.GetUtcNow() >= new DateTimeOffset(current.NotAfter) - BrokerCertificateAuthority.RenewBefore)
+            var now = _time.GetUtcNow();
+            if (IsGenerated && now >= new DateTimeOffset(current.NotAfter) - BrokerCertificateAuthority.RenewBefore && now >= _nextRenewalAttempt)
             {
-                Swap(Generate());
+                try
+                {
+                    Swap(Generate());
+                }
+                catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or InvalidOperationException)
+                {
+                    // The current certificate is still valid for up to 30 days: keep serving it, and try again in an
+                    // hour rather than on every connection.
+                    _nextRenewalAttempt = now + TimeSpan.FromHours(1);
+                    _logger.LogError(
+                        "Cannot renew the broker's TLS certificate (it ends on {NotAfter:u}) in {Folder}: {Reason}; trying again in an hour",
+                        current.NotAfter.ToUniversalTime(), _folder, exception.Message);
+                }
             }
 
             return _current!;

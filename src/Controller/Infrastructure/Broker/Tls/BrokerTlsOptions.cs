@@ -20,8 +20,9 @@ public sealed class BrokerTlsOptions
     public IList<string> HostNames { get; } = [];
 
     /// <summary>
-    /// A commune's own server certificate (PEM, the certificate first, then any intermediates), used instead of the
-    /// generated one; nodes then pin the commune's CA. Set together with <see cref="KeyFile"/>.
+    /// A commune's own server certificate (PEM), issued directly by the commune's CA, used instead of the generated
+    /// one; nodes then pin the commune's CA. Intermediates are not sent (MQTTnet presents the certificate alone).
+    /// Set together with <see cref="KeyFile"/>.
     /// </summary>
     public string? CertificateFile { get; set; }
 

@@ -115,6 +115,22 @@ public sealed class BrokerTlsListenerTests : IDisposable
     }
 
     [Fact]
+    public void A_damaged_CA_stops_the_broker_with_a_critical_line_naming_the_files()
+    {
+        using (ControllerHost.Start(_data.Path))
+        {
+        }
+
+        File.WriteAllText(Path.Combine(_data.Path, "broker-ca.pem"), "damaged");
+        using var host = ControllerHost.Create(_data.Path);
+
+        var refusal = Assert.Throws<InvalidOperationException>(host.StartServer);
+
+        Assert.Contains("broker-ca.pem", refusal.Message, StringComparison.Ordinal);
+        Assert.Contains(host.Logs.Lines, line => line.Level == LogLevel.Critical && line.Message.Contains("TLS listener cannot start", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void With_TLS_off_there_is_no_TLS_port_and_no_certificate()
     {
         var host = Own(ControllerHost.Start(_data.Path, settings: new Dictionary<string, string?> { ["Broker:Tls:Enabled"] = "false" }));
