@@ -84,7 +84,7 @@ public sealed class NodeTlsTests : IAsyncDisposable
     public async Task A_node_whose_clock_is_years_off_at_boot_and_untrusted_still_connects()
     {
         var controller = Start(ControllerUnderTest.WithEmbeddedBroker(ControllerData));
-        var yearsAhead = new FakeTimeProvider(DateTimeOffset.UtcNow.AddYears(12));
+        var yearsAhead = new ShiftedClock(TimeSpan.FromDays(12 * 365));
         var logger = new RecordingLogger<NodeAgent>();
 
         var node = await StartNodeAsync("tls-node-4", "127.0.0.1", controller.TlsPort, ControllerCa(), yearsAhead, new SwitchableSystemClock(4) { Synchronised = false }, logger);
@@ -100,7 +100,7 @@ public sealed class NodeTlsTests : IAsyncDisposable
     {
         // The counterpart of the test above: what lets that node in is that its clock is not trusted, nothing else.
         var controller = Start(ControllerUnderTest.WithEmbeddedBroker(ControllerData));
-        var yearsAhead = new FakeTimeProvider(DateTimeOffset.UtcNow.AddYears(12));
+        var yearsAhead = new ShiftedClock(TimeSpan.FromDays(12 * 365));
         var logger = new RecordingLogger<NodeAgent>();
 
         var node = await StartNodeAsync("tls-node-5", "127.0.0.1", controller.TlsPort, ControllerCa(), yearsAhead, new SwitchableSystemClock(5) { Synchronised = true }, logger);
@@ -133,6 +133,28 @@ public sealed class NodeTlsTests : IAsyncDisposable
         Assert.False(node.IsConnected);
     }
 
+    [Fact]
+    public async Task Once_the_Controllers_signed_clock_sync_corrects_a_wrong_clock_the_dates_are_checked_on_the_corrected_time()
+    {
+        var controller = Start(ControllerUnderTest.WithEmbeddedBroker(ControllerData, settings: new Dictionary<string, string?> { ["Security:GenerateDemoKeys"] = "true" }));
+        var link = new LoopbackTcpProxy(controller.TlsPort);
+        _owned.Add(link);
+        var yearsAhead = new ShiftedClock(TimeSpan.FromDays(12 * 365));
+        var logger = new RecordingLogger<NodeAgent>();
+        var root = System.Buffers.Text.Base64Url.DecodeFromChars((await File.ReadAllTextAsync(Path.Combine(ControllerData, "keys", "root.pub"))).Trim());
+        var node = await StartNodeAsync(
+            "tls-node-7", "127.0.0.1", link.Port, ControllerCa(), yearsAhead, new SwitchableSystemClock(7) { Synchronised = false }, logger, root);
+        await logger.WaitForAsync(LogLevel.Debug, "dates not checked: the node's clock is not trusted yet");
+        await logger.WaitForAsync(LogLevel.Information, "clock synchronised with the Controller");
+
+        link.CutAll();
+
+        // The node's own clock still reads twelve years ahead; the date check uses the Controller's time.
+        await logger.WaitForAsync(LogLevel.Debug, "accepted (dates checked)");
+        await Eventually.TrueAsync(() => Task.FromResult(node.Connections == 2), because: "the node reconnects over TLS");
+        Assert.DoesNotContain(logger.Lines, line => line.Message.Contains("TLS certificate", StringComparison.Ordinal) && line.Message.Contains("refused", StringComparison.Ordinal));
+    }
+
     private string ControllerData => Path.Combine(_folder, "controller");
 
     private byte[] ControllerCa()
@@ -148,7 +170,7 @@ public sealed class NodeTlsTests : IAsyncDisposable
     }
 
     private async Task<NodeAgent> StartNodeAsync(
-        string nodeId, string host, int port, byte[] pinnedCa, TimeProvider time, IHealthSource readings, ILogger<NodeAgent> logger)
+        string nodeId, string host, int port, byte[] pinnedCa, TimeProvider time, IHealthSource readings, ILogger<NodeAgent> logger, byte[]? rootKey = null)
     {
         var settings = new NodeAgentSettings
         {
@@ -158,6 +180,8 @@ public sealed class NodeTlsTests : IAsyncDisposable
             BrokerCaCertificate = pinnedCa,
             ReconnectWindow = TimeSpan.FromMilliseconds(100),
             ReconnectBackoffCap = TimeSpan.FromMilliseconds(500),
+            RootPublicKey = rootKey is null ? default(ReadOnlyMemory<byte>?) : rootKey,
+            TrustSynchronisedSystemClock = rootKey is null,
         };
         var agent = NodeComposer.Compose(settings, new NodeDrivers(readings, [new SimulatedHardware()]), time, logger);
         _agents.Add(agent);

@@ -26,12 +26,15 @@ internal sealed class RecordingLogger<T> : ILogger<T>
     }
 
     /// <summary>Completes with the first warning, logged already or to come, that contains <paramref name="text"/>.</summary>
-    public async Task<string> WaitForWarningAsync(string text)
+    public Task<string> WaitForWarningAsync(string text) => WaitForAsync(LogLevel.Warning, text);
+
+    /// <summary>Completes with the first line of <paramref name="level"/>, logged already or to come, that contains <paramref name="text"/>.</summary>
+    public async Task<string> WaitForAsync(LogLevel level, string text)
     {
         var found = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        void OnLogged(LogLevel level, string message)
+        void OnLogged(LogLevel logged, string message)
         {
-            if (level == LogLevel.Warning && message.Contains(text, StringComparison.Ordinal))
+            if (logged == level && message.Contains(text, StringComparison.Ordinal))
             {
                 found.TrySetResult(message);
             }
@@ -40,12 +43,19 @@ internal sealed class RecordingLogger<T> : ILogger<T>
         Logged += OnLogged;
         try
         {
-            if (Lines.FirstOrDefault(line => line.Level == LogLevel.Warning && line.Message.Contains(text, StringComparison.Ordinal)).Message is { } kept)
+            if (Lines.FirstOrDefault(line => line.Level == level && line.Message.Contains(text, StringComparison.Ordinal)).Message is { } kept)
             {
                 return kept;
             }
 
-            return await found.Task.WaitAsync(Eventually.Timeout);
+            try
+            {
+                return await found.Task.WaitAsync(Eventually.Timeout);
+            }
+            catch (TimeoutException exception)
+            {
+                throw new TimeoutException($"No {level} line with '{text}' in: {string.Join(" | ", Lines.Select(line => line.Message))}", exception);
+            }
         }
         finally
         {
