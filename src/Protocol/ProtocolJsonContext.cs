@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using SmartLoudspeaker.Protocol.Commands;
+using SmartLoudspeaker.Protocol.Enrolment;
 using SmartLoudspeaker.Protocol.Messages;
 
 namespace SmartLoudspeaker.Protocol;
@@ -33,4 +34,6 @@ namespace SmartLoudspeaker.Protocol;
 [JsonSerializable(typeof(SetHeartbeatCommand))]
 [JsonSerializable(typeof(EmergencyTestCommand))]
 [JsonSerializable(typeof(NodeIdentity))]
+[JsonSerializable(typeof(EnrolmentRequest))]
+[JsonSerializable(typeof(EnrolmentStatus))]
 public sealed partial class ProtocolJsonContext : JsonSerializerContext;

@@ -76,6 +76,41 @@ public static class Topics
     /// <summary>Commands addressed to the whole fleet.</summary>
     public const string FleetCommands = Root + "/all/cmd";
 
+    /// <summary>What the controller subscribes to for enrolment: every node's request to join.</summary>
+    public const string EnrolmentRequests = Root + "/enrol/+/request";
+
+    /// <summary>Where a node asks to join, on the shared enrolment account.</summary>
+    public static string ForEnrolmentRequest(string nodeId) => EnrolmentTopic(nodeId, "request");
+
+    /// <summary>Where the controller tells a waiting node what became of its request.</summary>
+    public static string ForEnrolmentStatus(string nodeId) => EnrolmentTopic(nodeId, "status");
+
+    /// <summary>Parses <c>sl/v1/enrol/{nodeId}/request</c>; false for anything else.</summary>
+    public static bool TryParseEnrolmentRequest(string? topic, out string nodeId)
+    {
+        nodeId = string.Empty;
+        const string prefix = Root + "/enrol/";
+        const string suffix = "/request";
+        if (topic is null || !topic.StartsWith(prefix, StringComparison.Ordinal) || !topic.EndsWith(suffix, StringComparison.Ordinal)
+            || topic.Length <= prefix.Length + suffix.Length)
+        {
+            return false;
+        }
+
+        var candidate = topic[prefix.Length..^suffix.Length];
+        if (!Identifiers.IsValid(candidate))
+        {
+            return false;
+        }
+
+        nodeId = candidate;
+        return true;
+    }
+
+    private static string EnrolmentTopic(string nodeId, string level) =>
+        Identifiers.IsValid(nodeId) ? Root + "/enrol/" + nodeId + "/" + level
+            : throw new ArgumentException($"'{nodeId}' is not a valid node id.", nameof(nodeId));
+
     /// <summary>Parses <c>sl/v1/node/{nodeId}/{kind}</c>; false for anything else, including malformed ids.</summary>
     public static bool TryParseNodeTopic(string? topic, out NodeTopic parsed)
     {

@@ -75,7 +75,7 @@ public sealed class NodeAgentDurabilityTests : IAsyncLifetime
         Assert.All(resent, m => Assert.Equal(12, m.Decode<NodeEvent>().BdSeq));
         Assert.Equal("mains-lost", resent[1].Decode<NodeEvent>().Code);
 
-        await _recorder.PublishAsync(Topics.ForNode("node-p", NodeMessageKind.EventAck), WireCodec.Encode(new EventAck { Ids = [first, second] }));
+        await _recorder.PublishAsync(Topics.ForNode("node-p", NodeMessageKind.EventAck), WireCodec.Encode(new EventAck { NodeId = "node-p", Ids = [first, second] }));
         await RebirthBarrierAsync("node-p");
         Assert.Equal(0, after.PendingEvents);
 

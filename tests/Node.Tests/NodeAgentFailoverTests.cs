@@ -182,7 +182,7 @@ public sealed class NodeAgentFailoverTests : IAsyncLifetime
 
         var cut = link.CutMidPacket(LinkDirection.Downstream);
         await _onBackup.PublishAsync(
-            Topics.ForNode("node-hp", NodeMessageKind.EventAck), WireCodec.Encode(new EventAck { Ids = ["0123456789abcdef0123456789abcdef"] }));
+            Topics.ForNode("node-hp", NodeMessageKind.EventAck), WireCodec.Encode(new EventAck { NodeId = "node-hp", Ids = ["0123456789abcdef0123456789abcdef"] }));
         await cut.WaitAsync(Timeout);
 
         var will = (await _onBackup.WaitForAsync("node-hp", NodeMessageKind.Death)).Decode<NodeDeath>();

@@ -207,7 +207,7 @@ public sealed class NodeAgentTests : IAsyncLifetime
         Assert.Equal(21, resent.BdSeq); // the session that resends it
         Assert.Equal(first.Ts, resent.Ts);
 
-        await _recorder.PublishAsync(Topics.ForNode("node-f", NodeMessageKind.EventAck), WireCodec.Encode(new EventAck { Ids = [id] }));
+        await _recorder.PublishAsync(Topics.ForNode("node-f", NodeMessageKind.EventAck), WireCodec.Encode(new EventAck { NodeId = "node-f", Ids = [id] }));
         await RebirthBarrierAsync("node-f");
         Assert.Equal(0, agent.PendingEvents);
 

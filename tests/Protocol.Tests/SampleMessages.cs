@@ -52,7 +52,7 @@ internal static class SampleMessages
         Text = "CPU 86.2 °C",
     };
 
-    public static EventAck EventAcknowledgement() => new() { Ids = ["5f0c1a9e2b7d4c3f8a6e1d2c3b4a5f6e", "0b1c"] };
+    public static EventAck EventAcknowledgement() => new() { NodeId = "thon-3-nha-van-hoa", Ids = ["5f0c1a9e2b7d4c3f8a6e1d2c3b4a5f6e", "0b1c"] };
 
     public static ControllerState ControllerOnline() => new() { Online = true, Instance = "3f2a9c", Ts = Now };
 

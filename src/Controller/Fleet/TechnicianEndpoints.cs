@@ -1,14 +1,15 @@
 using SmartLoudspeaker.Controller.Commands;
 using SmartLoudspeaker.Controller.Fleet.Api;
 using SmartLoudspeaker.Controller.Fleet.Pages;
+using SmartLoudspeaker.Controller.Zones.Api;
 
 namespace SmartLoudspeaker.Controller.Fleet;
 
 /// <summary>
 /// The technician's job on one route group: the fleet API, commands to a node, a zone or the fleet and their outcomes,
-/// what nodes refused, and the live stream of the fleet pages. Whatever applies to the technician's work alone (the
+/// what nodes refused, the zone registry, and the live stream of the fleet pages. Whatever applies to the technician's work alone (the
 /// accounts issue's role policy: <c>.RequireAuthorization(…)</c> on the group returned here) is added in this one place;
-/// the technician's pages, all under <c>/Fleet/Pages</c>, take the same policy by folder in <c>AddRazorPages</c>.
+/// the technician's pages, under <c>/Fleet/Pages</c> and <c>/Zones/Pages</c>, take the same policy by folder in <c>AddRazorPages</c>.
 /// </summary>
 public static class TechnicianEndpoints
 {
@@ -19,6 +20,7 @@ public static class TechnicianEndpoints
         var technician = endpoints.MapGroup(string.Empty);
         technician.MapFleetApi();
         technician.MapCommandApi();
+        technician.MapZoneApi();
         FleetStreamEndpoints.Map(technician);
         return technician;
     }

@@ -33,6 +33,7 @@ public sealed class TechnicianEndpointsTests
 
         Assert.Equal(
             [
+                "DELETE /api/zones/{id}",
                 "GET /api/commands/{commandId}",
                 "GET /api/nodes/",
                 "GET /api/nodes/{id}",
@@ -40,10 +41,14 @@ public sealed class TechnicianEndpointsTests
                 "GET /api/nodes/{id}/events",
                 "GET /api/nodes/{id}/history",
                 "GET /api/security/refusals",
+                "GET /api/zones/",
+                "GET /api/zones/{id}",
                 "GET /events/fleet",
                 "POST /api/fleet/commands",
                 "POST /api/nodes/{id}/commands",
+                "POST /api/zones/",
                 "POST /api/zones/{zone}/commands",
+                "PUT /api/zones/{id}",
             ],
             endpoints.Where(endpoint => endpoint.Metadata.Contains(marker)).Select(Describe).Order(StringComparer.Ordinal));
         Assert.Contains(endpoints, endpoint => endpoint.RoutePattern.RawText == "/healthz" && !endpoint.Metadata.Contains(marker));

@@ -3,6 +3,7 @@ using SmartLoudspeaker.Controller.Commands.Storage;
 using SmartLoudspeaker.Controller.Fleet.Storage;
 using SmartLoudspeaker.Controller.Infrastructure.Metrics;
 using SmartLoudspeaker.Controller.Infrastructure.Storage;
+using SmartLoudspeaker.Controller.Zones.Storage;
 
 namespace SmartLoudspeaker.Controller.Tests.Support;
 
@@ -17,6 +18,7 @@ internal sealed class OpenedStore : IDisposable
         Engine = engine;
         Fleet = new FleetRepository(engine, Microsoft.Extensions.Options.Options.Create(options), NullLogger<FleetRepository>.Instance);
         Commands = new CommandRepository(engine, Microsoft.Extensions.Options.Options.Create(options), NullLogger<CommandRepository>.Instance);
+        Zones = new ZoneRepository(engine, NullLogger<ZoneRepository>.Instance);
     }
 
     public StoreEngine Engine { get; }
@@ -25,12 +27,14 @@ internal sealed class OpenedStore : IDisposable
 
     public CommandRepository Commands { get; }
 
+    public ZoneRepository Zones { get; }
+
     public StoreStatus Status => Engine.Status;
 
     public static OpenedStore Open(StoreOptions options, StoreFileSystem? disk = null, TimeProvider? timeProvider = null) => new(
         new StoreEngine(
             Microsoft.Extensions.Options.Options.Create(options),
-            [new FleetSchema(), new CommandSchema()],
+            [new FleetSchema(), new CommandSchema(), new ZoneSchema()],
             disk ?? new StoreFileSystem(),
             new ControllerMetrics(),
             timeProvider ?? TimeProvider.System,

@@ -6,9 +6,19 @@ namespace SmartLoudspeaker.Protocol.Tests.Page;
 /// <param name="Content">The lines between the fences.</param>
 /// <param name="What">The announced message type (or "root public key"); null when the block is not announced.</param>
 /// <param name="Size">The announced size in bytes.</param>
-/// <param name="SignedBy">"root", a key id, or null for an unsigned message.</param>
+/// <param name="SignedBy">
+/// "root", a key id, <see cref="SignedBySelf"/> (an enrolment request, signed by the key it carries),
+/// <see cref="SignedByNodePrefix"/> and a node id (signed by the key that node's enrolment request example carries), or
+/// null for an unsigned message.
+/// </param>
 internal sealed record PageExample(int Line, string Language, IReadOnlyList<string> Content, string? What, int? Size, string? SignedBy)
 {
+    /// <summary><see cref="SignedBy"/> of a message signed by the public key it carries.</summary>
+    public const string SignedBySelf = "self";
+
+    /// <summary><see cref="SignedBy"/> prefix of a message signed by a node's own key.</summary>
+    public const string SignedByNodePrefix = "node:";
+
     /// <summary>The payload the block shows: lines joined with the indentation of continuation lines removed.</summary>
     public string CompactJson => string.Concat(Content.Select(line => line.TrimStart()));
 

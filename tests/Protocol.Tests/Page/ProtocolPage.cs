@@ -47,7 +47,11 @@ internal sealed partial class ProtocolPage
                 [.. Lines.Skip(i + 1).Take(close - i - 1)],
                 announcement.Success ? announcement.Groups["what"].Value : null,
                 announcement.Success && announcement.Groups["size"].Success ? int.Parse(announcement.Groups["size"].Value, System.Globalization.CultureInfo.InvariantCulture) : null,
-                announcement.Groups["root"].Success ? "root" : announcement.Groups["kid"].Success ? announcement.Groups["kid"].Value : null));
+                announcement.Groups["root"].Success ? "root"
+                : announcement.Groups["kid"].Success ? announcement.Groups["kid"].Value
+                : announcement.Groups["self"].Success ? PageExample.SignedBySelf
+                : announcement.Groups["node"].Success ? PageExample.SignedByNodePrefix + announcement.Groups["node"].Value
+                : null));
             i = close;
         }
 
@@ -95,7 +99,7 @@ internal sealed partial class ProtocolPage
     [GeneratedRegex("^```(?<language>[a-z]*)\\s*$")]
     private static partial Regex FenceOpening();
 
-    [GeneratedRegex("^Example: (?:`(?<what>[A-Za-z]+)`(?:, signed by (?:the (?<root>root)|`(?<kid>[a-z0-9-]+)`))?, (?<size>[0-9]+) bytes|(?<what>root public key))$")]
+    [GeneratedRegex("^Example: (?:`(?<what>[A-Za-z]+)`(?:, signed by (?:the (?<root>root)|`(?<kid>[a-z0-9-]+)`|(?<self>the key it carries)|node `(?<node>[a-z0-9-]+)`))?, (?<size>[0-9]+) bytes|(?<what>root public key))$")]
     private static partial Regex Announcement();
 
     [GeneratedRegex("^`(?<code>[^`]+)`$")]

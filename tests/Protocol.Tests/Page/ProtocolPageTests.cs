@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Text;
 using System.Text.Json;
 using SmartLoudspeaker.Protocol.Commands;
+using SmartLoudspeaker.Protocol.Enrolment;
 using SmartLoudspeaker.Protocol.Messages;
 using SmartLoudspeaker.Protocol.Security;
 using SmartLoudspeaker.Protocol.Tests.Page;
@@ -73,7 +74,13 @@ public sealed class ProtocolPageTests
             Assert.True(signedBytes.AsSpan().SequenceEqual(reencoded), $"{example}: the code writes\n{Encoding.UTF8.GetString(reencoded)}");
             Assert.True(example.Size == payload.Length, $"{example}: stated {example.Size} bytes, the payload is {payload.Length}");
             Assert.True(signature.Length == EcdsaP256.SignatureLength, $"{example}: the signature is {signature.Length} bytes, not the 64 of P1363");
-            using var signer = example.SignedBy == "root" ? null : CertifiedKey(blocks, example.SignedBy!);
+            using var signer = example.SignedBy switch
+            {
+                "root" => null,
+                PageExample.SignedBySelf => CarriedKey((EnrolmentRequest)message),
+                { } by when by.StartsWith(PageExample.SignedByNodePrefix, StringComparison.Ordinal) => EnrolledKey(blocks, by[PageExample.SignedByNodePrefix.Length..]),
+                var kid => CertifiedKey(blocks, kid!),
+            };
             Assert.True(EcdsaP256.Verify(signer ?? root, signedBytes, signature), $"{example}: the signature does not verify");
             AssertEmbeddedJsonMatchesItsType(example, message);
         }
@@ -161,6 +168,23 @@ public sealed class ProtocolPageTests
         var written = JsonSerializer.Serialize(JsonSerializer.Deserialize(json, typeInfo), typeInfo);
 
         Assert.True(written == json, $"{where}: {json} is not a {type.Name}; as one it is {written}");
+    }
+
+    private static System.Security.Cryptography.ECDsa CarriedKey(EnrolmentRequest request) =>
+        EcdsaP256.ImportPublicKey(request.PublicKeyBytes()) ?? throw new Xunit.Sdk.XunitException($"{request.NodeId}'s request carries no P-256 key.");
+
+    private static System.Security.Cryptography.ECDsa EnrolledKey(IReadOnlyList<PageExample> blocks, string nodeId)
+    {
+        foreach (var block in blocks.Where(block => block.What == nameof(EnrolmentRequest) && block.Content.Count == 2))
+        {
+            var parsed = SignedPayloadCodec.Parse<EnrolmentRequest>(Encoding.UTF8.GetBytes(block.Content[0] + "\n" + block.Content[1]));
+            if (parsed.Succeeded && parsed.Message!.Message.NodeId == nodeId)
+            {
+                return CarriedKey(parsed.Message.Message);
+            }
+        }
+
+        throw new Xunit.Sdk.XunitException($"No EnrolmentRequest example on the page carries the key of node '{nodeId}'.");
     }
 
     private static System.Security.Cryptography.ECDsa CertifiedKey(IReadOnlyList<PageExample> blocks, string kid)

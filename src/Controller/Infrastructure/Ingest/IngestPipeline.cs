@@ -240,7 +240,7 @@ internal sealed class IngestPipeline
                 }
 
                 // Acknowledge after storing durably, and again for a repeat: the repeat means our earlier ack was lost.
-                var ack = WireCodec.Encode(new EventAck { Ids = [nodeEvent.Id] });
+                var ack = WireCodec.Encode(new EventAck { NodeId = parsed.NodeId, Ids = [nodeEvent.Id] });
                 if (!await _publisher.PublishAsync(Topics.ForNode(parsed.NodeId, NodeMessageKind.EventAck), ack, atLeastOnce: true, retain: false, cancellationToken))
                 {
                     _logger.LogWarning("Could not acknowledge event {EventId} of node {NodeId}; the node will resend it", nodeEvent.Id, parsed.NodeId);

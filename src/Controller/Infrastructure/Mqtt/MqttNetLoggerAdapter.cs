@@ -1,4 +1,3 @@
-using System.Security.Authentication;
 using MQTTnet.Diagnostics.Logger;
 
 namespace SmartLoudspeaker.Controller.Infrastructure.Mqtt;
@@ -14,15 +13,6 @@ internal sealed class MqttNetLoggerAdapter(ILogger logger, LogLevel errorLevel =
 
     public void Publish(MqttNetLogLevel logLevel, string source, string message, object[] parameters, Exception exception)
     {
-        // What fails in the broker's TCP listener before a session exists is the TLS handshake (a session's own errors
-        // are handled inside it): a client that refuses our certificate, a port probe, plain MQTT on the TLS port.
-        // That is bad input from the network, a warning in one line, not an error with a stack trace.
-        if (logLevel == MqttNetLogLevel.Error && source == "MqttTcpServerListener" && exception is AuthenticationException or IOException)
-        {
-            logger.LogWarning("{Source}: TLS handshake with a client failed: {Reason}", source, exception.GetBaseException().Message);
-            return;
-        }
-
         var level = logLevel switch
         {
             MqttNetLogLevel.Error => errorLevel,

@@ -136,7 +136,7 @@ public sealed class ControllerMqttClientLanesTests
             using var unusedCertificate = new BrokerServerCertificate(
                 brokerOptions, Microsoft.Extensions.Options.Options.Create(new StoreOptions()), TimeProvider.System, NullLogger<BrokerServerCertificate>.Instance);
             using var unusedBroker = new EmbeddedBroker(
-                brokerOptions, identity, metrics, NullLogger<EmbeddedBroker>.Instance, NullLoggerFactory.Instance, unusedCertificate);
+                brokerOptions, identity, metrics, NullLogger<EmbeddedBroker>.Instance, NullLoggerFactory.Instance, TimeProvider.System, unusedCertificate);
             var client = new ControllerMqttClient(brokerOptions, unusedBroker, identity, metrics, TimeProvider.System, NullLoggerFactory.Instance);
             var link = new HeldLink(server, client);
             server.InterceptingPublishAsync += link.OnPublishAsync;
