@@ -2,7 +2,7 @@
 # Runs the whole system on this machine: the Controller (embedded MQTT broker, LiteDB in data/demo) and a
 # fleet of simulated nodes. Ctrl-C stops everything.
 #   NODES=12 ZONES=4 scripts/demo.sh      more nodes
-#   HTTP_PORT=8080 MQTT_PORT=1884 ...     other ports
+#   HTTP_PORT=8080 MQTT_PORT=1884 MQTT_TLS_PORT=8884 ...   other ports
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$(pwd)"
@@ -15,6 +15,7 @@ nodes="${NODES:-6}"
 zones="${ZONES:-3}"
 http_port="${HTTP_PORT:-5080}"
 mqtt_port="${MQTT_PORT:-1883}"
+tls_port="${MQTT_TLS_PORT:-8883}"
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 if port_in_use "$mqtt_port"; then
@@ -22,6 +23,11 @@ if port_in_use "$mqtt_port"; then
   echo "Port $mqtt_port is taken (a system Mosquitto?); the demo broker uses another port."
   mqtt_port=$((mqtt_port + 1))
   while port_in_use "$mqtt_port"; do mqtt_port=$((mqtt_port + 1)); done
+fi
+if port_in_use "$tls_port"; then
+  echo "Port $tls_port is taken; the demo broker's TLS listener uses another port."
+  tls_port=$((tls_port + 1))
+  while port_in_use "$tls_port" || [ "$tls_port" = "$mqtt_port" ]; do tls_port=$((tls_port + 1)); done
 fi
 if port_in_use "$http_port"; then
   echo "Port $http_port is taken; set HTTP_PORT to a free port." >&2
@@ -50,6 +56,7 @@ trap cleanup INT TERM EXIT
 (cd src/Controller/bin/Release/net10.0 && exec dotnet SmartLoudspeaker.Controller.dll \
   --Urls="http://127.0.0.1:$http_port" \
   --Broker:Mode=Embedded --Broker:Port="$mqtt_port" --Broker:BindAddress=127.0.0.1 \
+  --Broker:Tls:Port="$tls_port" \
   --Store:DataDirectory="$data/controller" \
   --Security:GenerateDemoKeys=true) &
 pids+=($!)
@@ -84,6 +91,8 @@ SmartLoudspeaker demo is running: Controller + $nodes simulated nodes in $zones 
   API description:  http://127.0.0.1:$http_port/openapi/v1.json
   The wire:         mosquitto_sub -h 127.0.0.1 -p $mqtt_port -u observer -P '$observer_password' -t 'sl/v1/#' -v
                     (read-only observer account; also at curl http://127.0.0.1:$http_port/api/broker/observer)
+  The wire, TLS:    mosquitto_sub -h 127.0.0.1 -p $tls_port --cafile $data/controller/broker-ca.pem -u observer -P '$observer_password' -t 'sl/v1/#' -v
+                    (the demo's nodes use plain MQTT on loopback; a real node uses TLS: see the README)
   Send a command:   the node page's buttons, or
     curl -X POST -H 'Content-Type: application/json' -d '{"type":"identify"}' http://127.0.0.1:$http_port/api/nodes/sim-01/commands
 Data is kept in $data (demo keys in $data/controller/keys: production keeps the root key offline).

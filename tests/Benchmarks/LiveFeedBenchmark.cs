@@ -34,6 +34,7 @@ internal static class LiveFeedBenchmark
         {
             ["Broker:Mode"] = "Embedded",
             ["Broker:Port"] = "0",
+            ["Broker:Tls:Port"] = "0",
             ["Broker:BindAddress"] = "127.0.0.1",
             ["Store:DataDirectory"] = Path.Combine(scratch, "live"),
             ["urls"] = "http://127.0.0.1:0",

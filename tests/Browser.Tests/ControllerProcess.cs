@@ -52,6 +52,7 @@ public sealed class ControllerProcess : IAsyncDisposable
                 externalBroker ? "--Broker:Mode=External" : "--Broker:Mode=Embedded",
                 $"--Broker:Port={MqttPort.ToString(CultureInfo.InvariantCulture)}",
                 externalBroker ? "--Broker:Host=127.0.0.1" : "--Broker:BindAddress=127.0.0.1",
+                "--Broker:Tls:Port=0",
                 $"--Store:DataDirectory={dataDirectory}",
                 $"--Security:GenerateDemoKeys={(demoKeys ? "true" : "false")}",
             ],

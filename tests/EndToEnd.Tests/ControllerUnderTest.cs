@@ -29,18 +29,30 @@ internal sealed class ControllerUnderTest : WebApplicationFactory<Program>
     /// <summary>Port of the broker the Controller uses.</summary>
     public int MqttPort { get; private set; }
 
-    /// <summary>Starts a Controller with its embedded broker, keeping its store in <paramref name="dataDirectory"/>.</summary>
-    public static ControllerUnderTest WithEmbeddedBroker(string dataDirectory, TimeProvider? time = null, int port = 0)
+    /// <summary>The embedded broker's TLS port (0 with an external broker).</summary>
+    public int TlsPort => Services.GetRequiredService<EmbeddedBroker>().TlsPort;
+
+    /// <summary>
+    /// Starts a Controller with its embedded broker, keeping its store in <paramref name="dataDirectory"/>;
+    /// <paramref name="settings"/> adds to (or overrides) the test's own.
+    /// </summary>
+    public static ControllerUnderTest WithEmbeddedBroker(
+        string dataDirectory, TimeProvider? time = null, int port = 0, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var controller = new ControllerUnderTest(
-            new()
-            {
-                ["Broker:Mode"] = "Embedded",
-                ["Broker:Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["Broker:BindAddress"] = "127.0.0.1",
-                ["Store:DataDirectory"] = dataDirectory,
-            },
-            time);
+        Dictionary<string, string?> all = new()
+        {
+            ["Broker:Mode"] = "Embedded",
+            ["Broker:Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Broker:BindAddress"] = "127.0.0.1",
+            ["Broker:Tls:Port"] = "0",
+            ["Store:DataDirectory"] = dataDirectory,
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
+
+        var controller = new ControllerUnderTest(all, time);
         controller.StartReady();
         controller.MqttPort = controller.Services.GetRequiredService<EmbeddedBroker>().Port;
         return controller;

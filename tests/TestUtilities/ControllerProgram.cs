@@ -28,7 +28,7 @@ public static class ControllerProgram
     /// (port 0) on loopback; <see cref="WaitForBoundPortsAsync"/> reads which. Nothing is reserved ahead, so no
     /// other test can take a port between a reservation and the start, or between a kill and the next start.
     /// </summary>
-    public static IReadOnlyList<string> AnyFreePorts { get; } = ["--Urls=http://127.0.0.1:0", "--Broker:Port=0", "--Broker:BindAddress=127.0.0.1"];
+    public static IReadOnlyList<string> AnyFreePorts { get; } = ["--Urls=http://127.0.0.1:0", "--Broker:Port=0", "--Broker:Tls:Port=0", "--Broker:BindAddress=127.0.0.1"];
 
     /// <summary>
     /// Waits until the Controller is ready (<see cref="WaitUntilReadyAsync"/>) and returns the ports it bound, read

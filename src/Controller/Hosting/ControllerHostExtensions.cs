@@ -8,6 +8,7 @@ using SmartLoudspeaker.Controller.Infrastructure.Broker;
 using SmartLoudspeaker.Controller.Infrastructure.Broker.Accounts;
 using SmartLoudspeaker.Controller.Infrastructure.Broker.Mosquitto;
 using SmartLoudspeaker.Controller.Infrastructure.Broker.Refusals;
+using SmartLoudspeaker.Controller.Infrastructure.Broker.Tls;
 using SmartLoudspeaker.Controller.Infrastructure.Ingest;
 using SmartLoudspeaker.Controller.Infrastructure.Metrics;
 using SmartLoudspeaker.Controller.Infrastructure.Mqtt;
@@ -63,6 +64,7 @@ public static class ControllerHostExtensions
         services.AddSingleton<BrokerRefusalLog>();
         services.AddSingleton<BuiltInBrokerAccounts>();
         services.AddSingleton<MosquittoFileWriter>();
+        services.AddSingleton<BrokerServerCertificate>();
         services.AddSingleton<EmbeddedBroker>();
         services.AddSingleton<MqttConnectionService>();
         services.AddSingleton<FleetSweeper>();

@@ -11,6 +11,7 @@ using SmartLoudspeaker.Protocol;
 using SmartLoudspeaker.Protocol.Commands;
 using SmartLoudspeaker.Protocol.Messages;
 using SmartLoudspeaker.Protocol.Outbound;
+using SmartLoudspeaker.Protocol.Security;
 
 namespace SmartLoudspeaker.Node.Agent;
 
@@ -300,6 +301,19 @@ public sealed class NodeAgent : IAsyncDisposable, INodeControlHost, ISessionHand
                 await FlushEventsAsync(session, token).ConfigureAwait(false);
                 break;
         }
+    }
+
+    /// <inheritdoc />
+    async ValueTask<TrustedTime> ISessionHandler.CertificateTimeAsync(CancellationToken token)
+    {
+        if (_control is { } control)
+        {
+            return await control.CurrentTimeAsync(token).ConfigureAwait(false);
+        }
+
+        // Without signed control there is no clock sync with the Controller: only a synchronised system clock counts.
+        var clock = _settings.TrustSynchronisedSystemClock ? await ((INodeControlHost)this).ReadSystemClockAsync(token).ConfigureAwait(false) : null;
+        return new TrustedTime(_time.GetUtcNow(), ClockTrust.IsTrusted(false, _settings.TrustSynchronisedSystemClock, clock));
     }
 
     /// <inheritdoc />

@@ -96,6 +96,12 @@ public sealed record NodeAgentSettings
     /// </summary>
     public bool TrustSynchronisedSystemClock { get; init; } = true;
 
+    /// <summary>
+    /// The pinned broker CA (DER X.509): the only root a TLS broker's certificate may chain to. Required when a broker
+    /// has <see cref="BrokerEndpoint.Tls"/>.
+    /// </summary>
+    public ReadOnlyMemory<byte>? BrokerCaCertificate { get; init; }
+
     /// <summary>Default <see cref="ReconnectWindow"/>: the reconnect window W.</summary>
     public static TimeSpan DefaultReconnectWindow { get; } = TimeSpan.FromSeconds(25);
 
@@ -173,6 +179,19 @@ public sealed record NodeAgentSettings
             {
                 problems.Add("RootPublicKey must be a P-256 DER SubjectPublicKeyInfo.");
             }
+        }
+
+        if (BrokerCaCertificate is { } ca)
+        {
+            _ = BrokerCa.Check(ca.ToArray(), out var caProblem);
+            if (caProblem is not null)
+            {
+                problems.Add("BrokerCaCertificate: " + caProblem + ".");
+            }
+        }
+        else if (Brokers?.Any(broker => broker is { Tls: true }) == true)
+        {
+            problems.Add("BrokerCaCertificate is required when a broker uses TLS.");
         }
 
         if (problems.Count > 0)

@@ -20,6 +20,12 @@ public sealed class NodeOptions
     /// </summary>
     public IList<BrokerEndpoint> Brokers { get; } = [];
 
+    /// <summary>
+    /// The CA certificate (PEM or DER) the node pins for brokers with <see cref="BrokerEndpoint.Tls"/>: the Controller's
+    /// <c>broker-ca.pem</c>, or the commune's own CA. No other CA, the system's included, is trusted for them.
+    /// </summary>
+    public string? BrokerCaFile { get; set; }
+
     /// <summary>Interval between health reports (whole seconds, 1 s – 1 h).</summary>
     public TimeSpan Heartbeat { get; set; } = TimeSpan.FromSeconds(30);
 

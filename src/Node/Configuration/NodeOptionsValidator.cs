@@ -43,6 +43,11 @@ public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
         }
 
         failures.AddRange(NodeAgentSettings.FindBrokerProblems(options.Brokers, "Node:Brokers"));
+        _ = ReadBrokerCa(options, out var caProblem);
+        if (caProblem is not null)
+        {
+            failures.Add(caProblem);
+        }
         failures.AddRange(NodeAgentSettings.FindTimingProblems(
             options.Heartbeat, options.KeepAlive, options.ReconnectWindow, options.ReconnectBackoffCap, "Node:"));
         failures.AddRange(NodeAgentSettings.FindDurabilityProblems(
@@ -120,6 +125,40 @@ public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
         }
 
         return null;
+    }
+
+    /// <summary>The pinned broker CA (DER) from <see cref="NodeOptions.BrokerCaFile"/>; null when not set.</summary>
+    /// <exception cref="InvalidOperationException">The file is set but unusable (validation at start reports this first).</exception>
+    internal static byte[]? ReadBrokerCa(NodeOptions options)
+    {
+        var certificate = ReadBrokerCa(options, out var problem);
+        return problem is null ? certificate : throw new InvalidOperationException(problem);
+    }
+
+    private static byte[]? ReadBrokerCa(NodeOptions options, out string? problem)
+    {
+        problem = null;
+        if (string.IsNullOrWhiteSpace(options.BrokerCaFile))
+        {
+            if (options.Brokers.Any(broker => broker is { Tls: true }))
+            {
+                problem = InvalidSetting.Describe(
+                    "Node:BrokerCaFile", options.BrokerCaFile,
+                    "must name the broker CA certificate (broker-ca.pem from the Controller's data folder) when a broker has Tls: true");
+            }
+
+            return null;
+        }
+
+        var certificate = BrokerCa.ReadFile(options.BrokerCaFile, out var fileProblem);
+        if (fileProblem is not null)
+        {
+            problem = InvalidSetting.Describe("Node:BrokerCaFile", options.BrokerCaFile, fileProblem.StartsWith("cannot read", StringComparison.Ordinal)
+                ? $"must name a readable file ({fileProblem})"
+                : $"must name a file holding the broker CA certificate ({fileProblem})");
+        }
+
+        return certificate;
     }
 
     /// <summary>A key pasted into a setting, shortened for the one line: enough to recognise it.</summary>

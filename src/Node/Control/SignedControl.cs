@@ -355,7 +355,11 @@ internal sealed class SignedControl : IDisposable, IHealthContributor
         }
     }
 
-    private async ValueTask<TrustedTime> CurrentTimeAsync(CancellationToken stop)
+    /// <summary>
+    /// <see cref="CurrentTime"/>, with the system clock state read afresh first when the last reading is missing or
+    /// stale (and the system clock may be trusted at all).
+    /// </summary>
+    internal async ValueTask<TrustedTime> CurrentTimeAsync(CancellationToken stop)
     {
         if (_trustSystemClock)
         {

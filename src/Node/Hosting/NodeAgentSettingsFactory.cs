@@ -15,6 +15,7 @@ internal static class NodeAgentSettingsFactory
         // Typed out: a bare null would go through byte[]'s conversion and become an empty, present key.
         RootPublicKey = NodeOptionsValidator.ReadRootKey(options.Security) is { } root ? new ReadOnlyMemory<byte>(root) : default(ReadOnlyMemory<byte>?),
         TrustSynchronisedSystemClock = options.Security.TrustSynchronisedSystemClock,
+        BrokerCaCertificate = NodeOptionsValidator.ReadBrokerCa(options) is { } ca ? new ReadOnlyMemory<byte>(ca) : default(ReadOnlyMemory<byte>?),
         NodeId = nodeId,
         Zones = zones,
         Brokers = options.Brokers.Select(broker => broker with { }).ToList(),

@@ -1,4 +1,7 @@
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
 using MQTTnet;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
@@ -217,7 +220,7 @@ internal sealed class BrokerFailover
             {
                 // Refused as unknown: ask to be enrolled; once approved, our own credentials again at once, on a new
                 // client. Not approved, or refused again: the usual backoff, so a node never spins on a broker.
-                if (!_credentialsRefused || !await _enrolment.RunAsync(broker, stop).ConfigureAwait(false))
+                if (!_credentialsRefused || !await EnrolAsync(broker, stop).ConfigureAwait(false))
                 {
                     return SessionEnd.NotConnected;
                 }
@@ -245,8 +248,11 @@ internal sealed class BrokerFailover
     private async Task<bool> TryConnectAsync(IMqttClient client, BrokerEndpoint broker, int bdSeq, CancellationToken stop)
     {
         var will = new NodeDeath { NodeId = NodeId, BdSeq = bdSeq, Reason = DeathReason.Lost, Ts = _time.GetUtcNow() };
-        var options = new MqttClientOptionsBuilder()
-            .WithTcpServer(broker.Host, broker.Port)
+        using var pinnedCa = broker.Tls ? X509CertificateLoader.LoadCertificate(_settings.BrokerCaCertificate!.Value.Span) : null;
+        var certificateTime = broker.Tls ? await _handler.CertificateTimeAsync(stop).ConfigureAwait(false) : default;
+        var builder = new MqttClientOptionsBuilder();
+        UseTransport(builder, broker, pinnedCa, certificateTime);
+        builder
             .WithClientId(NodeId)
             .WithCredentials(NodeId, _keyring.Current.Password)
             .WithProtocolVersion(MqttProtocolVersion.V311)
@@ -256,8 +262,8 @@ internal sealed class BrokerFailover
             .WithWillTopic(Topics.ForNode(NodeId, NodeMessageKind.Death))
             .WithWillPayload(WireCodec.Encode(will))
             .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-            .WithWillRetain(false)
-            .Build();
+            .WithWillRetain(false);
+        var options = builder.Build();
         // MQTTnet applies its own Timeout only when the token cannot be cancelled; ours can, so it carries the timeout.
         using var timeout = new CancellationTokenSource(_settings.ConnectTimeout, _time);
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(stop, timeout.Token);
@@ -302,6 +308,52 @@ internal sealed class BrokerFailover
         _logger.LogWarning(
             "Node {NodeId}: broker {Broker} refused the connection: {ResultCode} {Reason}{Hint}",
             NodeId, broker, code, reason, _credentialsRefused ? " (not enrolled there, or its credentials were retired)" : string.Empty);
+    }
+
+    /// <summary>The enrolment exchange over the same transport as the node's own connection (TLS when the broker's entry says so).</summary>
+    private async Task<bool> EnrolAsync(BrokerEndpoint broker, CancellationToken stop)
+    {
+        using var pinnedCa = broker.Tls ? X509CertificateLoader.LoadCertificate(_settings.BrokerCaCertificate!.Value.Span) : null;
+        var certificateTime = broker.Tls ? await _handler.CertificateTimeAsync(stop).ConfigureAwait(false) : default;
+        return await _enrolment.RunAsync(broker, builder => UseTransport(builder, broker, pinnedCa, certificateTime), stop).ConfigureAwait(false);
+    }
+
+    /// <summary>TCP to the broker, and TLS pinned to the node's CA when the broker's entry asks for it.</summary>
+    private void UseTransport(MqttClientOptionsBuilder builder, BrokerEndpoint broker, X509Certificate2? pinnedCa, Protocol.Security.TrustedTime certificateTime)
+    {
+        builder.WithTcpServer(broker.Host, broker.Port);
+        if (pinnedCa is not null)
+        {
+            builder.WithTlsOptions(tls => tls
+                .UseTls()
+                .WithTargetHost(broker.Host)
+                .WithSslProtocols(SslProtocols.Tls12 | SslProtocols.Tls13)
+                .WithCertificateValidationHandler(presented => AcceptsCertificate(presented, broker, pinnedCa, certificateTime)));
+        }
+    }
+
+    /// <summary>The TLS handshake's question: is this the Controller's broker? A refusal says which check failed.</summary>
+    private bool AcceptsCertificate(MqttClientCertificateValidationEventArgs presented, BrokerEndpoint broker, X509Certificate2 pinnedCa, Protocol.Security.TrustedTime time)
+    {
+        if (presented.Certificate is null || (presented.SslPolicyErrors & SslPolicyErrors.RemoteCertificateNotAvailable) != 0)
+        {
+            _logger.LogWarning("Node {NodeId}: broker {Broker} presented no TLS certificate; refused", NodeId, broker);
+            return false;
+        }
+
+        using var owned = presented.Certificate as X509Certificate2 is null ? X509CertificateLoader.LoadCertificate(presented.Certificate.GetRawCertData()) : null;
+        var certificate = owned ?? (X509Certificate2)presented.Certificate;
+        var problems = BrokerCertificateCheck.FindProblems(certificate, presented.Chain, broker.Host, pinnedCa, time);
+        if (problems is null)
+        {
+            _logger.LogDebug(
+                "Node {NodeId}: broker {Broker} certificate '{Subject}' accepted (dates {Dates})",
+                NodeId, broker, certificate.Subject, time.Trusted ? "checked" : "not checked: the node's clock is not trusted yet");
+            return true;
+        }
+
+        _logger.LogWarning("Node {NodeId}: broker {Broker} TLS certificate '{Subject}' refused: {Problems}", NodeId, broker, certificate.Subject, problems);
+        return false;
     }
 
     /// <summary>Runs one connection until it is lost, moved away from, or the node stops.</summary>

@@ -80,9 +80,13 @@ internal sealed class EnrolmentExchange
     /// One enrolment attempt on <paramref name="broker"/>; true when the Controller said the node's current key is
     /// approved within <see cref="NodeAgentSettings.EnrolmentWait"/>. Never throws for a network failure.
     /// </summary>
-    public async Task<bool> RunAsync(BrokerEndpoint broker, CancellationToken stop)
+    /// <param name="broker">The broker that refused the node's own credentials.</param>
+    /// <param name="useTransport">Sets the broker's address and, when the node dials it over TLS, the pinned CA.</param>
+    /// <param name="stop">Ends the attempt.</param>
+    public async Task<bool> RunAsync(BrokerEndpoint broker, Action<MqttClientOptionsBuilder> useTransport, CancellationToken stop)
     {
         ArgumentNullException.ThrowIfNull(broker);
+        ArgumentNullException.ThrowIfNull(useTransport);
         var credentials = _keyring.Current;
         var decided = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var client = _factory.CreateMqttClient();
@@ -91,8 +95,9 @@ internal sealed class EnrolmentExchange
             HandleStatus(args.ApplicationMessage.Payload.ToArray(), credentials.Fingerprint, decided);
             return Task.CompletedTask;
         };
-        var options = new MqttClientOptionsBuilder()
-            .WithTcpServer(broker.Host, broker.Port)
+        var builder = new MqttClientOptionsBuilder();
+        useTransport(builder);
+        var options = builder
             .WithClientId(ClientIdFor(NodeId))
             .WithCredentials(AccountName, AccountName)
             .WithProtocolVersion(MqttProtocolVersion.V311)

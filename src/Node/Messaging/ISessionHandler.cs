@@ -12,6 +12,13 @@ internal interface ISessionHandler
     /// <summary>Composes and publishes what <paramref name="kind"/> stands for (birth, health, events, a clock request).</summary>
     Task HandleAsync(NodeSession session, SessionWorkKind kind, CancellationToken token);
 
+    /// <summary>
+    /// The node's time for checking a TLS broker's certificate dates, and whether it is trusted: read before each TLS
+    /// connect, since an untrusted clock (no authenticated clock sync yet, no synchronised system clock) must not keep
+    /// the node from reaching the Controller that would correct it.
+    /// </summary>
+    ValueTask<Protocol.Security.TrustedTime> CertificateTimeAsync(CancellationToken token);
+
     /// <summary>The session's first birth (with health and pending events) is out.</summary>
     void BirthPublished();
 

@@ -49,6 +49,7 @@ internal sealed class ControllerHost : WebApplicationFactory<Program>
         {
             ["Broker:Mode"] = "Embedded",
             ["Broker:Port"] = "0",
+            ["Broker:Tls:Port"] = "0",
             ["Broker:BindAddress"] = "127.0.0.1",
             ["Store:DataDirectory"] = dataDirectory,
             ["Fleet:SweepInterval"] = "00:00:01",

@@ -83,6 +83,7 @@ public sealed class SigkillDurabilityTests : IDisposable
             $"--Urls=http://127.0.0.1:{_httpPort}",
             $"--Broker:Port={_mqttPort}",
             "--Broker:BindAddress=127.0.0.1",
+            "--Broker:Tls:Port=0",
             $"--Store:DataDirectory={_data}",
             "--Logging:LogLevel:Default=Warning",
         ]);

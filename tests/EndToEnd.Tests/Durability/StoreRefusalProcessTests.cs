@@ -25,6 +25,7 @@ public sealed class StoreRefusalProcessTests : IDisposable
                 $"--Urls=http://127.0.0.1:{FreePort.Next()}",
                 $"--Broker:Port={FreePort.Next()}",
                 "--Broker:BindAddress=127.0.0.1",
+                "--Broker:Tls:Port=0",
                 $"--Store:DataDirectory={_data}",
             ]);
         await controller.WaitForExitAsync(TimeSpan.FromSeconds(30));

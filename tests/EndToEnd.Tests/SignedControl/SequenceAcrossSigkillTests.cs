@@ -79,6 +79,7 @@ public sealed class SequenceAcrossSigkillTests : IDisposable
             $"--Urls=http://127.0.0.1:{_httpPort}",
             $"--Broker:Port={_mqttPort}",
             "--Broker:BindAddress=127.0.0.1",
+            "--Broker:Tls:Port=0",
             $"--Store:DataDirectory={_data}",
             "--Security:GenerateDemoKeys=true",
             "--Logging:LogLevel:Default=Warning",

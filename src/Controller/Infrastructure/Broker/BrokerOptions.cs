@@ -1,3 +1,4 @@
+using SmartLoudspeaker.Controller.Infrastructure.Broker.Tls;
 using SmartLoudspeaker.Protocol;
 
 namespace SmartLoudspeaker.Controller.Infrastructure.Broker;
@@ -87,6 +88,8 @@ public sealed class BrokerOptions
 
     /// <summary>External mode: the generated Mosquitto files (section "Broker:Mosquitto").</summary>
     public Mosquitto.MosquittoOptions Mosquitto { get; set; } = new();
+    /// <summary>Embedded broker: the MQTT-over-TLS listener nodes use (section "Broker:Tls").</summary>
+    public BrokerTlsOptions Tls { get; set; } = new();
 
     /// <summary>Host name or address of the external broker (External mode only).</summary>
     public string? Host { get; set; }

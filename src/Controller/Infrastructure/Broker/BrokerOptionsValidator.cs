@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Options;
 using SmartLoudspeaker.Controller.Hosting;
+using SmartLoudspeaker.Controller.Infrastructure.Broker.Tls;
 using SmartLoudspeaker.Protocol;
 
 namespace SmartLoudspeaker.Controller.Infrastructure.Broker;
@@ -27,6 +28,8 @@ internal sealed class BrokerOptionsValidator : IValidateOptions<BrokerOptions>
             {
                 errors.Add(InvalidSetting.Describe("Broker:BindAddress", options.BindAddress, "must be an IP address such as 0.0.0.0 or 127.0.0.1"));
             }
+
+            errors.AddRange(BrokerTlsOptionsValidator.FindProblems(options.Tls ?? new BrokerTlsOptions(), options.Port));
         }
         else
         {

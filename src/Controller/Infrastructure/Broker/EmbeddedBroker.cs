@@ -8,6 +8,7 @@ using SmartLoudspeaker.Controller.Infrastructure.Broker.Access;
 using SmartLoudspeaker.Controller.Infrastructure.Broker.Accounts;
 using SmartLoudspeaker.Controller.Infrastructure.Broker.Authentication;
 using SmartLoudspeaker.Controller.Infrastructure.Broker.Refusals;
+using SmartLoudspeaker.Controller.Infrastructure.Broker.Tls;
 using SmartLoudspeaker.Controller.Infrastructure.Metrics;
 using SmartLoudspeaker.Controller.Infrastructure.Mqtt;
 
@@ -31,6 +32,7 @@ public sealed class EmbeddedBroker : IHostedService, IDisposable
     private readonly BrokerRefusalLog _refusals;
     private readonly BrokerPasswordCheck _passwords = new();
     private readonly BrokerAuthenticator _authenticator;
+    private readonly BrokerServerCertificate _certificate;
     private readonly Lock _stopGate = new();
     private MqttServer? _server;
     private Task? _stopped;
@@ -44,7 +46,8 @@ public sealed class EmbeddedBroker : IHostedService, IDisposable
         ILoggerFactory loggerFactory,
         TimeProvider clock,
         IBrokerAccountDirectory directory,
-        BrokerRefusalLog refusals)
+        BrokerRefusalLog refusals,
+        BrokerServerCertificate certificate)
     {
         _options = options.Value;
         _identity = identity;
@@ -56,10 +59,14 @@ public sealed class EmbeddedBroker : IHostedService, IDisposable
         _refusals = refusals;
         _authenticator = new BrokerAuthenticator(directory, _passwords, identity.ClientId);
         _directory.Changed += OnAccountChanged;
+        _certificate = certificate;
     }
 
     /// <summary>The TCP port the broker listens on once started (the one the OS chose when Broker:Port is 0); 0 before.</summary>
     public int Port { get; private set; }
+
+    /// <summary>The TLS port once started (the one the OS chose when Broker:Tls:Port is 0); 0 before, or with TLS off.</summary>
+    public int TlsPort { get; private set; }
 
     /// <summary>The address the broker listens on.</summary>
     public IPAddress BindAddress => IPAddress.Parse(_options.BindAddress);
@@ -94,16 +101,13 @@ public sealed class EmbeddedBroker : IHostedService, IDisposable
             .WithPendingMessagesOverflowStrategy(MqttPendingMessagesOverflowStrategy.DropOldestQueuedMessage);
 
         // MQTTnet opens an IPv4 and an IPv6 listener on the same port; keep the IPv6 one as open as the IPv4 one.
-        if (address.AddressFamily == AddressFamily.InterNetworkV6)
+        var (v4, v6) = address.AddressFamily == AddressFamily.InterNetworkV6 ? (IPAddress.None, address)
+            : (address, address.Equals(IPAddress.Any) ? IPAddress.IPv6Any : IPAddress.IsLoopback(address) ? IPAddress.IPv6Loopback : IPAddress.None);
+        builder.WithDefaultEndpointBoundIPAddress(v4).WithDefaultEndpointBoundIPV6Address(v6);
+        if (_options.Tls.Enabled)
         {
-            builder.WithDefaultEndpointBoundIPAddress(IPAddress.None).WithDefaultEndpointBoundIPV6Address(address);
-        }
-        else
-        {
-            var v6 = address.Equals(IPAddress.Any) ? IPAddress.IPv6Any
-                : IPAddress.IsLoopback(address) ? IPAddress.IPv6Loopback
-                : IPAddress.None;
-            builder.WithDefaultEndpointBoundIPAddress(address).WithDefaultEndpointBoundIPV6Address(v6);
+            _certificate.Load();
+            BrokerTlsEndpoint.Add(builder, _options.Tls.Port, v4, v6, _certificate);
         }
 
         var serverOptions = builder.Build();
@@ -124,13 +128,14 @@ public sealed class EmbeddedBroker : IHostedService, IDisposable
         catch (SocketException exception)
         {
             server.Dispose();
+            var ports = _options.Tls.Enabled ? $"{_options.Port} or TLS port {_options.Tls.Port}" : $"{_options.Port}";
             var message = exception.SocketErrorCode == SocketError.AddressAlreadyInUse
-                ? $"The embedded MQTT broker cannot listen on {address}:{_options.Port}: the port is already in use "
+                ? $"The embedded MQTT broker cannot listen on {address}:{ports}: the port is already in use "
                   + "(another broker such as Mosquitto, or another controller, is running). Stop it, choose another port "
-                  + "with Broker:Port (environment Broker__Port, or --Broker:Port=1884), or use that broker with "
+                  + "with Broker:Port or Broker:Tls:Port (environment Broker__Port, or --Broker:Port=1884), or use that broker with "
                   + "Broker:Mode=External and Broker:Host."
-                : $"The embedded MQTT broker cannot listen on {address}:{_options.Port}: {exception.Message}. "
-                  + "Check Broker:BindAddress and Broker:Port.";
+                : $"The embedded MQTT broker cannot listen on {address}:{ports}: {exception.Message}. "
+                  + "Check Broker:BindAddress, Broker:Port and Broker:Tls:Port.";
             _logger.LogCritical("{Message}", message);
             throw new InvalidOperationException(message, exception);
         }
@@ -138,6 +143,11 @@ public sealed class EmbeddedBroker : IHostedService, IDisposable
         _server = server;
         Port = serverOptions.DefaultEndpointOptions.Port;
         _logger.LogInformation("Embedded MQTT broker listening on {Address}:{Port}", address, Port);
+        if (_options.Tls.Enabled)
+        {
+            TlsPort = serverOptions.TlsEndpointOptions.Port;
+            _logger.LogInformation("Embedded MQTT broker listening with TLS on {Address}:{TlsPort}; nodes pin {CaFile}", address, TlsPort, _certificate.IsGenerated ? _certificate.AuthorityFile : "the commune's CA");
+        }
     }
 
     /// <inheritdoc />

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using SmartLoudspeaker.Controller.Infrastructure.Broker;
 using SmartLoudspeaker.Controller.Infrastructure.Broker.Accounts;
 using SmartLoudspeaker.Controller.Infrastructure.Broker.Refusals;
+using SmartLoudspeaker.Controller.Infrastructure.Broker.Tls;
 using SmartLoudspeaker.Controller.Infrastructure.Metrics;
 using SmartLoudspeaker.Controller.Infrastructure.Mqtt;
 using SmartLoudspeaker.Controller.Infrastructure.Storage;
@@ -136,9 +137,11 @@ public sealed class ControllerMqttClientLanesTests
             });
             var identity = new ControllerIdentity();
             var metrics = new ControllerMetrics();
+            using var unusedCertificate = new BrokerServerCertificate(
+                brokerOptions, Microsoft.Extensions.Options.Options.Create(new StoreOptions()), TimeProvider.System, NullLogger<BrokerServerCertificate>.Instance);
             using var unusedBroker = new EmbeddedBroker(
                 brokerOptions, identity, metrics, NullLogger<EmbeddedBroker>.Instance, NullLoggerFactory.Instance, TimeProvider.System,
-                new BrokerAccountDirectory(), new BrokerRefusalLog(TimeProvider.System));
+                new BrokerAccountDirectory(), new BrokerRefusalLog(TimeProvider.System), unusedCertificate);
             var credentials = new ControllerBrokerCredentials(brokerOptions, new BrokerSecrets(Microsoft.Extensions.Options.Options.Create(new StoreOptions())));
             var client = new ControllerMqttClient(brokerOptions, unusedBroker, identity, credentials, metrics, TimeProvider.System, NullLoggerFactory.Instance);
             var link = new HeldLink(server, client);
