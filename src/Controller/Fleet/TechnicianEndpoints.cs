@@ -1,11 +1,12 @@
 using SmartLoudspeaker.Controller.Commands;
 using SmartLoudspeaker.Controller.Fleet.Api;
 using SmartLoudspeaker.Controller.Fleet.Pages;
+using SmartLoudspeaker.Controller.Identity.Api;
 
 namespace SmartLoudspeaker.Controller.Fleet;
 
 /// <summary>
-/// The technician's job on one route group: the fleet API, commands to a node, a zone or the fleet and their outcomes,
+/// The technician's job on one route group: the fleet API, enrolment and node identities, commands to a node, a zone or the fleet and their outcomes,
 /// what nodes refused, and the live stream of the fleet pages. Whatever applies to the technician's work alone (the
 /// accounts issue's role policy: <c>.RequireAuthorization(…)</c> on the group returned here) is added in this one place;
 /// the technician's pages, all under <c>/Fleet/Pages</c>, take the same policy by folder in <c>AddRazorPages</c>.
@@ -19,6 +20,7 @@ public static class TechnicianEndpoints
         var technician = endpoints.MapGroup(string.Empty);
         technician.MapFleetApi();
         technician.MapCommandApi();
+        technician.MapIdentityApi();
         FleetStreamEndpoints.Map(technician);
         return technician;
     }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using SmartLoudspeaker.Controller.Commands.Storage;
 using SmartLoudspeaker.Controller.Fleet;
 using SmartLoudspeaker.Controller.Fleet.Storage;
+using SmartLoudspeaker.Controller.Identity;
 using SmartLoudspeaker.Controller.Infrastructure.Broker;
 using SmartLoudspeaker.Controller.Infrastructure.Ingest;
 using SmartLoudspeaker.Controller.Infrastructure.Metrics;
@@ -48,6 +49,7 @@ public static class ControllerHostExtensions
         services.AddSingleton<ICommandStore>(provider => provider.GetRequiredService<CommandRepository>());
         services.AddSingleton<IStoreMaintenance>(provider => provider.GetRequiredService<CommandRepository>());
         services.AddSingleton<FleetRegistry>();
+        services.AddNodeIdentity(configuration);
         services.AddSingleton<IngestPipeline>();
         services.AddSingleton<ControllerMqttClient>();
         services.AddSingleton<IMqttPublisher>(provider => provider.GetRequiredService<ControllerMqttClient>());
@@ -57,6 +59,7 @@ public static class ControllerHostExtensions
 
         // Hosted services start in this order: the store opens first, the broker listens before the client connects to it.
         services.AddHostedService<StoreStartup>();
+        services.AddHostedService<IdentityStartup>();
         services.AddHostedService(provider => provider.GetRequiredService<EmbeddedBroker>());
         services.AddHostedService(provider => provider.GetRequiredService<MqttConnectionService>());
         services.AddHostedService(provider => provider.GetRequiredService<FleetSweeper>());

@@ -31,6 +31,13 @@ internal static class BrokerPolicy
             return null;
         }
 
+        // The enrolment account's client id names the node asking (docs/protocol.md); issue 10's access rules replace
+        // this whole policy with per-account rules.
+        if (Topics.TryParseEnrolmentRequest(topic, out var enrolling))
+        {
+            return string.Equals(clientId, "enrol-" + enrolling, StringComparison.Ordinal) && !retained ? null : "client-id-mismatch";
+        }
+
         if (!Topics.TryParseNodeTopic(topic, out var parsed))
         {
             return "not-a-node-topic";
