@@ -29,7 +29,7 @@ internal sealed class EnrolmentOptionsValidator : IValidateOptions<EnrolmentOpti
             if (!EnrolmentTokenProof.TryParseToken(token.Token, out var tokenId, out _))
             {
                 // The token is a secret: its value is not repeated in the message.
-                errors.Add(prefix + "Token must be {tokenId}.{secret}: a valid id, a dot and at least 16 bytes of base64url");
+                errors.Add(InvalidSetting.Describe(prefix + "Token", "(hidden)", "must be {tokenId}.{secret}: a valid id, a dot and at least 16 bytes of base64url"));
             }
             else if (!ids.Add(tokenId))
             {
@@ -43,7 +43,7 @@ internal sealed class EnrolmentOptionsValidator : IValidateOptions<EnrolmentOpti
 
             if (token.Expires is null)
             {
-                errors.Add(prefix + "Expires is required (an ISO 8601 instant such as 2026-12-31T00:00:00+07:00)");
+                errors.Add(InvalidSetting.Describe(prefix + "Expires", null, "is required: an ISO 8601 instant such as 2026-12-31T00:00:00+07:00"));
             }
 
             if (token.MaxUses is < 1 or > 100_000)

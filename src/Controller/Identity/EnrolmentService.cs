@@ -174,7 +174,10 @@ internal sealed class EnrolmentService : IEnrolledNodes, IDisposable
             else if (known is null && request.TokenId is not null && tokenProblem is null)
             {
                 var used = token! with { Uses = token.Uses + 1 };
-                var identity = IdentityOf(request, token.Zones, now, "token:" + token.Id, "token:" + token.Id);
+                // A token's zones are those its nodes may have: a node asking for some of them gets those it asked
+                // for (one token serves a whole commune's install), one asking for others gets the token's.
+                var zones = request.Zones.All(token.Zones.Contains) ? request.Zones : token.Zones;
+                var identity = IdentityOf(request, zones, now, "token:" + token.Id, "token:" + token.Id);
                 await _store.SaveIdentityAsync(identity, used);
                 _tokens[used.Id] = used;
                 Enrolled(identity);
@@ -421,7 +424,8 @@ internal sealed class EnrolmentService : IEnrolledNodes, IDisposable
                 record = record with { Uses = stored.Uses, CreatedAt = stored.CreatedAt, Revoked = stored.Revoked };
             }
 
-            if (record != stored)
+            // Records compare lists by reference: the zones are compared by content, so an unchanged token costs no write.
+            if (stored is null || record with { Zones = stored.Zones } != stored || !record.Zones.SequenceEqual(stored.Zones, StringComparer.Ordinal))
             {
                 await _store.SaveTokenAsync(record);
                 _tokens[tokenId] = record;

@@ -33,7 +33,12 @@ public sealed class TechnicianEndpointsTests
 
         Assert.Equal(
             [
+                "DELETE /api/identities/{id}",
                 "GET /api/commands/{commandId}",
+                "GET /api/enrolment/requests",
+                "GET /api/enrolment/tokens",
+                "GET /api/identities/",
+                "GET /api/identities/{id}",
                 "GET /api/nodes/",
                 "GET /api/nodes/{id}",
                 "GET /api/nodes/{id}/commands",
@@ -41,9 +46,15 @@ public sealed class TechnicianEndpointsTests
                 "GET /api/nodes/{id}/history",
                 "GET /api/security/refusals",
                 "GET /events/fleet",
+                "POST /api/enrolment/requests/{id}/approve",
+                "POST /api/enrolment/requests/{id}/refuse",
+                "POST /api/enrolment/tokens",
+                "POST /api/enrolment/tokens/{tokenId}/revoke",
                 "POST /api/fleet/commands",
+                "POST /api/identities/{id}/revoke",
                 "POST /api/nodes/{id}/commands",
                 "POST /api/zones/{zone}/commands",
+                "PUT /api/identities/{id}/zones",
             ],
             endpoints.Where(endpoint => endpoint.Metadata.Contains(marker)).Select(Describe).Order(StringComparer.Ordinal));
         Assert.Contains(endpoints, endpoint => endpoint.RoutePattern.RawText == "/healthz" && !endpoint.Metadata.Contains(marker));
