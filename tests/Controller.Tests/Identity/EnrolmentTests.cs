@@ -217,6 +217,25 @@ public sealed class EnrolmentTests : IDisposable
     }
 
     [Fact]
+    public async Task Requests_beyond_the_rate_are_refused_before_they_are_verified()
+    {
+        using var data = new TemporaryDirectory();
+        using var host = ControllerHost.Start(data.Path, settings: new Dictionary<string, string?> { ["Enrolment:MaxRequestsPerMinute"] = "1" });
+        var pipeline = host.Services.GetRequiredService<IngestPipeline>();
+        using var first = NodeCredentials.Create("rate-1");
+        using var second = NodeCredentials.Create("rate-2");
+
+        async Task<IngestResult> Send(NodeCredentials node) => await pipeline.HandleAsync(
+            Topics.ForEnrolmentRequest(node.NodeId), new ReadOnlySequence<byte>(node.Sign(node.Request(["thon-1"]))), retained: false, CancellationToken.None);
+
+        Assert.True((await Send(first)).Accepted);
+        Assert.Equal(IngestRefusals.EnrolmentRate, (await Send(second)).RefusedReason);
+        host.Clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.True((await Send(second)).Accepted);
+        Assert.Equal(1, await host.MetricAsync("sl_ingest_refused_total{reason=\"enrol-rate\"}"));
+    }
+
+    [Fact]
     public async Task A_request_not_signed_by_the_key_it_carries_is_refused_and_kept_nowhere()
     {
         using var node = NodeCredentials.Create("forger-1");
