@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using SmartLoudspeaker.TestUtilities;
+using SmartLoudspeaker.TestUtilities.Enrolment;
 using Xunit.Abstractions;
 
 namespace SmartLoudspeaker.EndToEnd.Tests.Durability;
@@ -85,6 +86,7 @@ public sealed class SigkillDurabilityTests : IDisposable
             "--Broker:BindAddress=127.0.0.1",
             $"--Store:DataDirectory={_data}",
             "--Logging:LogLevel:Default=Warning",
+            .. BootstrapToken.Arguments(BootstrapToken.ForTests.ControllerSettings()),
         ]);
 
     private async Task<List<string>> ReadAllEventIdsAsync()

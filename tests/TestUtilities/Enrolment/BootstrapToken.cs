@@ -16,6 +16,12 @@ public sealed record BootstrapToken(string Token, IReadOnlyList<string> Zones, D
     /// <summary>The token id (before the dot).</summary>
     public string Id => Token[..Token.IndexOf('.', StringComparison.Ordinal)];
 
+    /// <summary>
+    /// One token for a test run's Controllers and nodes (processes or in-process), with the zones test nodes use: a
+    /// node asking for some of them gets those, any other gets them all.
+    /// </summary>
+    public static BootstrapToken ForTests { get; } = Create("thon-1", "thon-2", "thon-3", "zone-1", "zone-2", "zone-3", "durability");
+
     /// <summary>A fresh random token for <paramref name="zones"/>, valid for a year and 10,000 nodes.</summary>
     public static BootstrapToken Create(params string[] zones) =>
         new(EnrolmentTokenProof.NewToken(out _), zones.Length == 0 ? ["thon-1"] : zones, DateTimeOffset.UtcNow.AddYears(1), 10_000);
