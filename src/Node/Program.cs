@@ -1,10 +1,15 @@
 using SmartLoudspeaker.Node;
 using SmartLoudspeaker.Node.Configuration;
+using SmartLoudspeaker.Node.Identity;
+
+// "SmartLoudspeaker.Node fingerprint" prints the node's key fingerprint (making the key at first use, as a start
+// would) for a technician at the cabinet to compare with the enrolment request on the Controller's page.
+var printFingerprint = args.Length > 0 && args[0] == "fingerprint";
 
 // appsettings.json sits beside the binaries, whatever directory the node is started from.
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
 {
-    Args = args,
+    Args = printFingerprint ? args[1..] : args,
     ContentRootPath = AppContext.BaseDirectory,
 });
 builder.Configuration.AddNodeSiteFile();
@@ -22,6 +27,13 @@ if (invalid.Count > 0)
     }
 
     return NodeExitCodes.InvalidSetting;
+}
+
+// The node's own identity is read before the host starts too: a damaged key file ends it with one line naming the file.
+var identity = IdentityCheck.Run(builder.Configuration, printFingerprint);
+if (identity != 0 || printFingerprint)
+{
+    return identity;
 }
 
 await host.RunAsync();

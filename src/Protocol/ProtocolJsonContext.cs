@@ -33,6 +33,7 @@ namespace SmartLoudspeaker.Protocol;
 [JsonSerializable(typeof(RebirthCommand))]
 [JsonSerializable(typeof(SetHeartbeatCommand))]
 [JsonSerializable(typeof(EmergencyTestCommand))]
+[JsonSerializable(typeof(RotateIdentityCommand))]
 [JsonSerializable(typeof(NodeIdentity))]
 [JsonSerializable(typeof(EnrolmentRequest))]
 [JsonSerializable(typeof(EnrolmentStatus))]

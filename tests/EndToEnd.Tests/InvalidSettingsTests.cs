@@ -69,7 +69,38 @@ public sealed class InvalidSettingsTests : IDisposable
             + $"({rootFile} is not a P-256 public key (base64url or DER SubjectPublicKeyInfo, or PEM)).");
     }
 
+    [Fact]
+    public async Task The_node_stops_with_one_line_naming_a_damaged_key_file_and_leaves_it_as_it_was()
+    {
+        var data = Path.Combine(folder, "node");
+        Directory.CreateDirectory(data);
+        var keyFile = Path.Combine(data, "node-key.pem");
+        await File.WriteAllTextAsync(keyFile, "not a key");
+
+        var run = await RunNodeAsync(data, []);
+
+        var everything = $"exit {run.ExitCode}\nstdout:\n{run.StandardOutput}\nstderr:\n{run.StandardError}";
+        Assert.True(run.ExitCode == NodeExitCodes.IdentityUnreadable, everything);
+        Assert.True(run.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length == 1, everything);
+        Assert.Contains(keyFile, run.StandardError, StringComparison.Ordinal);
+        Assert.Equal("not a key", await File.ReadAllTextAsync(keyFile));
+    }
+
+    [Fact]
+    public async Task The_fingerprint_command_prints_the_same_fingerprint_every_time()
+    {
+        var data = Path.Combine(folder, "node");
+
+        var first = await RunNodeAsync(data, ["fingerprint"]);
+        var second = await RunNodeAsync(data, ["fingerprint"]);
+
+        Assert.True(first.ExitCode == 0, first.StandardError);
+        Assert.Matches("^node-01 ([0-9a-f]{4} ){7}[0-9a-f]{4}$", first.StandardOutput.Trim());
+        Assert.Equal(first.StandardOutput, second.StandardOutput);
+    }
+
     [Theory]
+    [InlineData("smartloudspeaker-node.service", NodeExitCodes.IdentityUnreadable)]
     [InlineData("smartloudspeaker-node.service", NodeExitCodes.InvalidSetting)]
     [InlineData("smartloudspeaker-controller.service", ControllerExitCodes.InvalidSetting)]
     public void The_systemd_unit_does_not_restart_in_a_loop_on_an_invalid_setting(string unit, int code)
@@ -82,6 +113,13 @@ public sealed class InvalidSettingsTests : IDisposable
     }
 
     public void Dispose() => Directory.Delete(folder, recursive: true);
+
+    private Task<ProgramRun> RunNodeAsync(string data, string[] arguments) =>
+        ProgramRun.RunToExitAsync(
+            RepositoryPaths.ProgramAssembly("Node", "SmartLoudspeaker.Node"),
+            [.. arguments, $"--Node:DataDirectory={data}"],
+            new Dictionary<string, string> { [SiteConfiguration.PathVariable] = Path.Combine(folder, "no-site-file.json") },
+            Generous);
 
     private static void AssertOneLine(ProgramRun run, int exitCode, string line)
     {

@@ -4,6 +4,7 @@ using SmartLoudspeaker.Node.Hosting;
 using SmartLoudspeaker.Node.Storage;
 using SmartLoudspeaker.Node.Tests.Support;
 using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Enrolment;
 using SmartLoudspeaker.Protocol.Messages;
 
 namespace SmartLoudspeaker.Node.Tests;
@@ -73,6 +74,45 @@ public sealed class FleetSimulatorTests
 
         Assert.Empty(loggers.Errors);
         Assert.Empty(broker.Errors);
+        Directory.Delete(data, recursive: true);
+    }
+
+    [Fact]
+    public async Task Simulated_nodes_each_have_their_own_key_in_their_folder_and_enrol_with_the_shared_token()
+    {
+        var token = EnrolmentTokenProof.NewToken(out _);
+        await using var broker = await EnrolmentBroker.StartAsync(token);
+        await using var recorder = await MessageRecorder.StartAsync(broker.Broker);
+        var data = Directory.CreateTempSubdirectory("sl-fleet-enrol-").FullName;
+        var options = new NodeOptions
+        {
+            DataDirectory = data,
+            Enrolment = new NodeEnrolmentOptions { Token = token },
+            ReconnectWindow = TimeSpan.FromMilliseconds(200),
+            ReconnectBackoffCap = TimeSpan.FromMilliseconds(200),
+            Simulation = new SimulationOptions { Enabled = true, NodeCount = 3, ZoneCount = 2, IdPrefix = "fleet", Stagger = TimeSpan.FromMilliseconds(10) },
+        };
+        options.Brokers.Add(new BrokerEndpoint { Host = "127.0.0.1", Port = broker.Port });
+        var loggers = new ListLoggerFactory();
+        using var simulator = new FleetSimulator(Options.Create(options), TimeProvider.System, loggers);
+
+        await simulator.StartAsync(CancellationToken.None);
+        var requests = new List<EnrolmentRequest>();
+        for (var i = 0; i < 3; i++)
+        {
+            requests.Add(await broker.NextRequestAsync());
+        }
+
+        foreach (var nodeId in new[] { "fleet-01", "fleet-02", "fleet-03" })
+        {
+            await recorder.WaitForAsync(nodeId, NodeMessageKind.Birth);
+            Assert.True(File.Exists(Path.Combine(data, nodeId, "node-key.pem")));
+        }
+
+        Assert.Equal(3, requests.Select(request => request.PublicKey).Distinct().Count());
+        Assert.All(requests, request => Assert.NotNull(request.TokenProof));
+        await simulator.StopAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Empty(loggers.Errors);
         Directory.Delete(data, recursive: true);
     }
 }

@@ -40,6 +40,16 @@ public sealed class NodeOptionsTests
         Assert.Equal(6, options.Simulation.NodeCount);
         Assert.Equal(3, options.Simulation.ZoneCount);
         Assert.Equal("sim", options.Simulation.IdPrefix);
+        Assert.Null(options.Enrolment.Token);
+        Assert.Equal(TimeSpan.FromSeconds(30), options.Enrolment.WaitForApproval);
+    }
+
+    [Fact]
+    public void A_token_as_a_technician_makes_it_is_accepted()
+    {
+        var token = Protocol.Enrolment.EnrolmentTokenProof.NewToken(out _);
+
+        Assert.Equal(token, Resolve(new Dictionary<string, string?>(Valid) { ["Node:Enrolment:Token"] = token }).Enrolment.Token);
     }
 
     [Theory]
@@ -58,6 +68,10 @@ public sealed class NodeOptionsTests
     [InlineData("Node:FailbackAfterHealthyProbes", "0", "Invalid setting Node:FailbackAfterHealthyProbes = 0: must be 1–1000.")]
     [InlineData("Node:OutboxCapacity", "0", "Invalid setting Node:OutboxCapacity = 0: must be 1–100000.")]
     [InlineData("Node:Zones:1", "Zone B", "Invalid setting Node:Zones:1 = \"Zone B\": must be 1–64 characters of a–z, 0–9 and '-', not starting with '-'.")]
+    [InlineData("Node:Enrolment:Token", "t1.c2hvcnQ", "Invalid setting Node:Enrolment:Token = \"(hidden)\": must be an enrolment token {tokenId}.{secret} as a technician made it (an id, a dot, base64url of at least 16 bytes).")]
+    [InlineData("Node:Enrolment:Token", "no-secret", "Invalid setting Node:Enrolment:Token = \"(hidden)\": must be an enrolment token {tokenId}.{secret} as a technician made it (an id, a dot, base64url of at least 16 bytes).")]
+    [InlineData("Node:Enrolment:WaitForApproval", "00:00:00", "Invalid setting Node:Enrolment:WaitForApproval = 00:00:00: must be between 00:00:01 and 00:10:00.")]
+    [InlineData("Node:Enrolment:WaitForApproval", "00:11:00", "Invalid setting Node:Enrolment:WaitForApproval = 00:11:00: must be between 00:00:01 and 00:10:00.")]
     public void Bad_values_fail_at_start_with_one_line_naming_the_setting_the_value_and_what_is_allowed(string key, string? value, string expected)
     {
         var values = new Dictionary<string, string?>(Valid) { [key] = value };

@@ -59,7 +59,7 @@ public sealed class RoundTripTests
     }
 
     public static TheoryData<object> CommandBodies() =>
-        [new IdentifyCommand(), new RebirthCommand(), new SetHeartbeatCommand { HeartbeatSeconds = 60 }, new EmergencyTestCommand { Note = "diễn tập" }];
+        [new IdentifyCommand(), new RebirthCommand(), new SetHeartbeatCommand { HeartbeatSeconds = 60 }, new EmergencyTestCommand { Note = "diễn tập" }, new RotateIdentityCommand()];
 
     [Theory]
     [MemberData(nameof(CommandBodies))]

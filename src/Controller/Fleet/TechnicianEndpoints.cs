@@ -2,14 +2,15 @@ using SmartLoudspeaker.Controller.Commands;
 using SmartLoudspeaker.Controller.Fleet.Api;
 using SmartLoudspeaker.Controller.Fleet.Pages;
 using SmartLoudspeaker.Controller.Identity.Api;
+using SmartLoudspeaker.Controller.Zones.Api;
 
 namespace SmartLoudspeaker.Controller.Fleet;
 
 /// <summary>
-/// The technician's job on one route group: the fleet API, enrolment and node identities, commands to a node, a zone or the fleet and their outcomes,
-/// what nodes refused, and the live stream of the fleet pages. Whatever applies to the technician's work alone (the
+/// The technician's job on one route group: the fleet API, enrolment and node identities, commands to a node, a zone or the fleet
+/// and their outcomes, what nodes refused, the zone registry, and the live stream of the fleet pages. Whatever applies to the technician's work alone (the
 /// accounts issue's role policy: <c>.RequireAuthorization(…)</c> on the group returned here) is added in this one place;
-/// the technician's pages, all under <c>/Fleet/Pages</c>, take the same policy by folder in <c>AddRazorPages</c>.
+/// the technician's pages, under <c>/Fleet/Pages</c> and <c>/Zones/Pages</c>, take the same policy by folder in <c>AddRazorPages</c>.
 /// </summary>
 public static class TechnicianEndpoints
 {
@@ -21,6 +22,7 @@ public static class TechnicianEndpoints
         technician.MapFleetApi();
         technician.MapCommandApi();
         technician.MapIdentityApi();
+        technician.MapZoneApi();
         FleetStreamEndpoints.Map(technician);
         return technician;
     }

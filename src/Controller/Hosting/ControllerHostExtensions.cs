@@ -10,6 +10,7 @@ using SmartLoudspeaker.Controller.Infrastructure.Ingest;
 using SmartLoudspeaker.Controller.Infrastructure.Metrics;
 using SmartLoudspeaker.Controller.Infrastructure.Mqtt;
 using SmartLoudspeaker.Controller.Infrastructure.Storage;
+using SmartLoudspeaker.Controller.Zones;
 
 namespace SmartLoudspeaker.Controller.Hosting;
 
@@ -48,6 +49,7 @@ public static class ControllerHostExtensions
         services.AddSingleton<CommandRepository>();
         services.AddSingleton<ICommandStore>(provider => provider.GetRequiredService<CommandRepository>());
         services.AddSingleton<IStoreMaintenance>(provider => provider.GetRequiredService<CommandRepository>());
+        services.AddZoneRegistry();
         services.AddSingleton<FleetRegistry>();
         services.AddNodeIdentity(configuration);
         services.AddSingleton<IngestPipeline>();

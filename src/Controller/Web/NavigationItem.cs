@@ -13,6 +13,7 @@ internal sealed record NavigationItem(string RoleKey, string TitleKey, string Pa
     public static IReadOnlyList<NavigationItem> All { get; } =
     [
         new("Role.Technician", "Nav.Fleet", "/"),
+        new("Role.Technician", "Nav.Zones", "/zones"),
     ];
 
     public bool IsCurrent(string requestPath) =>

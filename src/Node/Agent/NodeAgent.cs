@@ -2,6 +2,7 @@ using MQTTnet.Formatter;
 using MQTTnet.Protocol;
 using SmartLoudspeaker.Node.Control;
 using SmartLoudspeaker.Node.Health;
+using SmartLoudspeaker.Node.Identity;
 using SmartLoudspeaker.Node.Messaging;
 using SmartLoudspeaker.Node.Reporting;
 using SmartLoudspeaker.Node.Storage;
@@ -33,6 +34,7 @@ public sealed class NodeAgent : IAsyncDisposable, INodeControlHost, ISessionHand
     private readonly string _ackTopic;
     private readonly TopicRouter _router;
     private readonly BrokerFailover _failover;
+    private readonly NodeKeyring _keyring;
 
     private Task? _runTask;
     private TaskCompletionSource _birthSignal = NewSignal();
@@ -58,10 +60,13 @@ public sealed class NodeAgent : IAsyncDisposable, INodeControlHost, ISessionHand
         _control = parts.Control;
         _systemReadings = parts.SystemReadings;
         _heartbeatTicks = parts.Heartbeat.Ticks;
+        _keyring = parts.Keyring;
+
         _evackTopic = Topics.ForNode(settings.NodeId, NodeMessageKind.EventAck);
         _ackTopic = Topics.ForNode(settings.NodeId, NodeMessageKind.CommandAck);
         _router = new TopicRouter(settings.NodeId, BuildRoutes(), logger);
-        _failover = new BrokerFailover(settings, parts.BdSeq, _router, this, time, logger);
+        var enrolment = new EnrolmentExchange(settings, parts.Keyring, parts.Reporter.Hardware, time, logger);
+        _failover = new BrokerFailover(settings, parts.BdSeq, _router, this, parts.Keyring, enrolment, time, logger);
     }
 
     /// <summary>This node's id (and MQTT client id).</summary>
@@ -87,6 +92,12 @@ public sealed class NodeAgent : IAsyncDisposable, INodeControlHost, ISessionHand
 
     /// <summary>Command payloads refused (or dropped unverified in a flood) since start; 0 without signed control.</summary>
     public long RefusedCommands => _control?.RefusedCommands ?? 0;
+
+    /// <summary>Event acknowledgements refused (unsigned or forged, or for another node) since start.</summary>
+    public long RefusedEventAcks => _reporter.RefusedEventAcks;
+
+    /// <summary>The fingerprint of the node's key now (<see cref="Protocol.Security.KeyFingerprint"/>).</summary>
+    public string KeyFingerprint => _keyring.Current.Fingerprint;
 
     /// <summary>The current health interval (configured, or set by a "set-heartbeat" command).</summary>
     public TimeSpan Heartbeat => TimeSpan.FromTicks(Interlocked.Read(ref _heartbeatTicks));
@@ -188,9 +199,10 @@ public sealed class NodeAgent : IAsyncDisposable, INodeControlHost, ISessionHand
         _reporter.Dispose();
         if (_runTask is null || _runTask.IsCompleted)
         {
-            // Left undisposed otherwise: the loop that failed to stop in time still observes it.
+            // Left undisposed otherwise: the loop that failed to stop in time still observes it (and may sign).
             _stopping.Dispose();
             _control?.Dispose();
+            _keyring.Dispose();
         }
     }
 
@@ -342,8 +354,10 @@ public sealed class NodeAgent : IAsyncDisposable, INodeControlHost, ISessionHand
     }
 
     /// <summary>
-    /// Queues the acknowledgement on the control lane of the current connection and waits until the broker has it
-    /// (QoS 1); false when there is no connection, it ends first, or the broker does not answer in time.
+    /// Queues the acknowledgement, signed by the node's key, on the control lane of the current connection and waits
+    /// until the broker has it (QoS 1); false when there is no connection, it ends first, or the broker does not answer
+    /// in time. Once the "done" of a "rotate-identity" is out, the node switches to its new credentials and leaves the
+    /// broker to enrol them.
     /// </summary>
     async Task<bool> INodeControlHost.PublishAckAsync(CommandAck ack, CancellationToken cancellationToken)
     {
@@ -352,21 +366,40 @@ public sealed class NodeAgent : IAsyncDisposable, INodeControlHost, ISessionHand
             return false;
         }
 
-        var work = SessionWork.Publish(new OutboundMessage(_ackTopic, WireCodec.Encode(ack), MqttQualityOfServiceLevel.AtLeastOnce));
+        var work = SessionWork.Publish(new OutboundMessage(_ackTopic, _keyring.Current.Sign(ack), MqttQualityOfServiceLevel.AtLeastOnce));
         if (!session.Outbound.TryPost(OutboundLane.Control, work))
         {
             return false;
         }
 
+        bool sent;
         try
         {
-            return await work.Sent!.Task.WaitAsync(_settings.ConnectTimeout, _time, cancellationToken).ConfigureAwait(false);
+            sent = await work.Sent!.Task.WaitAsync(_settings.ConnectTimeout, _time, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
             // The connection stalls; the Controller resends and gets the same answer.
             return false;
         }
+
+        if (sent && ack.Status == CommandAckStatus.Done && _keyring.Activate(ack.Id))
+        {
+            _logger.LogWarning(
+                "Node {NodeId}: identity rotated by command {Id}; new key fingerprint {Fingerprint}; reconnecting to enrol it",
+                NodeId, LogText.Printable(ack.Id), _keyring.Current.Fingerprint);
+            session.Post(SessionWorkKind.Reidentify);
+        }
+
+        return sent;
+    }
+
+    void INodeControlHost.PrepareNewIdentity(string commandId)
+    {
+        var fresh = _keyring.Prepare(commandId);
+        _logger.LogInformation(
+            "Node {NodeId}: new key (fingerprint {Fingerprint}) and broker password stored for command {Id}; in use once it is acknowledged",
+            NodeId, fresh.Fingerprint, LogText.Printable(commandId));
     }
 
     Task INodeControlHost.RaiseEventAsync(string kind, EventSeverity severity, string? code, string? text) =>

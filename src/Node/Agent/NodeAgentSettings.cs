@@ -2,6 +2,7 @@ using System.Reflection;
 using SmartLoudspeaker.Node.Configuration;
 using SmartLoudspeaker.Protocol;
 using SmartLoudspeaker.Protocol.Commands;
+using SmartLoudspeaker.Protocol.Enrolment;
 using SmartLoudspeaker.Protocol.Security;
 
 namespace SmartLoudspeaker.Node.Agent;
@@ -71,6 +72,15 @@ public sealed record NodeAgentSettings
     /// <summary>Most unacknowledged events kept; the oldest is dropped beyond this.</summary>
     public int OutboxCapacity { get; init; } = DefaultOutboxCapacity;
 
+    /// <summary>
+    /// The enrolment token (<c>{tokenId}.{secret}</c>) whose proof an enrolment request carries, so it is approved at
+    /// once; null: a request waits for a technician.
+    /// </summary>
+    public string? EnrolmentToken { get; init; }
+
+    /// <summary>How long one enrolment attempt waits for an approval.</summary>
+    public TimeSpan EnrolmentWait { get; init; } = DefaultEnrolmentWait;
+
     /// <summary>Seed for the reconnect jitter; null for a random seed.</summary>
     public int? RandomSeed { get; init; }
 
@@ -97,6 +107,12 @@ public sealed record NodeAgentSettings
 
     /// <summary>Default <see cref="FailbackAfterHealthyProbes"/>.</summary>
     public static int DefaultFailbackAfterHealthyProbes => 3;
+
+    /// <summary>Default <see cref="EnrolmentWait"/>.</summary>
+    public static TimeSpan DefaultEnrolmentWait { get; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Longest <see cref="EnrolmentWait"/>.</summary>
+    public static TimeSpan MaxEnrolmentWait { get; } = TimeSpan.FromMinutes(10);
 
     /// <summary>Default <see cref="OutboxCapacity"/>.</summary>
     public static int DefaultOutboxCapacity => 1000;
@@ -149,6 +165,7 @@ public sealed record NodeAgentSettings
             problems.Add("DataDirectory must be null or a folder path.");
         }
 
+        problems.AddRange(FindEnrolmentProblems(EnrolmentToken, EnrolmentWait, string.Empty));
         if (RootPublicKey is { } root)
         {
             using var key = EcdsaP256.ImportPublicKey(root.Span);
@@ -185,6 +202,21 @@ public sealed record NodeAgentSettings
             {
                 yield return InvalidSetting.Describe($"{key}:{i}:Port", broker.Port, "must be a TCP port (1–65535)");
             }
+        }
+    }
+
+    internal static IEnumerable<string> FindEnrolmentProblems(string? token, TimeSpan wait, string prefix)
+    {
+        if (token is not null && !EnrolmentTokenProof.TryParseToken(token, out _, out _))
+        {
+            // The secret is not echoed into the log.
+            yield return InvalidSetting.Describe(
+                prefix + "Enrolment:Token", "(hidden)", "must be an enrolment token {tokenId}.{secret} as a technician made it (an id, a dot, base64url of at least 16 bytes)");
+        }
+
+        if (wait < TimeSpan.FromSeconds(1) || wait > MaxEnrolmentWait)
+        {
+            yield return InvalidSetting.Describe(prefix + "Enrolment:WaitForApproval", wait, $"must be between 00:00:01 and {InvalidSetting.Show(MaxEnrolmentWait)}");
         }
     }
 

@@ -1,5 +1,6 @@
 using SmartLoudspeaker.Node.Control;
 using SmartLoudspeaker.Node.Health;
+using SmartLoudspeaker.Node.Identity;
 using SmartLoudspeaker.Node.Reporting;
 
 namespace SmartLoudspeaker.Node.Agent;
@@ -10,4 +11,5 @@ namespace SmartLoudspeaker.Node.Agent;
 /// <param name="SystemReadings">The system readings, which signed control also asks for the clock state.</param>
 /// <param name="BdSeq">The bdSeq of the first session (one past the stored one, after a restart).</param>
 /// <param name="Heartbeat">The health interval to start with (configured, or stored by a "set-heartbeat" command).</param>
-internal sealed record NodeParts(NodeReporter Reporter, SignedControl? Control, IHealthSource SystemReadings, int BdSeq, TimeSpan Heartbeat);
+/// <param name="Keyring">The node's key and broker password.</param>
+internal sealed record NodeParts(NodeReporter Reporter, SignedControl? Control, IHealthSource SystemReadings, int BdSeq, TimeSpan Heartbeat, NodeKeyring Keyring);

@@ -45,8 +45,8 @@ public sealed class NodeOptions
     public int OutboxCapacity { get; set; } = NodeAgentSettings.DefaultOutboxCapacity;
 
     /// <summary>
-    /// Folder for the node's own files: the event outbox journal and the bdSeq (each simulated node uses a subfolder
-    /// named after its id); its file system is reported in health.
+    /// Folder for the node's own files: its key and broker password, the event outbox journal and the bdSeq (each
+    /// simulated node uses a subfolder named after its id); its file system is reported in health.
     /// </summary>
     public string DataDirectory { get; set; } = "data";
 
@@ -55,6 +55,9 @@ public sealed class NodeOptions
 
     /// <summary>Signed control: the pinned root key and the clock policy.</summary>
     public NodeSecurityOptions Security { get; set; } = new();
+
+    /// <summary>Enrolment: the token for bulk installs, and how long to wait for a technician's approval.</summary>
+    public NodeEnrolmentOptions Enrolment { get; set; } = new();
 
     /// <summary>The fleet simulator.</summary>
     public SimulationOptions Simulation { get; set; } = new();

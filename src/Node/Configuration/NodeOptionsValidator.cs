@@ -54,6 +54,9 @@ public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
         }
 
         failures.AddRange(FindSecurityProblems(options.Security ?? new NodeSecurityOptions()));
+        var enrolment = options.Enrolment ?? new NodeEnrolmentOptions();
+        failures.AddRange(NodeAgentSettings.FindEnrolmentProblems(
+            string.IsNullOrWhiteSpace(enrolment.Token) ? null : enrolment.Token.Trim(), enrolment.WaitForApproval, "Node:"));
 
         if (!Enum.IsDefined(options.HealthSource))
         {

@@ -21,6 +21,15 @@ internal interface INodeControlHost
     /// <summary>Reports health at <paramref name="interval"/> from now on (kept across restarts) and announces it in a new birth.</summary>
     void SetHeartbeat(TimeSpan interval);
 
+    /// <summary>
+    /// Makes and stores a new key and broker password for "rotate-identity" command <paramref name="commandId"/>; the
+    /// node switches to them once that command's "done" has been published (signed with the old key), then leaves the
+    /// broker and enrols again.
+    /// </summary>
+    /// <exception cref="IOException">They cannot be stored; nothing changed.</exception>
+    /// <exception cref="UnauthorizedAccessException">No permission on the data folder; nothing changed.</exception>
+    void PrepareNewIdentity(string commandId);
+
     /// <summary>The operating system's clock state, as the health source reads it.</summary>
     ValueTask<ClockHealth?> ReadSystemClockAsync(CancellationToken cancellationToken);
 }

@@ -83,6 +83,7 @@ internal sealed class SignedControl : IDisposable, IHealthContributor
             new RebirthHandler(host),
             new SetHeartbeatHandler(host),
             new EmergencyTestHandler(host),
+            new RotateIdentityHandler(host),
         ];
         _dispatcher = dispatcher = new CommandDispatcher(builtIn.Concat(handlers ?? []), logger);
     }
@@ -92,6 +93,9 @@ internal sealed class SignedControl : IDisposable, IHealthContributor
     /// handler is done and its ack sent; for anything else, once the worker is through with it.
     /// </summary>
     public event Action? Processed;
+
+    /// <summary>The Controller keys the node trusts (event acknowledgements are checked against them too).</summary>
+    public TrustStore TrustStore => _trust.Store;
 
     /// <summary>The authenticated clock.</summary>
     public ControllerClock Clock { get; } = new();

@@ -26,5 +26,7 @@ internal static class NodeAgentSettingsFactory
         FailbackAfterHealthyProbes = options.FailbackAfterHealthyProbes,
         OutboxCapacity = options.OutboxCapacity,
         DataDirectory = dataDirectory,
+        EnrolmentToken = string.IsNullOrWhiteSpace(options.Enrolment.Token) ? null : options.Enrolment.Token.Trim(),
+        EnrolmentWait = options.Enrolment.WaitForApproval,
     };
 }

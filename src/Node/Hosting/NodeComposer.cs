@@ -2,6 +2,7 @@ using SmartLoudspeaker.Node.Agent;
 using SmartLoudspeaker.Node.Configuration;
 using SmartLoudspeaker.Node.Control;
 using SmartLoudspeaker.Node.Health;
+using SmartLoudspeaker.Node.Identity;
 using SmartLoudspeaker.Node.Reporting;
 using SmartLoudspeaker.Node.Storage;
 using SmartLoudspeaker.Protocol;
@@ -47,6 +48,7 @@ public static class NodeComposer
 
     /// <summary>A node from ready settings and drivers (tests, and the two above); nothing touches the network until it starts.</summary>
     /// <exception cref="ArgumentException">The settings are invalid (the message lists every problem).</exception>
+    /// <exception cref="InvalidDataException">The node's key or password file is unreadable (the message names it).</exception>
     public static NodeAgent Compose(NodeAgentSettings settings, NodeDrivers drivers, TimeProvider time, ILogger<NodeAgent> logger)
     {
         ArgumentNullException.ThrowIfNull(settings);
@@ -70,6 +72,8 @@ public static class NodeComposer
 
     private static NodeParts BuildParts(NodeAgentSettings settings, NodeDrivers drivers, INodeControlHost host, TimeProvider time, ILogger logger)
     {
+        // First: a node whose key file is damaged must stop before it opens anything else.
+        var keyring = NodeKeyring.Open(settings.NodeId, settings.DataDirectory, logger);
         var outbox = OpenOutbox(settings, time, logger);
         var bdSeq = settings.DataDirectory is { } directory && BdSeqFile.Read(directory) is { } stored
             ? (stored + 1) % (ReportContext.MaxSeq + 1)
@@ -94,8 +98,8 @@ public static class NodeComposer
         }
 
         var health = new HealthReportAssembler(settings.NodeId, HealthContributors(drivers, control), time, logger);
-        var reporter = new NodeReporter(settings, drivers.SystemReadings.Hardware, capabilities, health, outbox, time, logger);
-        return new NodeParts(reporter, control, drivers.SystemReadings, bdSeq, heartbeat);
+        var reporter = new NodeReporter(settings, drivers.SystemReadings.Hardware, capabilities, health, outbox, keyring, control?.TrustStore, time, logger);
+        return new NodeParts(reporter, control, drivers.SystemReadings, bdSeq, heartbeat, keyring);
     }
 
     /// <summary>

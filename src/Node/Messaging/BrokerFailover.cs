@@ -4,6 +4,7 @@ using MQTTnet.Formatter;
 using MQTTnet.Protocol;
 using SmartLoudspeaker.Node.Agent;
 using SmartLoudspeaker.Node.Configuration;
+using SmartLoudspeaker.Node.Identity;
 using SmartLoudspeaker.Node.Reporting;
 using SmartLoudspeaker.Node.Storage;
 using SmartLoudspeaker.Protocol;
@@ -15,7 +16,8 @@ namespace SmartLoudspeaker.Node.Messaging;
 /// The node's link to the brokers: connect (rotating over the configured brokers, retrying on the spread schedule of
 /// <see cref="ReconnectBackoff"/>) with a Last Will, run each connection as a <see cref="NodeSession"/> whose one
 /// publisher takes work lane by lane, move back to the first broker once it has stayed reachable, and say goodbye on a
-/// clean stop. What a session publishes beyond ready messages (birth, health, events, clock requests) is the
+/// clean stop. It connects with the node's own credentials; a broker that refuses them as unknown has the node ask to
+/// be enrolled (<see cref="EnrolmentExchange"/>), and an approved node tries them again at once. What a session publishes beyond ready messages (birth, health, events, clock requests) is the
 /// <see cref="ISessionHandler"/>'s; what arrives goes to the <see cref="TopicRouter"/>.
 /// </summary>
 internal sealed class BrokerFailover
@@ -23,6 +25,8 @@ internal sealed class BrokerFailover
     private readonly NodeAgentSettings _settings;
     private readonly TopicRouter _router;
     private readonly ISessionHandler _handler;
+    private readonly NodeKeyring _keyring;
+    private readonly EnrolmentExchange _enrolment;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly MqttClientFactory _factory = new();
@@ -36,19 +40,25 @@ internal sealed class BrokerFailover
     private int _brokerIndex;
     private long _connectionNumber;
     private bool _bdSeqSaveFailed;
+    private bool _credentialsRefused;
 
     /// <param name="settings">Brokers, timings, the data folder (for bdSeq) and the node id.</param>
     /// <param name="bdSeq">The bdSeq of the first session.</param>
     /// <param name="router">Where what arrives goes, and what to subscribe to.</param>
     /// <param name="handler">What each session publishes, and who hears of its birth and end.</param>
+    /// <param name="keyring">The node's credentials (its username is its node id).</param>
+    /// <param name="enrolment">How the node asks to be enrolled when its credentials are refused.</param>
     /// <param name="time">The node's clock.</param>
     /// <param name="logger">The node's log.</param>
-    public BrokerFailover(NodeAgentSettings settings, int bdSeq, TopicRouter router, ISessionHandler handler, TimeProvider time, ILogger logger)
+    public BrokerFailover(
+        NodeAgentSettings settings, int bdSeq, TopicRouter router, ISessionHandler handler, NodeKeyring keyring, EnrolmentExchange enrolment, TimeProvider time, ILogger logger)
     {
         _settings = settings;
         _bdSeq = bdSeq;
         _router = router;
         _handler = handler;
+        _keyring = keyring;
+        _enrolment = enrolment;
         _time = time;
         _logger = logger;
 #pragma warning disable CA5394 // Reconnect jitter, not security.
@@ -107,6 +117,10 @@ internal sealed class BrokerFailover
                 case SessionEnd.Failback:
                     // A planned move: straight to the primary; a failure there starts a fresh schedule.
                     brokerIndex = 0;
+                    retry = 0;
+                    continue;
+                case SessionEnd.Reidentify:
+                    // New credentials: the same broker at once, where they are refused until enrolled again.
                     retry = 0;
                     continue;
                 case SessionEnd.Lost:
@@ -201,7 +215,19 @@ internal sealed class BrokerFailover
         {
             if (!await TryConnectAsync(client, broker, bdSeq, stop).ConfigureAwait(false))
             {
-                return SessionEnd.NotConnected;
+                // Refused as unknown: ask to be enrolled; once approved, our own credentials again at once, on a new
+                // client. Not approved, or refused again: the usual backoff, so a node never spins on a broker.
+                if (!_credentialsRefused || !await _enrolment.RunAsync(broker, stop).ConfigureAwait(false))
+                {
+                    return SessionEnd.NotConnected;
+                }
+
+                client.Dispose();
+                client = _factory.CreateMqttClient();
+                if (!await TryConnectAsync(client, broker, bdSeq, stop).ConfigureAwait(false))
+                {
+                    return SessionEnd.NotConnected;
+                }
             }
 
             Volatile.Write(ref _brokerIndex, brokerIndex);
@@ -222,6 +248,7 @@ internal sealed class BrokerFailover
         var options = new MqttClientOptionsBuilder()
             .WithTcpServer(broker.Host, broker.Port)
             .WithClientId(NodeId)
+            .WithCredentials(NodeId, _keyring.Current.Password)
             .WithProtocolVersion(MqttProtocolVersion.V311)
             .WithCleanSession()
             .WithKeepAlivePeriod(_settings.KeepAlive)
@@ -234,6 +261,7 @@ internal sealed class BrokerFailover
         // MQTTnet applies its own Timeout only when the token cannot be cancelled; ours can, so it carries the timeout.
         using var timeout = new CancellationTokenSource(_settings.ConnectTimeout, _time);
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(stop, timeout.Token);
+        _credentialsRefused = false;
         try
         {
             var result = await client.ConnectAsync(options, attempt.Token).ConfigureAwait(false);
@@ -243,10 +271,8 @@ internal sealed class BrokerFailover
                 return true;
             }
 
-            // A refusal may be one broker's configuration (credentials, ACL, a ban): counted as a failed attempt.
-            _logger.LogWarning(
-                "Node {NodeId}: broker {Broker} refused the connection: {ResultCode} {Reason}",
-                NodeId, broker, result.ResultCode, result.ReasonString);
+            // MQTTnet 5 returns a refusing CONNACK as the result (earlier versions threw).
+            LogRefusal(broker, result.ResultCode, result.ReasonString);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
@@ -264,6 +290,18 @@ internal sealed class BrokerFailover
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// A refusal may be one broker's configuration (credentials, ACL, a ban): counted as a failed attempt. Bad
+    /// credentials or not authorised (MQTT 3.1.1 return codes 4 and 5) mean this node is not enrolled there (yet).
+    /// </summary>
+    private void LogRefusal(BrokerEndpoint broker, MqttClientConnectResultCode code, string? reason)
+    {
+        _credentialsRefused = code is MqttClientConnectResultCode.BadUserNameOrPassword or MqttClientConnectResultCode.NotAuthorized;
+        _logger.LogWarning(
+            "Node {NodeId}: broker {Broker} refused the connection: {ResultCode} {Reason}{Hint}",
+            NodeId, broker, code, reason, _credentialsRefused ? " (not enrolled there, or its credentials were retired)" : string.Empty);
     }
 
     /// <summary>Runs one connection until it is lost, moved away from, or the node stops.</summary>
@@ -289,6 +327,7 @@ internal sealed class BrokerFailover
 
         var birthPublished = false;
         var failback = false;
+        var reidentify = false;
 
         // Started before the birth is queued, so its first probe is already scheduled when the birth is signalled.
         var probing = brokerIndex == 0 ? Task.CompletedTask : ProbePrimaryAsync(session, lost.Token);
@@ -322,13 +361,16 @@ internal sealed class BrokerFailover
                     case SessionWorkKind.Failback:
                         failback = true;
                         break;
+                    case SessionWorkKind.Reidentify:
+                        reidentify = true;
+                        break;
                     default:
                         await _handler.HandleAsync(session, work.Kind, lost.Token).ConfigureAwait(false);
                         break;
                 }
 
                 inFlight = null;
-                if (failback)
+                if (failback || reidentify)
                 {
                     break;
                 }
@@ -366,9 +408,9 @@ internal sealed class BrokerFailover
             return SessionEnd.Stopped;
         }
 
-        if (failback && client.IsConnected && await MoveAwayAsync(client, brokerIndex, bdSeq).ConfigureAwait(false))
+        if ((failback || reidentify) && client.IsConnected && await MoveAwayAsync(client, brokerIndex, bdSeq, reidentify ? "come back with new credentials" : "move back to " + _settings.Brokers[0]).ConfigureAwait(false))
         {
-            return SessionEnd.Failback;
+            return reidentify ? SessionEnd.Reidentify : SessionEnd.Failback;
         }
 
         _logger.LogWarning("Node {NodeId}: connection to {Broker} lost (bdSeq {BdSeq})", NodeId, _settings.Brokers[brokerIndex], bdSeq);
@@ -376,10 +418,10 @@ internal sealed class BrokerFailover
     }
 
     /// <summary>
-    /// Leaves a broker on purpose (fail-back): a normal DISCONNECT, so the broker discards the Will, and no death of our
+    /// Leaves a broker on purpose (fail-back, or new credentials after "rotate-identity"): a normal DISCONNECT, so the broker discards the Will, and no death of our
     /// own: the node is not going offline, and the controller should see only the next session's birth.
     /// </summary>
-    private async Task<bool> MoveAwayAsync(IMqttClient client, int brokerIndex, int bdSeq)
+    private async Task<bool> MoveAwayAsync(IMqttClient client, int brokerIndex, int bdSeq, string purpose)
     {
         using var timeout = new CancellationTokenSource(_settings.ConnectTimeout, _time);
         try
@@ -388,8 +430,8 @@ internal sealed class BrokerFailover
                 new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.NormalDisconnection).Build(),
                 timeout.Token).ConfigureAwait(false);
             _logger.LogInformation(
-                "Node {NodeId}: left {Broker} (bdSeq {BdSeq}) to move back to {Primary}",
-                NodeId, _settings.Brokers[brokerIndex], bdSeq, _settings.Brokers[0]);
+                "Node {NodeId}: left {Broker} (bdSeq {BdSeq}) to {Purpose}",
+                NodeId, _settings.Brokers[brokerIndex], bdSeq, purpose);
             return true;
         }
 #pragma warning disable CA1031 // A failed DISCONNECT means the link broke meanwhile: an ordinary loss.

@@ -15,6 +15,9 @@ internal enum SessionEnd
     /// <summary>Left on purpose to move back to the first broker.</summary>
     Failback,
 
+    /// <summary>Left on purpose to come back with new credentials.</summary>
+    Reidentify,
+
     /// <summary>The node is stopping.</summary>
     Stopped,
 }

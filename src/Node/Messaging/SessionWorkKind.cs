@@ -23,4 +23,7 @@ internal enum SessionWorkKind
 
     /// <summary>Leave this broker to move back to the first one.</summary>
     Failback,
+
+    /// <summary>Leave this broker to come back at once with the node's new credentials ("rotate-identity").</summary>
+    Reidentify,
 }

@@ -1,5 +1,6 @@
 using MQTTnet.Protocol;
 using SmartLoudspeaker.Node.Agent;
+using SmartLoudspeaker.Node.Identity;
 using SmartLoudspeaker.Node.Messaging;
 using SmartLoudspeaker.Protocol;
 using SmartLoudspeaker.Protocol.Messages;
@@ -8,8 +9,10 @@ namespace SmartLoudspeaker.Node.Reporting;
 
 /// <summary>
 /// What the node tells the Controller about itself: the birth, health assembled from the contributors, and events kept
-/// in the outbox until acknowledged. It composes the messages; the session that carries them publishes them, one at a
-/// time, through the delegate it passes in.
+/// in the outbox until acknowledged (events signed by the node's key when they are sent, so a resend is signed again;
+/// the journal keeps them unsigned). It composes the messages; the session that carries them publishes them, one at
+/// a time, through the delegate it passes in. An event acknowledgement empties the outbox only as
+/// <see cref="EventAckCheck"/> allows.
 /// </summary>
 internal sealed class NodeReporter : IDisposable
 {
@@ -22,15 +25,21 @@ internal sealed class NodeReporter : IDisposable
     private readonly NodeAgentSettings _settings;
     private readonly HealthReportAssembler _health;
     private readonly EventOutbox _outbox;
+    private readonly NodeKeyring _keyring;
+    private readonly EventAckCheck _eventAcks;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly long _startTimestamp;
+    private readonly bool _countRefusedEventAcks;
+    private long _refusedEventAcks;
 
     /// <param name="settings">The node's identity (id, zones, software).</param>
     /// <param name="hardware">What the node runs on, announced in its birth.</param>
     /// <param name="capabilities">What the node announces it can do.</param>
     /// <param name="health">The report assembler with its contributors.</param>
     /// <param name="outbox">Events waiting for acknowledgement (owned from now on).</param>
+    /// <param name="keyring">The node's key, which signs each event as it is sent.</param>
+    /// <param name="trust">The Controller keys an event acknowledgement must be signed by; null without a pinned root.</param>
     /// <param name="time">The node's clock; uptime counts from this call.</param>
     /// <param name="logger">The node's log.</param>
     public NodeReporter(
@@ -39,6 +48,8 @@ internal sealed class NodeReporter : IDisposable
         IReadOnlyList<string> capabilities,
         HealthReportAssembler health,
         EventOutbox outbox,
+        NodeKeyring keyring,
+        Protocol.Security.TrustStore? trust,
         TimeProvider time,
         ILogger logger)
     {
@@ -47,6 +58,9 @@ internal sealed class NodeReporter : IDisposable
         Capabilities = capabilities;
         _health = health;
         _outbox = outbox;
+        _keyring = keyring;
+        _eventAcks = new EventAckCheck(settings.NodeId, trust);
+        _countRefusedEventAcks = trust is not null;
         _time = time;
         _logger = logger;
         _startTimestamp = time.GetTimestamp();
@@ -60,6 +74,9 @@ internal sealed class NodeReporter : IDisposable
 
     /// <summary>Events waiting for acknowledgement.</summary>
     public int PendingEvents => _outbox.Count;
+
+    /// <summary>Event acknowledgements refused (unsigned or forged, or for another node) since start.</summary>
+    public long RefusedEventAcks => Interlocked.Read(ref _refusedEventAcks);
 
     /// <summary>Seconds since the node started.</summary>
     public long UptimeSeconds => (long)_time.GetElapsedTime(_startTimestamp).TotalSeconds;
@@ -93,10 +110,13 @@ internal sealed class NodeReporter : IDisposable
     public async Task PublishHealthAsync(
         ReportContext session, int connections, Func<OutboundMessage, CancellationToken, Task> publish, CancellationToken cancellationToken)
     {
-        if (await _health.AssembleAsync(session, connections, UptimeSeconds, cancellationToken).ConfigureAwait(false) is not { } health)
+        if (await _health.AssembleAsync(session, connections, UptimeSeconds, cancellationToken).ConfigureAwait(false) is not { } assembled)
         {
             return;
         }
+
+        // Reported where an acknowledgement can be refused at all: on a node that pins a root.
+        var health = _countRefusedEventAcks ? assembled with { RefusedEventAcks = RefusedEventAcks } : assembled;
 
         await publish(new OutboundMessage(Topics.ForNode(NodeId, NodeMessageKind.Health), WireCodec.Encode(health), MqttQualityOfServiceLevel.AtMostOnce), cancellationToken)
             .ConfigureAwait(false);
@@ -124,7 +144,7 @@ internal sealed class NodeReporter : IDisposable
                 Code = pending.Code,
                 Text = pending.Text,
             };
-            await publish(new OutboundMessage(Topics.ForNode(NodeId, NodeMessageKind.Event), WireCodec.Encode(message), MqttQualityOfServiceLevel.AtLeastOnce), cancellationToken)
+            await publish(new OutboundMessage(Topics.ForNode(NodeId, NodeMessageKind.Event), _keyring.Current.Sign(message), MqttQualityOfServiceLevel.AtLeastOnce), cancellationToken)
                 .ConfigureAwait(false);
             pending.SentInConnection = session.ConnectionNumber;
             _logger.LogDebug("Node {NodeId}: event {EventId} ({Kind}) published", NodeId, pending.Id, pending.Kind);
@@ -156,17 +176,21 @@ internal sealed class NodeReporter : IDisposable
         return pending.Id;
     }
 
-    /// <summary>Runs on MQTTnet's receive loop (an inline route): forgets the acknowledged events, never publishes.</summary>
+    /// <summary>
+    /// Runs on MQTTnet's receive loop (an inline route): forgets the acknowledged events when the acknowledgement passes
+    /// <see cref="EventAckCheck"/>, never publishes. A refused one is counted, and the events stay in the outbox.
+    /// </summary>
     public string? HandleEventAck(InboundPayload message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var decoded = WireCodec.Decode<EventAck>(message.Payload);
-        if (!decoded.Succeeded)
+        var (ack, refusal) = _eventAcks.Check(message.Payload);
+        if (ack is null)
         {
-            return $"{decoded.Failure}: {decoded.Detail}";
+            Interlocked.Increment(ref _refusedEventAcks);
+            return "event acknowledgement refused, events kept: " + refusal;
         }
 
-        var removed = _outbox.Acknowledge(decoded.Message!.Ids);
+        var removed = _outbox.Acknowledge(ack.Ids);
         _logger.LogDebug("Node {NodeId}: {Removed} event(s) acknowledged, {Pending} pending", NodeId, removed, _outbox.Count);
         return null;
     }

@@ -20,21 +20,10 @@ public sealed record EventAck : IWireMessage
     /// <summary>Ids of the stored events.</summary>
     public required IReadOnlyList<string> Ids { get; init; }
 
-    /// <summary>
-    /// Id of the Controller signing key that signed it (the signed form); absent only when the Controller runs without
-    /// signing keys, and a node with a pinned root refuses it then.
-    /// </summary>
-    public string? Kid { get; init; }
-
-    /// <summary>When the Controller signed it, checked against the key's certificate; with <see cref="Kid"/>.</summary>
-    public DateTimeOffset? Ts { get; init; }
-
     /// <inheritdoc />
     public string? FindProblem() =>
         !Identifiers.IsValid(NodeId) ? "nodeId is not a valid id"
         : Ids.Count is 0 or > MaxIds ? "ids must hold 1–256 ids"
         : Ids.Any(id => string.IsNullOrWhiteSpace(id) || id.Length > NodeEvent.MaxIdLength) ? "an id is blank or too long"
-        : Kid is { Length: 0 or > 64 } ? "kid must be 1–64 characters"
-        : (Kid is null) != (Ts is null) ? "kid and ts come together"
         : null;
 }

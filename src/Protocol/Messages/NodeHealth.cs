@@ -45,6 +45,12 @@ public sealed record NodeHealth : IWireMessage
     /// <summary>Commands refused since the node started (forged, replayed, expired…); absent before signed control.</summary>
     public long? RefusedCommands { get; init; }
 
+    /// <summary>
+    /// Event acknowledgements refused since the node started (unsigned or not by a trusted Controller key, or naming
+    /// another node); the events stayed in the outbox. Reported by a node that pins a root key.
+    /// </summary>
+    public long? RefusedEventAcks { get; init; }
+
     /// <inheritdoc />
     public string? FindProblem() =>
         Seq is < 0 or > 255 ? "seq must be 0–255"
@@ -56,5 +62,6 @@ public sealed record NodeHealth : IWireMessage
         : Link.SignalDbm is < -200 or > 0 ? "link.signalDbm is out of range"
         : string.IsNullOrWhiteSpace(Clock.Source) ? "clock.source is required"
         : RefusedCommands < 0 ? "refusedCommands must not be negative"
+        : RefusedEventAcks < 0 ? "refusedEventAcks must not be negative"
         : null;
 }

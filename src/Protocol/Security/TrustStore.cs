@@ -147,6 +147,33 @@ public sealed class TrustStore : IDisposable
         }
     }
 
+    /// <summary>
+    /// Verifies <paramref name="signature"/> over <paramref name="data"/> by any Controller key the root certified and
+    /// has not revoked: for a message that names no key and carries no time, such as an event acknowledgement, which
+    /// moves nothing but a node's outbox (so a key's validity dates are not checked).
+    /// </summary>
+    /// <returns>Null when genuine; otherwise the refusal reason.</returns>
+    public string? VerifyByAnyTrustedKey(ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
+    {
+        lock (gate)
+        {
+            if (keys.Count == 0)
+            {
+                return RefusalReasons.UnknownKey;
+            }
+
+            foreach (var entry in keys.Values)
+            {
+                if (EcdsaP256.Verify(entry.Key, data, signature))
+                {
+                    return null;
+                }
+            }
+
+            return RefusalReasons.BadSignature;
+        }
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {

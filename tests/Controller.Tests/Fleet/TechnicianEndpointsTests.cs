@@ -34,6 +34,7 @@ public sealed class TechnicianEndpointsTests
         Assert.Equal(
             [
                 "DELETE /api/identities/{id}",
+                "DELETE /api/zones/{id}",
                 "GET /api/commands/{commandId}",
                 "GET /api/enrolment/requests",
                 "GET /api/enrolment/tokens",
@@ -45,6 +46,8 @@ public sealed class TechnicianEndpointsTests
                 "GET /api/nodes/{id}/events",
                 "GET /api/nodes/{id}/history",
                 "GET /api/security/refusals",
+                "GET /api/zones/",
+                "GET /api/zones/{id}",
                 "GET /events/fleet",
                 "POST /api/enrolment/requests/{id}/approve",
                 "POST /api/enrolment/requests/{id}/refuse",
@@ -53,8 +56,10 @@ public sealed class TechnicianEndpointsTests
                 "POST /api/fleet/commands",
                 "POST /api/identities/{id}/revoke",
                 "POST /api/nodes/{id}/commands",
+                "POST /api/zones/",
                 "POST /api/zones/{zone}/commands",
                 "PUT /api/identities/{id}/zones",
+                "PUT /api/zones/{id}",
             ],
             endpoints.Where(endpoint => endpoint.Metadata.Contains(marker)).Select(Describe).Order(StringComparer.Ordinal));
         Assert.Contains(endpoints, endpoint => endpoint.RoutePattern.RawText == "/healthz" && !endpoint.Metadata.Contains(marker));

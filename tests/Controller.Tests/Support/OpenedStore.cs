@@ -4,6 +4,7 @@ using SmartLoudspeaker.Controller.Fleet.Storage;
 using SmartLoudspeaker.Controller.Identity.Storage;
 using SmartLoudspeaker.Controller.Infrastructure.Metrics;
 using SmartLoudspeaker.Controller.Infrastructure.Storage;
+using SmartLoudspeaker.Controller.Zones.Storage;
 
 namespace SmartLoudspeaker.Controller.Tests.Support;
 
@@ -19,6 +20,7 @@ internal sealed class OpenedStore : IDisposable
         Fleet = new FleetRepository(engine, Microsoft.Extensions.Options.Options.Create(options), NullLogger<FleetRepository>.Instance);
         Commands = new CommandRepository(engine, Microsoft.Extensions.Options.Options.Create(options), NullLogger<CommandRepository>.Instance);
         Identities = new IdentityRepository(engine, NullLogger<IdentityRepository>.Instance);
+        Zones = new ZoneRepository(engine, NullLogger<ZoneRepository>.Instance);
     }
 
     public StoreEngine Engine { get; }
@@ -28,13 +30,14 @@ internal sealed class OpenedStore : IDisposable
     public CommandRepository Commands { get; }
 
     public IdentityRepository Identities { get; }
+    public ZoneRepository Zones { get; }
 
     public StoreStatus Status => Engine.Status;
 
     public static OpenedStore Open(StoreOptions options, StoreFileSystem? disk = null, TimeProvider? timeProvider = null) => new(
         new StoreEngine(
             Microsoft.Extensions.Options.Options.Create(options),
-            [new FleetSchema(), new CommandSchema(), new IdentitySchema()],
+            [new FleetSchema(), new CommandSchema(), new ZoneSchema(), new IdentitySchema()],
             disk ?? new StoreFileSystem(),
             new ControllerMetrics(),
             timeProvider ?? TimeProvider.System,

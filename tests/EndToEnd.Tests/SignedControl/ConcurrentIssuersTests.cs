@@ -108,7 +108,7 @@ public sealed class ConcurrentIssuersTests
 
     private static (string Id, string Status, string? Reason) Read(ReceivedMessage message)
     {
-        using var ack = JsonDocument.Parse(message.Payload);
+        using var ack = JsonDocument.Parse(SecuredWorld.SignedPart(message.Payload));
         var root = ack.RootElement;
         return (root.GetProperty("id").GetString()!, root.GetProperty("status").GetString()!, root.TryGetProperty("reason", out var reason) ? reason.GetString() : null);
     }

@@ -75,7 +75,7 @@ public sealed class ReplayAndKeyTests
         await probe.WaitForAsync(m => m.Topic == healthTopic && probe.Received.Skip(answeredAt).Contains(m), SecuredWorld.Timeout);
         var tests = probe.Received
             .Where(m => m.Topic == eventTopic)
-            .Select(m => JsonDocument.Parse(m.Payload).RootElement)
+            .Select(m => JsonDocument.Parse(SecuredWorld.SignedPart(m.Payload)).RootElement)
             .Where(e => e.GetProperty("kind").GetString() == "emergency.test")
             .Select(e => e.GetProperty("id").GetString())
             .Distinct();

@@ -174,7 +174,7 @@ internal sealed class SecuredWorld : IAsyncDisposable
         var seen = 0;
         var message = await probe.WaitForAsync(
             received => received.Topic == AckTopic(nodeId) && IdOf(received.Payload) == commandId && ++seen >= occurrence, Timeout);
-        using var ack = JsonDocument.Parse(message.Payload);
+        using var ack = JsonDocument.Parse(SignedPart(message.Payload));
         return (ack.RootElement.GetProperty("status").GetString()!, ack.RootElement.TryGetProperty("reason", out var reason) ? reason.GetString() : null);
     }
 
@@ -221,11 +221,18 @@ internal sealed class SecuredWorld : IAsyncDisposable
         }
     }
 
+    /// <summary>The JSON of a node's acknowledgement or event: the first line of the signed form the node sends.</summary>
+    public static ReadOnlyMemory<byte> SignedPart(byte[] payload)
+    {
+        var newline = Array.IndexOf(payload, (byte)'\n');
+        return newline < 0 ? payload : payload.AsMemory(0, newline);
+    }
+
     private static string? IdOf(byte[] payload)
     {
         try
         {
-            using var document = JsonDocument.Parse(payload);
+            using var document = JsonDocument.Parse(SignedPart(payload));
             return document.RootElement.TryGetProperty("id", out var id) ? id.GetString() : null;
         }
         catch (JsonException)

@@ -3,6 +3,7 @@ using System.Text;
 using MQTTnet;
 using MQTTnet.Protocol;
 using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Security;
 
 namespace SmartLoudspeaker.Node.Tests.Support;
 
@@ -13,12 +14,31 @@ internal sealed record Received(int Index, string Topic, byte[] Payload, bool Re
 
     public bool IsFor(string nodeId, NodeMessageKind kind) => Topic == Topics.ForNode(nodeId, kind);
 
+    /// <summary>True when the payload is in the signed two-line form (acknowledgements, events).</summary>
+    public bool IsSigned => Payload.AsSpan().IndexOf((byte)'\n') >= 0;
+
+    /// <summary>The message, from plain JSON or from the signed part of the signed form (its signature not checked here).</summary>
     public T Decode<T>()
         where T : class, IWireMessage
     {
+        if (IsSigned)
+        {
+            var signed = SignedPayloadCodec.Parse<T>(Payload);
+            Assert.True(signed.Succeeded, $"{Topic}: {signed.Failure} {signed.Detail}");
+            return signed.Message!.Message;
+        }
+
         var result = WireCodec.Decode<T>(Payload);
         Assert.True(result.Succeeded, $"{Topic}: {result.Failure} {result.Detail}");
         return result.Message!;
+    }
+
+    /// <summary>True when the payload is the signed form, signed by <paramref name="publicKey"/> (DER SubjectPublicKeyInfo).</summary>
+    public bool IsSignedBy(ReadOnlySpan<byte> publicKey)
+    {
+        var split = SignedPayloadCodec.Split(Payload);
+        using var key = EcdsaP256.ImportPublicKey(publicKey);
+        return split.Succeeded && key is not null && EcdsaP256.Verify(key, split.Message!.SignedBytes.Span, split.Message.Signature);
     }
 }
 

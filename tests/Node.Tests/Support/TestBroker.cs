@@ -26,7 +26,8 @@ internal sealed class TestBroker : IAsyncDisposable
     /// <summary>Errors MQTTnet logged inside the broker.</summary>
     public IReadOnlyCollection<string> Errors => _errors;
 
-    public static async Task<TestBroker> StartAsync()
+    /// <summary>Starts a broker; <paramref name="configure"/> attaches its policy hooks (authentication, interception) first.</summary>
+    public static async Task<TestBroker> StartAsync(Action<MqttServer>? configure = null)
     {
         var options = new MqttServerOptionsBuilder()
             .WithDefaultEndpoint()
@@ -44,6 +45,7 @@ internal sealed class TestBroker : IAsyncDisposable
                 broker._errors.Enqueue(e.LogMessage.ToString());
             }
         };
+        configure?.Invoke(server);
         await server.StartAsync();
         broker.Port = options.DefaultEndpointOptions.Port;
         return broker;

@@ -12,6 +12,7 @@ using SmartLoudspeaker.Controller.Fleet.Storage;
 using SmartLoudspeaker.Controller.Web;
 using SmartLoudspeaker.Controller.Web.Live;
 using SmartLoudspeaker.Controller.Web.Localization;
+using SmartLoudspeaker.Controller.Zones;
 using SmartLoudspeaker.Protocol;
 
 namespace SmartLoudspeaker.Controller.Fleet.Pages;
@@ -56,11 +57,12 @@ internal static class FleetStreamEndpoints
         IHostApplicationLifetime lifetime,
         ICommandLog commandLog,
         IFleetStore store,
-        FleetChangeFeed feed)
+        FleetChangeFeed feed,
+        IZoneNames zoneNames)
     {
         var thresholds = fleetOptions.Value;
         var text = UiText.For(CultureInfo.CurrentCulture);
-        var formatter = new NodeRowFormatter(text, clock, thresholds);
+        var formatter = new NodeRowFormatter(text, clock, thresholds, zoneNames);
         var controlText = new ControlFormatter(text, clock);
 
         // Unusable filter values are ignored here: the page that opened the stream already explained them.

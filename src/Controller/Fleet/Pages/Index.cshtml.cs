@@ -3,11 +3,12 @@ using Microsoft.Extensions.Options;
 using SmartLoudspeaker.Controller.Fleet.Pages.Rows;
 using SmartLoudspeaker.Controller.Web;
 using SmartLoudspeaker.Controller.Web.Localization;
+using SmartLoudspeaker.Controller.Zones;
 
 namespace SmartLoudspeaker.Controller.Fleet.Pages;
 
 /// <summary>The technician's node list: every node's state and key health figures, filtered and sorted by query string.</summary>
-internal sealed class IndexModel(FleetRegistry fleet, IOptions<FleetOptions> options, UiText text, CommuneClock clock) : PageModel
+internal sealed class IndexModel(FleetRegistry fleet, IOptions<FleetOptions> options, UiText text, CommuneClock clock, IZoneNames zones) : PageModel
 {
     public FleetQuery Query { get; private set; } = new();
 
@@ -29,14 +30,17 @@ internal sealed class IndexModel(FleetRegistry fleet, IOptions<FleetOptions> opt
     {
         var thresholds = options.Value;
         var nodes = fleet.Snapshot();
-        Zones = nodes.SelectMany(node => node.Zones).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        var formatter = Formatter = new NodeRowFormatter(text, clock, thresholds, zones);
+
+        // The filter lists zones by the names people read, in the alphabetical order of the page's language.
+        Zones = nodes.SelectMany(node => node.Zones).Distinct(StringComparer.Ordinal)
+            .OrderBy(formatter.ZoneName, StringComparer.Create(text.Culture, ignoreCase: true)).ThenBy(zone => zone, StringComparer.Ordinal).ToArray();
         Query = FleetQuery.Parse(Request.Query, Zones.ToHashSet(StringComparer.Ordinal));
         if (Query.Malformed)
         {
             Response.StatusCode = StatusCodes.Status400BadRequest;
         }
 
-        var formatter = Formatter = new NodeRowFormatter(text, clock, thresholds);
         Rows = Query.Apply(nodes, thresholds).Select(node => formatter.Format(node, order: Query)).ToArray();
         Total = nodes.Count;
         Counts = nodes

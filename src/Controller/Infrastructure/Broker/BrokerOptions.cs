@@ -1,3 +1,5 @@
+using SmartLoudspeaker.Protocol;
+
 namespace SmartLoudspeaker.Controller.Infrastructure.Broker;
 
 /// <summary>Configuration section "Broker": which broker the controller uses and how it reaches it.</summary>
@@ -36,6 +38,43 @@ public sealed class BrokerOptions
     /// thousands of filters. The controller's own client is exempt.
     /// </summary>
     public int MaxSubscriptionsPerClient { get; set; } = 32;
+
+    /// <summary>
+    /// Embedded broker: the largest PUBLISH on a JSON topic (health, events, commands…), whole packet, in bytes. A JSON
+    /// message is at most <see cref="WireSchema.MaxJsonPayloadBytes"/> (16 KiB); the default adds 1 KiB for
+    /// what the packet holds besides: the fixed header (5), the topic (2 + a few dozen bytes), the packet id (2) and
+    /// MQTT 5 properties. A larger declaration is refused while reading, before the body is buffered.
+    /// </summary>
+    public int MaxJsonPacketBytes { get; set; } = WireSchema.MaxJsonPayloadBytes + 1024;
+
+    /// <summary>Embedded broker: the largest PUBLISH on an audio topic (<c>sl/v1/+/+/audio/#</c>, <c>sl/v1/all/audio/#</c>), whole packet.</summary>
+    public int MaxAudioPacketBytes { get; set; } = 8 * 1024;
+
+    /// <summary>Embedded broker: the largest PUBLISH on a media topic (<c>sl/v1/+/+/media/#</c>, <c>sl/v1/all/media/#</c>), whole packet.</summary>
+    public int MaxMediaPacketBytes { get; set; } = 64 * 1024;
+
+    /// <summary>
+    /// Embedded broker: the largest packet other than PUBLISH (CONNECT with its Will, SUBSCRIBE, UNSUBSCRIBE,
+    /// acknowledgements). A node's CONNECT and SUBSCRIBE are a few hundred bytes.
+    /// </summary>
+    public int MaxControlPacketBytes { get; set; } = 4 * 1024;
+
+    /// <summary>
+    /// Embedded broker: publishes per second one connection may keep up (a node sends a health report every 30 s and
+    /// events as they happen); beyond <see cref="PublishBurst"/> the connection is closed. The controller's client is exempt.
+    /// </summary>
+    public int MaxPublishesPerSecond { get; set; } = 50;
+
+    /// <summary>Embedded broker: publishes one connection may send at once before <see cref="MaxPublishesPerSecond"/> applies.</summary>
+    public int PublishBurst { get; set; } = 200;
+
+    /// <summary>
+    /// Embedded broker: messages the broker holds for one client and has not yet written to it (the client is slower
+    /// than its traffic, or offline with a kept session); beyond it the oldest is dropped. The controller's client
+    /// shares the cap and takes the whole fleet's traffic: after a broker restart every node sends a birth and a health
+    /// report at once (2 × <see cref="MaxConnections"/>), so the default leaves room for that.
+    /// </summary>
+    public int MaxQueuedMessagesPerClient { get; set; } = 5000;
 
     /// <summary>Host name or address of the external broker (External mode only).</summary>
     public string? Host { get; set; }

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Options;
 using SmartLoudspeaker.Controller.Hosting;
+using SmartLoudspeaker.Protocol;
 
 namespace SmartLoudspeaker.Controller.Infrastructure.Broker;
 
@@ -48,6 +49,41 @@ internal sealed class BrokerOptionsValidator : IValidateOptions<BrokerOptions>
         if (options.MaxSubscriptionsPerClient is < 1 or > 10_000)
         {
             errors.Add(InvalidSetting.Describe("Broker:MaxSubscriptionsPerClient", options.MaxSubscriptionsPerClient, "must be 1–10000"));
+        }
+
+        if (options.MaxJsonPacketBytes is < WireSchema.MaxJsonPayloadBytes + 1024 or > 1024 * 1024)
+        {
+            errors.Add(InvalidSetting.Describe("Broker:MaxJsonPacketBytes", options.MaxJsonPacketBytes, "must be 17408–1048576 (a JSON message may be 16 KiB, plus its topic)"));
+        }
+
+        if (options.MaxAudioPacketBytes is < 1024 or > 1024 * 1024)
+        {
+            errors.Add(InvalidSetting.Describe("Broker:MaxAudioPacketBytes", options.MaxAudioPacketBytes, "must be 1024–1048576"));
+        }
+
+        if (options.MaxMediaPacketBytes is < 1024 or > 16 * 1024 * 1024)
+        {
+            errors.Add(InvalidSetting.Describe("Broker:MaxMediaPacketBytes", options.MaxMediaPacketBytes, "must be 1024–16777216"));
+        }
+
+        if (options.MaxControlPacketBytes is < 1024 or > 64 * 1024)
+        {
+            errors.Add(InvalidSetting.Describe("Broker:MaxControlPacketBytes", options.MaxControlPacketBytes, "must be 1024–65536"));
+        }
+
+        if (options.MaxPublishesPerSecond is < 1 or > 100_000)
+        {
+            errors.Add(InvalidSetting.Describe("Broker:MaxPublishesPerSecond", options.MaxPublishesPerSecond, "must be 1–100000"));
+        }
+
+        if (options.PublishBurst is < 1 or > 100_000)
+        {
+            errors.Add(InvalidSetting.Describe("Broker:PublishBurst", options.PublishBurst, "must be 1–100000"));
+        }
+
+        if (options.MaxQueuedMessagesPerClient is < 1 or > 100_000)
+        {
+            errors.Add(InvalidSetting.Describe("Broker:MaxQueuedMessagesPerClient", options.MaxQueuedMessagesPerClient, "must be 1–100000"));
         }
 
         if (options.ReconnectDelay <= TimeSpan.Zero || options.ReconnectDelay > TimeSpan.FromMinutes(5))

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using MQTTnet.Protocol;
 using MQTTnet.Server;
 using Microsoft.Extensions.Options;
+using SmartLoudspeaker.Controller.Infrastructure.Broker.Guard;
 using SmartLoudspeaker.Controller.Infrastructure.Metrics;
 using SmartLoudspeaker.Controller.Infrastructure.Mqtt;
 
@@ -19,6 +20,7 @@ public sealed class EmbeddedBroker : IHostedService, IDisposable
     private readonly ControllerMetrics _metrics;
     private readonly ILogger<EmbeddedBroker> _logger;
     private readonly ILoggerFactory _loggerFactory;
+    private readonly TimeProvider _clock;
     private readonly Lock _stopGate = new();
     private MqttServer? _server;
     private Task? _stopped;
@@ -29,13 +31,15 @@ public sealed class EmbeddedBroker : IHostedService, IDisposable
         ControllerIdentity identity,
         ControllerMetrics metrics,
         ILogger<EmbeddedBroker> logger,
-        ILoggerFactory loggerFactory)
+        ILoggerFactory loggerFactory,
+        TimeProvider clock)
     {
         _options = options.Value;
         _identity = identity;
         _metrics = metrics;
         _logger = logger;
         _loggerFactory = loggerFactory;
+        _clock = clock;
     }
 
     /// <summary>The TCP port the broker listens on once started (the one the OS chose when Broker:Port is 0); 0 before.</summary>
@@ -63,7 +67,9 @@ public sealed class EmbeddedBroker : IHostedService, IDisposable
             .WithDefaultEndpoint()
             .WithDefaultEndpointPort(_options.Port)
             // A connection that never sends CONNECT holds a socket; MQTTnet's default would keep it 100 s.
-            .WithDefaultCommunicationTimeout(TimeSpan.FromSeconds(10));
+            .WithDefaultCommunicationTimeout(TimeSpan.FromSeconds(10))
+            .WithMaxPendingMessagesPerClient(_options.MaxQueuedMessagesPerClient)
+            .WithPendingMessagesOverflowStrategy(MqttPendingMessagesOverflowStrategy.DropOldestQueuedMessage);
 
         // MQTTnet opens an IPv4 and an IPv6 listener on the same port; keep the IPv6 one as open as the IPv4 one.
         if (address.AddressFamily == AddressFamily.InterNetworkV6)
@@ -80,7 +86,10 @@ public sealed class EmbeddedBroker : IHostedService, IDisposable
 
         var serverOptions = builder.Build();
         var mqttLogger = new MqttNetLoggerAdapter(_loggerFactory.CreateLogger("MQTTnet.Server"));
-        var server = new MqttServerFactory().CreateMqttServer(serverOptions, mqttLogger);
+        // Our listeners instead of MQTTnet's: they read every packet's head before MQTTnet buffers its body (Guard/).
+        var listeners = new GuardedTcpServerAdapter(
+            new PacketLimits(_options, _identity.ClientId), _clock, OnConnectionRefused, _loggerFactory.CreateLogger<GuardedTcpServerAdapter>());
+        var server = new MqttServerFactory().CreateMqttServer(serverOptions, [listeners], mqttLogger);
         server.InterceptingPublishAsync += OnInterceptingPublishAsync;
         server.ValidatingConnectionAsync += OnValidatingConnectionAsync;
         server.ClientConnectedAsync += OnClientConnectedAsync;
@@ -120,6 +129,14 @@ public sealed class EmbeddedBroker : IHostedService, IDisposable
         {
             return _stopped ??= StopServerAsync();
         }
+    }
+
+    private void OnConnectionRefused(GuardRefusal refusal)
+    {
+        _metrics.BrokerRefused.WithLabels(refusal.Reason).Inc();
+        _logger.LogWarning(
+            "Broker closed the connection of client {ClientId} from {Endpoint}: {Reason}, {Detail}",
+            refusal.ClientId ?? "(before CONNECT)", refusal.Endpoint, refusal.Reason, refusal.Detail);
     }
 
     private async Task OnValidatingConnectionAsync(ValidatingConnectionEventArgs connection)

@@ -399,7 +399,7 @@ internal sealed class IngestPipeline
             return WireCodec.Encode(new EventAck { NodeId = nodeId, Ids = [eventId] });
         }
 
-        return key.Signer.Sign(new EventAck { NodeId = nodeId, Ids = [eventId], Kid = key.Signer.Kid, Ts = now });
+        return key.Signer.Sign(new EventAck { NodeId = nodeId, Ids = [eventId] });
     }
 
     private void ObserveLag(string topic, DateTimeOffset sentAt, DateTimeOffset now) =>

@@ -21,7 +21,7 @@ public sealed class ControllerMetrics
         IngestRefused = factory.CreateCounter(
             "sl_ingest_refused_total", "Messages the controller received and refused, by reason.", "reason");
         BrokerRefused = factory.CreateCounter(
-            "sl_broker_refused_total", "Publishes, connections and subscriptions the embedded broker refused, by reason.", "reason");
+            "sl_broker_refused_total", "Publishes, connections, subscriptions and packets (a connection closed on its packet size or publish rate) the embedded broker refused, by reason.", "reason");
         IngestLag = factory.CreateHistogram(
             "sl_ingest_lag_seconds",
             "Controller receive time minus the message's timestamp (node clock); negative values count as 0.",

@@ -131,7 +131,7 @@ public sealed class ControllerMqttClientLanesTests
             });
             var identity = new ControllerIdentity();
             var metrics = new ControllerMetrics();
-            using var unusedBroker = new EmbeddedBroker(brokerOptions, identity, metrics, NullLogger<EmbeddedBroker>.Instance, NullLoggerFactory.Instance);
+            using var unusedBroker = new EmbeddedBroker(brokerOptions, identity, metrics, NullLogger<EmbeddedBroker>.Instance, NullLoggerFactory.Instance, TimeProvider.System);
             var client = new ControllerMqttClient(brokerOptions, unusedBroker, identity, metrics, TimeProvider.System, NullLoggerFactory.Instance);
             var link = new HeldLink(server, client);
             server.InterceptingPublishAsync += link.OnPublishAsync;

@@ -12,6 +12,7 @@ using SmartLoudspeaker.Controller.Fleet.Storage;
 using SmartLoudspeaker.Controller.Security;
 using SmartLoudspeaker.Controller.Web;
 using SmartLoudspeaker.Controller.Web.Localization;
+using SmartLoudspeaker.Controller.Zones;
 using SmartLoudspeaker.Protocol;
 using SmartLoudspeaker.Protocol.Commands;
 using SmartLoudspeaker.Protocol.Messages;
@@ -32,7 +33,8 @@ internal sealed class DetailModel(
     CommandService commands,
     ICommandLog commandLog,
     IOptions<SecurityOptions> security,
-    TimeProvider time) : PageModel
+    TimeProvider time,
+    IZoneNames zones) : PageModel
 {
     /// <summary>The shortest heartbeat a technician may set: the protocol's own, which the node enforces too.</summary>
     public const int MinHeartbeatSeconds = SetHeartbeatCommand.MinSeconds;
@@ -238,7 +240,7 @@ internal sealed class DetailModel(
         Commands = commandLog.ForNode(id, ControlFormatter.CommandsShown).Select(record => Control.Format(record.View(now), id)).ToArray();
 
         var thresholds = options.Value;
-        Formatter = new NodeRowFormatter(text, clock, thresholds);
+        Formatter = new NodeRowFormatter(text, clock, thresholds, zones);
         Row = Formatter.Format(Node);
         HardwareName = text.Has("Hardware." + Node.Hardware.Model) ? text["Hardware." + Node.Hardware.Model] : Node.Hardware.Model;
         var resend = security.Value.ResendInterval;

@@ -1,11 +1,12 @@
 using SmartLoudspeaker.Controller.Fleet.Api;
 using SmartLoudspeaker.Controller.Web;
 using SmartLoudspeaker.Controller.Web.Localization;
+using SmartLoudspeaker.Controller.Zones;
 
 namespace SmartLoudspeaker.Controller.Fleet.Pages.Rows;
 
 /// <summary>Turns a node's state into the words and figures a technician reads, in one culture and time zone.</summary>
-internal sealed class NodeRowFormatter(UiText text, CommuneClock clock, FleetOptions thresholds)
+internal sealed class NodeRowFormatter(UiText text, CommuneClock clock, FleetOptions thresholds, IZoneNames zones)
 {
     /// <summary>Shown where a figure is unknown, so an empty cell is never mistaken for a broken page.</summary>
     public const string Unknown = "—";
@@ -48,8 +49,11 @@ internal sealed class NodeRowFormatter(UiText text, CommuneClock clock, FleetOpt
         };
     }
 
-    /// <summary>A zone as people read it: there are no zone names yet, so the id with a "zone" word before it.</summary>
-    public string ZoneName(string zone) => text.Format("Zone.Label", zone);
+    /// <summary>
+    /// A zone as people read it: the name technicians gave it (the zone registry), or while it has none its id with a
+    /// "zone" word before it.
+    /// </summary>
+    public string ZoneName(string zone) => zones.NameOf(zone) ?? text.Format("Zone.Label", zone);
 
     public string FaultName(string code) =>
         text.Has("Fault." + code) ? text["Fault." + code] : text.Format("Fault.Other", code);
