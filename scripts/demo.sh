@@ -40,9 +40,6 @@ dotnet build SmartLoudspeaker.sln -c Release -nologo -v q
 
 data="$root/data/demo"
 mkdir -p "$data"
-# The enrolment token every simulated node carries, so the Controller approves them at once (a bootstrap token of its
-# own configuration): {tokenId}.{secret}, the secret 32 random bytes in base64url.
-enrolment_token="demo.$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
 pids=()
 cleanup() {
   trap - INT TERM EXIT
@@ -53,12 +50,22 @@ cleanup() {
 }
 trap cleanup INT TERM EXIT
 
+# One enrolment token for every simulated node, made afresh for each run (a random id and a 32-byte secret), valid
+# for a day: the Controller approves a node that proves it at once, with the zones it asks for among the demo's.
+token="t$(od -An -N5 -tx1 /dev/urandom | tr -d ' \n').$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
+token_id="${token%%.*}"
+token_expires="$(date -u -d '+1 day' +%Y-%m-%dT%H:%M:%SZ)"
+token_zones=()
+for zone in $(seq 1 "$zones"); do token_zones+=("--Enrolment:BootstrapTokens:0:Zones:$((zone - 1))=zone-$zone"); done
+
 (cd src/Controller/bin/Release/net10.0 && exec dotnet SmartLoudspeaker.Controller.dll \
   --Urls="http://127.0.0.1:$http_port" \
   --Broker:Mode=Embedded --Broker:Port="$mqtt_port" --Broker:BindAddress=127.0.0.1 \
   --Broker:Tls:Port="$tls_port" \
   --Store:DataDirectory="$data/controller" \
-  --Security:GenerateDemoKeys=true) &
+  --Security:GenerateDemoKeys=true \
+  --Enrolment:BootstrapTokens:0:Token="$token" --Enrolment:BootstrapTokens:0:Expires="$token_expires" \
+  --Enrolment:BootstrapTokens:0:MaxUses="$nodes" "${token_zones[@]}") &
 pids+=($!)
 
 echo "Waiting for the Controller…"
@@ -73,8 +80,8 @@ done
   --Node:Simulation:NodeCount="$nodes" --Node:Simulation:ZoneCount="$zones" \
   --Node:Brokers:0:Host=127.0.0.1 --Node:Brokers:0:Port="$mqtt_port" \
   --Node:DataDirectory="$data/nodes" \
-  --Node:Enrolment:Token="$enrolment_token" \
-  --Node:Security:RootPublicKeyFile="$data/controller/keys/root.pub") &
+  --Node:Security:RootPublicKeyFile="$data/controller/keys/root.pub" \
+  --Node:Enrolment:Token="$token") &
 pids+=($!)
 
 # The broker refuses anonymous clients: technicians watch with the read-only observer account made at first start.
@@ -83,6 +90,11 @@ observer_password=$(sed -n 's/.*"observer": *"\([^"]*\)".*/\1/p' "$data/controll
 cat <<INFO
 
 SmartLoudspeaker demo is running: Controller + $nodes simulated nodes in $zones zones.
+The demo enrols its simulated nodes automatically: they carry this run's enrolment token ($token_id, $nodes uses,
+expires $token_expires). A real node without a token waits for a technician:
+  Requests:         curl http://127.0.0.1:$http_port/api/enrolment/requests
+  Approve one:      curl -X POST http://127.0.0.1:$http_port/api/enrolment/requests/NODE-ID/approve
+  Enrolled nodes:   curl http://127.0.0.1:$http_port/api/identities
   Web UI:           http://127.0.0.1:$http_port/   (Vietnamese; English from the switch at the top)
   Fleet (JSON):     curl http://127.0.0.1:$http_port/api/nodes
   One node:         curl http://127.0.0.1:$http_port/api/nodes/sim-01

@@ -12,7 +12,7 @@ public static class Topics
     /// <summary>Retained controller presence (online, or offline by its Last Will).</summary>
     public const string ControllerState = Root + "/controller/state";
 
-    /// <summary>What the controller subscribes to: every message a node sends.</summary>
+    /// <summary>What the controller subscribes to: every message a node sends, and every node's request to join.</summary>
     public static readonly IReadOnlyList<string> ControllerSubscriptions =
     [
         Root + "/node/+/birth",
@@ -21,6 +21,7 @@ public static class Topics
         Root + "/node/+/event",
         Root + "/node/+/ack",
         Root + "/node/+/time-req",
+        Root + "/enrol/+/request",
     ];
 
     /// <summary>Retained Controller signing-key certificates, one topic per key id; nodes subscribe to all.</summary>

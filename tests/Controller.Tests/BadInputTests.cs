@@ -74,10 +74,10 @@ public sealed class BadInputTests : IDisposable
         AssertIngestRefusedAsync(Topics.ForNode(NodeId, NodeMessageKind.Death), WireCodec.Encode(Wire.Death("node-y", 1)), "node-id-mismatch");
 
     [Fact]
-    public Task A_command_ack_naming_another_node_than_its_topic_is_refused() =>
-        AssertIngestRefusedAsync(
+    public async Task A_command_ack_naming_another_node_than_its_topic_is_refused() =>
+        await AssertIngestRefusedAsync(
             Topics.ForNode(NodeId, NodeMessageKind.CommandAck),
-            WireCodec.Encode(new CommandAck { Id = "cmd-1", NodeId = "node-y", Status = CommandAckStatus.Done, Ts = Wire.NodeClock }),
+            (await _host.EnrolAsync(NodeId)).Sign(new CommandAck { Id = "cmd-1", NodeId = "node-y", Status = CommandAckStatus.Done, Ts = Wire.NodeClock }),
             "node-id-mismatch");
 
     [Fact]
@@ -163,6 +163,7 @@ public sealed class BadInputTests : IDisposable
         Assert.Equal((IngestRefusals.Retained, "node-fake"), (result.RefusedReason, result.NodeId));
         Assert.Equal(1, await _host.MetricAsync("sl_ingest_refused_total{reason=\"retained\"}"));
         Assert.Equal(404, (int)(await _host.Http.GetAsync(new Uri("/api/nodes/node-fake", UriKind.Relative))).StatusCode);
+        await _host.EnrolAsync("node-fake");
         Assert.True((await pipeline.HandleAsync(Topics.ForNode("node-fake", NodeMessageKind.Birth), birth, retained: false, CancellationToken.None)).Accepted);
     }
 

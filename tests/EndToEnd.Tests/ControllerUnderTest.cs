@@ -8,6 +8,7 @@ using Microsoft.Extensions.Time.Testing;
 using SmartLoudspeaker.Controller.Fleet;
 using SmartLoudspeaker.Controller.Infrastructure.Broker;
 using SmartLoudspeaker.Controller.Infrastructure.Mqtt;
+using SmartLoudspeaker.TestUtilities.Enrolment;
 
 namespace SmartLoudspeaker.EndToEnd.Tests;
 
@@ -22,6 +23,12 @@ internal sealed class ControllerUnderTest : WebApplicationFactory<Program>
 
     private ControllerUnderTest(Dictionary<string, string?> settings, TimeProvider? time)
     {
+        // Every test Controller knows the test run's enrolment token, so test nodes enrol the real way.
+        foreach (var (key, value) in BootstrapToken.ForTests.ControllerSettings())
+        {
+            settings[key] = value;
+        }
+
         this.settings = settings;
         this.time = time;
     }

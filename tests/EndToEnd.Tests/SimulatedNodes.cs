@@ -3,6 +3,7 @@ using SmartLoudspeaker.Node.Agent;
 using SmartLoudspeaker.Node.Configuration;
 using SmartLoudspeaker.Node.Health;
 using SmartLoudspeaker.Node.Hosting;
+using SmartLoudspeaker.TestUtilities.Enrolment;
 
 namespace SmartLoudspeaker.EndToEnd.Tests;
 
@@ -26,6 +27,9 @@ internal sealed class SimulatedNodes : IAsyncDisposable
             KeepAlive = keepAlive ?? TimeSpan.FromSeconds(30),
             ReconnectWindow = TimeSpan.FromMilliseconds(100),
             ReconnectBackoffCap = TimeSpan.FromMilliseconds(500),
+
+            // The token every test Controller is configured with (ControllerUnderTest), so the node enrols itself.
+            EnrolmentToken = BootstrapToken.ForTests.Token,
         };
         var agent = NodeComposer.Compose(
             settings,

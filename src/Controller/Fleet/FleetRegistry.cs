@@ -143,6 +143,21 @@ internal sealed class FleetRegistry
         }
     }
 
+    /// <summary>Forgets a retired node: it leaves the fleet view and the store's registry (its history stays until pruned).</summary>
+    public Task Remove(string nodeId)
+    {
+        lock (_gate)
+        {
+            if (!_nodes.Remove(nodeId))
+            {
+                return Task.CompletedTask;
+            }
+
+            UpdateGauges();
+            return _store.RemoveNodeAsync(nodeId);
+        }
+    }
+
     /// <summary>
     /// Marks offline every online node silent for <paramref name="offlineAfterHeartbeats"/> of its heartbeats, the
     /// heartbeat capped at <paramref name="maxHeartbeat"/>; returns the nodes it marked.

@@ -1,15 +1,16 @@
 using SmartLoudspeaker.Controller.Commands;
 using SmartLoudspeaker.Controller.Fleet.Api;
 using SmartLoudspeaker.Controller.Fleet.Pages;
+using SmartLoudspeaker.Controller.Identity.Api;
 using SmartLoudspeaker.Controller.Zones.Api;
 using SmartLoudspeaker.Controller.Infrastructure.Broker.Api;
 
 namespace SmartLoudspeaker.Controller.Fleet;
 
 /// <summary>
-/// The technician's job on one route group: the fleet API, commands to a node, a zone or the fleet and their outcomes,
-/// what nodes refused, the zone registry, what the broker refused and the observer account, and the live stream of the
-/// fleet pages. Whatever applies to the technician's work alone (the
+/// The technician's job on one route group: the fleet API, enrolment and node identities, commands to a node, a zone or
+/// the fleet and their outcomes, what nodes refused, the zone registry, what the broker refused and the observer account,
+/// and the live stream of the fleet pages. Whatever applies to the technician's work alone (the
 /// accounts issue's role policy: <c>.RequireAuthorization(…)</c> on the group returned here) is added in this one place;
 /// the technician's pages, under <c>/Fleet/Pages</c> and <c>/Zones/Pages</c>, take the same policy by folder in <c>AddRazorPages</c>.
 /// </summary>
@@ -22,6 +23,7 @@ public static class TechnicianEndpoints
         var technician = endpoints.MapGroup(string.Empty);
         technician.MapFleetApi();
         technician.MapCommandApi();
+        technician.MapIdentityApi();
         technician.MapZoneApi();
         technician.MapBrokerApi();
         FleetStreamEndpoints.Map(technician);

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using SmartLoudspeaker.Controller.Commands.Storage;
 using SmartLoudspeaker.Controller.Fleet;
 using SmartLoudspeaker.Controller.Fleet.Storage;
+using SmartLoudspeaker.Controller.Identity;
 using SmartLoudspeaker.Controller.Infrastructure.Broker;
 using SmartLoudspeaker.Controller.Infrastructure.Broker.Accounts;
 using SmartLoudspeaker.Controller.Infrastructure.Broker.Mosquitto;
@@ -54,6 +55,7 @@ public static class ControllerHostExtensions
         services.AddSingleton<IStoreMaintenance>(provider => provider.GetRequiredService<CommandRepository>());
         services.AddZoneRegistry();
         services.AddSingleton<FleetRegistry>();
+        services.AddNodeIdentity(configuration);
         services.AddSingleton<IngestPipeline>();
         services.AddSingleton<ControllerMqttClient>();
         services.AddSingleton<IMqttPublisher>(provider => provider.GetRequiredService<ControllerMqttClient>());
@@ -71,8 +73,9 @@ public static class ControllerHostExtensions
 
         // Hosted services start in this order: the store opens first, the broker listens before the client connects to it.
         services.AddHostedService<StoreStartup>();
-        // The built-in accounts are in the directory before either broker hears of them.
+        // The built-in accounts and the enrolled nodes are in the directory before either broker hears of them.
         services.AddHostedService(provider => provider.GetRequiredService<BuiltInBrokerAccounts>());
+        services.AddHostedService<IdentityStartup>();
         services.AddHostedService(provider => provider.GetRequiredService<MosquittoFileWriter>());
         services.AddHostedService(provider => provider.GetRequiredService<EmbeddedBroker>());
         services.AddHostedService(provider => provider.GetRequiredService<MqttConnectionService>());

@@ -33,10 +33,15 @@ public sealed class TechnicianEndpointsTests
 
         Assert.Equal(
             [
+                "DELETE /api/identities/{id}",
                 "DELETE /api/zones/{id}",
                 "GET /api/broker/observer",
                 "GET /api/broker/refusals",
                 "GET /api/commands/{commandId}",
+                "GET /api/enrolment/requests",
+                "GET /api/enrolment/tokens",
+                "GET /api/identities/",
+                "GET /api/identities/{id}",
                 "GET /api/nodes/",
                 "GET /api/nodes/{id}",
                 "GET /api/nodes/{id}/commands",
@@ -46,10 +51,16 @@ public sealed class TechnicianEndpointsTests
                 "GET /api/zones/",
                 "GET /api/zones/{id}",
                 "GET /events/fleet",
+                "POST /api/enrolment/requests/{id}/approve",
+                "POST /api/enrolment/requests/{id}/refuse",
+                "POST /api/enrolment/tokens",
+                "POST /api/enrolment/tokens/{tokenId}/revoke",
                 "POST /api/fleet/commands",
+                "POST /api/identities/{id}/revoke",
                 "POST /api/nodes/{id}/commands",
                 "POST /api/zones/",
                 "POST /api/zones/{zone}/commands",
+                "PUT /api/identities/{id}/zones",
                 "PUT /api/zones/{id}",
             ],
             endpoints.Where(endpoint => endpoint.Metadata.Contains(marker)).Select(Describe).Order(StringComparer.Ordinal));

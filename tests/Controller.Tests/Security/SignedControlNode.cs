@@ -7,6 +7,7 @@ using MQTTnet.Protocol;
 using SmartLoudspeaker.Controller.Tests.Support;
 using SmartLoudspeaker.Protocol;
 using SmartLoudspeaker.Protocol.Security;
+using SmartLoudspeaker.TestUtilities.Enrolment;
 
 namespace SmartLoudspeaker.Controller.Tests.Security;
 
@@ -22,12 +23,16 @@ internal sealed class SignedControlNode : IAsyncDisposable
     private readonly ConcurrentDictionary<string, byte[]> _certificates = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _certificateArrived = new(0);
 
-    private SignedControlNode(string nodeId, string[] zones, IMqttClient client)
+    private SignedControlNode(string nodeId, string[] zones, IMqttClient client, NodeCredentials credentials)
     {
         NodeId = nodeId;
         Zones = zones;
         Client = client;
+        Credentials = credentials;
     }
+
+    /// <summary>The node's enrolled key and broker password.</summary>
+    public NodeCredentials Credentials { get; }
 
     public string NodeId { get; }
 
@@ -42,12 +47,14 @@ internal sealed class SignedControlNode : IAsyncDisposable
     public static async Task<SignedControlNode> BornAsync(ControllerHost host, string nodeId, params string[] zones)
     {
         zones = zones.Length == 0 ? ["thon-1"] : zones;
+        var credentials = await host.EnrolAsync(nodeId);
         var client = new MqttClientFactory().CreateMqttClient();
-        var node = new SignedControlNode(nodeId, zones, client);
+        var node = new SignedControlNode(nodeId, zones, client, credentials);
         client.ApplicationMessageReceivedAsync += node.OnMessageAsync;
         var connected = await client.ConnectAsync(new MqttClientOptionsBuilder()
             .WithTcpServer("127.0.0.1", host.MqttPort)
             .WithClientId(nodeId)
+            .WithCredentials(credentials.Username, credentials.Password)
             .WithProtocolVersion(MqttProtocolVersion.V311)
             .WithCleanSession(true)
             .WithTimeout(Timeout)
@@ -108,7 +115,7 @@ internal sealed class SignedControlNode : IAsyncDisposable
     {
         var result = await Client.PublishAsync(new MqttApplicationMessageBuilder()
             .WithTopic(Topics.ForNode(NodeId, kind))
-            .WithPayload(WireCodec.Encode(message))
+            .WithPayload(kind is NodeMessageKind.Event or NodeMessageKind.CommandAck ? Credentials.Sign(message) : WireCodec.Encode(message))
             .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
             .Build());
         Assert.True(result.IsSuccess, result.ReasonCode.ToString());

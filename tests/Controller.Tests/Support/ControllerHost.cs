@@ -12,6 +12,7 @@ using SmartLoudspeaker.Controller.Fleet;
 using SmartLoudspeaker.Controller.Infrastructure.Broker;
 using SmartLoudspeaker.Controller.Infrastructure.Ingest;
 using SmartLoudspeaker.Controller.Infrastructure.Mqtt;
+using SmartLoudspeaker.TestUtilities.Enrolment;
 
 namespace SmartLoudspeaker.Controller.Tests.Support;
 
@@ -22,6 +23,12 @@ namespace SmartLoudspeaker.Controller.Tests.Support;
 internal sealed class ControllerHost : WebApplicationFactory<Program>
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>The bootstrap token every test host is configured with, so test nodes enrol the real way.</summary>
+    public static readonly BootstrapToken Token = BootstrapToken.Create("thon-1");
+
+    // One key per node id and store folder, across hosts: a restarted Controller knows the key its node enrolled with.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Store, string Node), NodeCredentials> Enrolled = new();
     private readonly Dictionary<string, string?> _settings;
     private readonly Action<IServiceCollection>? _services;
     private HttpClient? _http;
@@ -54,6 +61,11 @@ internal sealed class ControllerHost : WebApplicationFactory<Program>
             ["Store:DataDirectory"] = dataDirectory,
             ["Fleet:SweepInterval"] = "00:00:01",
         };
+        foreach (var (key, value) in Token.ControllerSettings())
+        {
+            all[key] = value;
+        }
+
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             all[key] = value;
@@ -74,7 +86,25 @@ internal sealed class ControllerHost : WebApplicationFactory<Program>
     }
 
     public async Task<TestNode> ConnectNodeAsync(string nodeId, int bdSeq = 1, string? clientId = null) =>
-        await TestNode.ConnectAsync(MqttPort, nodeId, bdSeq, clientId);
+        await TestNode.ConnectAsync(MqttPort, await EnrolAsync(nodeId), bdSeq, clientId);
+
+    /// <summary>
+    /// The credentials of <paramref name="nodeId"/>, enrolled with this Controller by the test token the first time
+    /// (a genuine signed request on the enrolment account), so the node's messages are heard.
+    /// </summary>
+    public async Task<NodeCredentials> EnrolAsync(string nodeId)
+    {
+        var key = (_settings["Store:DataDirectory"]!, nodeId);
+        if (Enrolled.TryGetValue(key, out var known) && Services.GetRequiredService<SmartLoudspeaker.Controller.Identity.EnrolmentService>().IsEnrolled(nodeId))
+        {
+            return known!;
+        }
+
+        var credentials = known ?? NodeCredentials.Create(nodeId);
+        await NodeEnrolment.EnrolWithTokenAsync("127.0.0.1", MqttPort, credentials, Token.Token, Timeout);
+        Enrolled[key] = credentials;
+        return credentials;
+    }
 
     /// <summary>A node connected and born, with the birth ingested.</summary>
     public async Task<TestNode> BornNodeAsync(string nodeId, int bdSeq = 1, int heartbeatSeconds = 10)

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using SmartLoudspeaker.Controller.Commands.Storage;
 using SmartLoudspeaker.Controller.Fleet.Storage;
+using SmartLoudspeaker.Controller.Identity.Storage;
 using SmartLoudspeaker.Controller.Infrastructure.Metrics;
 using SmartLoudspeaker.Controller.Infrastructure.Storage;
 using SmartLoudspeaker.Controller.Zones.Storage;
@@ -18,6 +19,7 @@ internal sealed class OpenedStore : IDisposable
         Engine = engine;
         Fleet = new FleetRepository(engine, Microsoft.Extensions.Options.Options.Create(options), NullLogger<FleetRepository>.Instance);
         Commands = new CommandRepository(engine, Microsoft.Extensions.Options.Options.Create(options), NullLogger<CommandRepository>.Instance);
+        Identities = new IdentityRepository(engine, NullLogger<IdentityRepository>.Instance);
         Zones = new ZoneRepository(engine, NullLogger<ZoneRepository>.Instance);
     }
 
@@ -27,6 +29,7 @@ internal sealed class OpenedStore : IDisposable
 
     public CommandRepository Commands { get; }
 
+    public IdentityRepository Identities { get; }
     public ZoneRepository Zones { get; }
 
     public StoreStatus Status => Engine.Status;
@@ -34,7 +37,7 @@ internal sealed class OpenedStore : IDisposable
     public static OpenedStore Open(StoreOptions options, StoreFileSystem? disk = null, TimeProvider? timeProvider = null) => new(
         new StoreEngine(
             Microsoft.Extensions.Options.Options.Create(options),
-            [new FleetSchema(), new CommandSchema(), new ZoneSchema()],
+            [new FleetSchema(), new CommandSchema(), new ZoneSchema(), new IdentitySchema()],
             disk ?? new StoreFileSystem(),
             new ControllerMetrics(),
             timeProvider ?? TimeProvider.System,

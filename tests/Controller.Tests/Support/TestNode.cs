@@ -5,6 +5,8 @@ using MQTTnet.Formatter;
 using MQTTnet.Protocol;
 using SmartLoudspeaker.Protocol;
 using SmartLoudspeaker.Protocol.Messages;
+using SmartLoudspeaker.Protocol.Security;
+using SmartLoudspeaker.TestUtilities.Enrolment;
 
 namespace SmartLoudspeaker.Controller.Tests.Support;
 
@@ -19,24 +21,29 @@ internal sealed class TestNode : IAsyncDisposable
     private readonly Channel<EventAck> _acks = Channel.CreateUnbounded<EventAck>();
     private readonly TaskCompletionSource<ControllerState> _controllerOnline = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private TestNode(string nodeId, IMqttClient client)
+    private TestNode(NodeCredentials credentials, IMqttClient client)
     {
-        NodeId = nodeId;
+        Credentials = credentials;
         Client = client;
     }
 
-    public string NodeId { get; }
+    public string NodeId => Credentials.NodeId;
+
+    /// <summary>The node's key and broker password (enrolled with the Controller before it connected).</summary>
+    public NodeCredentials Credentials { get; }
 
     public IMqttClient Client { get; }
 
-    public static async Task<TestNode> ConnectAsync(int port, string nodeId, int bdSeq = 1, string? clientId = null)
+    public static async Task<TestNode> ConnectAsync(int port, NodeCredentials credentials, int bdSeq = 1, string? clientId = null)
     {
+        var nodeId = credentials.NodeId;
         var client = new MqttClientFactory().CreateMqttClient();
-        var node = new TestNode(nodeId, client);
+        var node = new TestNode(credentials, client);
         client.ApplicationMessageReceivedAsync += node.OnMessageAsync;
         var options = new MqttClientOptionsBuilder()
             .WithTcpServer("127.0.0.1", port)
             .WithClientId(clientId ?? nodeId)
+            .WithCredentials(credentials.Username, credentials.Password)
             .WithProtocolVersion(MqttProtocolVersion.V311)
             .WithCleanSession(true)
             .WithTimeout(Timeout)
@@ -54,9 +61,12 @@ internal sealed class TestNode : IAsyncDisposable
         return node;
     }
 
+    /// <summary>Publishes as the node does: events and command acknowledgements signed by its key, the rest plain JSON.</summary>
     public Task PublishAsync<T>(NodeMessageKind kind, T message)
         where T : class, IWireMessage =>
-        PublishRawAsync(Topics.ForNode(NodeId, kind), WireCodec.Encode(message));
+        PublishRawAsync(
+            Topics.ForNode(NodeId, kind),
+            kind is NodeMessageKind.Event or NodeMessageKind.CommandAck ? Credentials.Sign(message) : WireCodec.Encode(message));
 
     public async Task PublishRawAsync(string topic, byte[] payload)
     {
@@ -67,6 +77,9 @@ internal sealed class TestNode : IAsyncDisposable
             .Build());
         Assert.True(result.IsSuccess, $"publish on {topic} failed: {result.ReasonCode}");
     }
+
+    /// <summary>Every event acknowledgement's payload as received (signed form or plain JSON).</summary>
+    public Channel<byte[]> Payloads { get; } = Channel.CreateUnbounded<byte[]>();
 
     public async Task<EventAck> NextAckAsync() => await _acks.Reader.ReadAsync().AsTask().WaitAsync(Timeout);
 
@@ -97,9 +110,12 @@ internal sealed class TestNode : IAsyncDisposable
         }
         else
         {
-            var ack = WireCodec.Decode<EventAck>(bytes);
+            // Signed by the Controller's current key, or plain JSON when it runs without signing keys.
+            var signed = SignedPayloadCodec.Parse<EventAck>(bytes);
+            var ack = signed.Succeeded ? DecodeResult<EventAck>.Ok(signed.Message!.Message) : WireCodec.Decode<EventAck>(bytes);
             Assert.True(ack.Succeeded, ack.Detail);
             _acks.Writer.TryWrite(ack.Message!);
+            Payloads.Writer.TryWrite(bytes);
         }
 
         return Task.CompletedTask;

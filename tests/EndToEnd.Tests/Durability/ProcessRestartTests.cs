@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using SmartLoudspeaker.Controller;
 using SmartLoudspeaker.TestUtilities;
+using SmartLoudspeaker.TestUtilities.Enrolment;
 using Xunit.Abstractions;
 
 namespace SmartLoudspeaker.EndToEnd.Tests.Durability;
@@ -146,6 +147,7 @@ public sealed class ProcessRestartTests : IDisposable
             .. ControllerProgram.AnyFreePorts,
             $"--Store:DataDirectory={_data}",
             "--Logging:LogLevel:Default=Warning",
+            .. BootstrapToken.Arguments(BootstrapToken.ForTests.ControllerSettings()),
             "--Logging:LogLevel:SmartLoudspeaker.Controller.Infrastructure.Storage=Information",
         ]);
 }

@@ -5,7 +5,9 @@ using MQTTnet.Formatter;
 using MQTTnet.Protocol;
 using SmartLoudspeaker.Protocol;
 using SmartLoudspeaker.Protocol.Messages;
+using SmartLoudspeaker.Protocol.Security;
 using SmartLoudspeaker.TestUtilities;
+using SmartLoudspeaker.TestUtilities.Enrolment;
 
 namespace SmartLoudspeaker.EndToEnd.Tests.Durability;
 
@@ -18,6 +20,9 @@ internal sealed class SendingNode : IAsyncDisposable
     /// <summary>The zone the node announces in its birth.</summary>
     public const string Zone = "durability";
 
+    // One key per node id for the whole run: a restarted Controller knows the key its node enrolled with.
+    private static readonly ConcurrentDictionary<string, NodeCredentials> Keys = new(StringComparer.Ordinal);
+
     private readonly IMqttClient _client;
     private readonly ConcurrentDictionary<string, bool> _acknowledged;
     private readonly ConcurrentDictionary<string, bool> _pending = new(StringComparer.Ordinal);
@@ -26,19 +31,22 @@ internal sealed class SendingNode : IAsyncDisposable
     private readonly TaskCompletionSource _firstAck = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stop = new();
     private readonly string _nodeId;
+    private readonly NodeCredentials _credentials;
     private Task _sending = Task.CompletedTask;
 
     private SendingNode(string nodeId, IMqttClient client, ConcurrentDictionary<string, bool> acknowledged)
     {
         _nodeId = nodeId;
+        _credentials = Keys.GetOrAdd(nodeId, NodeCredentials.Create);
         _client = client;
         _acknowledged = acknowledged;
         client.ApplicationMessageReceivedAsync += OnMessageAsync;
     }
 
     /// <summary>
-    /// Waits until the controller is ready (a process says so; one hosted in the test is ready when started), connects,
-    /// waits for its online state, sends a birth, then events.
+    /// Waits until the controller is ready (a process says so; one hosted in the test is ready when started), enrols
+    /// with <see cref="BootstrapToken.ForTests"/> (which the Controller must be configured with), connects with its own
+    /// credentials, waits for the controller's online state, sends a birth, then events signed by its key.
     /// </summary>
     public static async Task<SendingNode> ConnectAsync(
         int port, string nodeId, ConcurrentDictionary<string, bool> acknowledged, TimeSpan timeout, ProgramProcess? controller, bool sendEvents = true)
@@ -47,6 +55,7 @@ internal sealed class SendingNode : IAsyncDisposable
         var options = new MqttClientOptionsBuilder()
             .WithTcpServer("127.0.0.1", port)
             .WithClientId(nodeId)
+            .WithCredentials(node._credentials.Username, node._credentials.Password)
             .WithProtocolVersion(MqttProtocolVersion.V311)
             .WithCleanSession(true)
             .WithTimeout(TimeSpan.FromSeconds(5))
@@ -55,6 +64,9 @@ internal sealed class SendingNode : IAsyncDisposable
         {
             await controller.WaitUntilReadyAsync(timeout);
         }
+
+        // Approved again after a restart: the Controller knows this key.
+        await NodeEnrolment.EnrolWithTokenAsync("127.0.0.1", port, node._credentials, BootstrapToken.ForTests.Token, timeout);
 
         var result = await node._client.ConnectAsync(options);
         Assert.Equal(MqttClientConnectResultCode.Success, result.ResultCode);
@@ -128,7 +140,7 @@ internal sealed class SendingNode : IAsyncDisposable
         _client.PublishAsync(
             new MqttApplicationMessageBuilder()
                 .WithTopic(Topics.ForNode(_nodeId, kind))
-                .WithPayload(WireCodec.Encode(message))
+                .WithPayload(kind == NodeMessageKind.Event ? _credentials.Sign(message) : WireCodec.Encode(message))
                 .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
                 .Build(),
             _stop.Token);
@@ -147,7 +159,9 @@ internal sealed class SendingNode : IAsyncDisposable
             return Task.CompletedTask;
         }
 
-        var ack = WireCodec.Decode<EventAck>(bytes);
+        // Signed by the Controller's key when it has one, plain JSON otherwise.
+        var signed = SignedPayloadCodec.Parse<EventAck>(bytes);
+        var ack = signed.Succeeded ? DecodeResult<EventAck>.Ok(signed.Message!.Message) : WireCodec.Decode<EventAck>(bytes);
         Assert.True(ack.Succeeded, ack.Detail);
         foreach (var id in ack.Message!.Ids)
         {

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using SmartLoudspeaker.TestUtilities;
+using SmartLoudspeaker.TestUtilities.Enrolment;
 using Xunit.Abstractions;
 
 namespace SmartLoudspeaker.EndToEnd.Tests.Durability;
@@ -86,6 +87,7 @@ public sealed class SigkillDurabilityTests : IDisposable
             "--Broker:Tls:Port=0",
             $"--Store:DataDirectory={_data}",
             "--Logging:LogLevel:Default=Warning",
+            .. BootstrapToken.Arguments(BootstrapToken.ForTests.ControllerSettings()),
         ]);
 
     private async Task<List<string>> ReadAllEventIdsAsync()

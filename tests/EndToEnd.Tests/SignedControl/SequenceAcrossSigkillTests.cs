@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using SmartLoudspeaker.EndToEnd.Tests.Durability;
 using SmartLoudspeaker.TestUtilities;
+using SmartLoudspeaker.TestUtilities.Enrolment;
 
 namespace SmartLoudspeaker.EndToEnd.Tests.SignedControl;
 
@@ -83,6 +84,7 @@ public sealed class SequenceAcrossSigkillTests : IDisposable
             $"--Store:DataDirectory={_data}",
             "--Security:GenerateDemoKeys=true",
             "--Logging:LogLevel:Default=Warning",
+            .. BootstrapToken.Arguments(BootstrapToken.ForTests.ControllerSettings()),
         ]);
 
     private async Task<HttpClient> ConnectAsync(ProgramProcess controller)

@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using SmartLoudspeaker.Controller.Fleet.Storage;
+using SmartLoudspeaker.Controller.Identity;
+using SmartLoudspeaker.Controller.Identity.Api;
 using SmartLoudspeaker.Protocol;
 
 namespace SmartLoudspeaker.Controller.Fleet.Api;
@@ -34,11 +36,18 @@ public static class FleetEndpoints
         return endpoints;
     }
 
-    private static Ok<NodeSummary[]> ListNodes(FleetRegistry fleet, IOptions<FleetOptions> options) =>
-        TypedResults.Ok(fleet.Snapshot().Select(node => NodeViews.Summary(node, options.Value)).ToArray());
+    private static Ok<NodeSummary[]> ListNodes(FleetRegistry fleet, EnrolmentService identities, IOptions<FleetOptions> options) =>
+        TypedResults.Ok(fleet.Snapshot().Select(node => WithApprovedZones(NodeViews.Summary(node, options.Value), node, identities)).ToArray());
+
+    private static T WithApprovedZones<T>(T view, NodeState node, EnrolmentService identities)
+        where T : NodeSummary =>
+        identities.FindIdentity(node.Id) is { } identity
+            // The record's copy keeps the runtime type (a detail stays a detail).
+            ? (T)((NodeSummary)view with { ApprovedZones = identity.ApprovedZones, ZoneMismatch = IdentityViews.ZoneMismatch(identity, node) })
+            : view;
 
     private static Results<Ok<NodeDetail>, NotFound<ProblemDetails>, BadRequest<ProblemDetails>> GetNode(
-        string id, FleetRegistry fleet, IFleetStore store, IOptions<FleetOptions> options)
+        string id, FleetRegistry fleet, IFleetStore store, EnrolmentService identities, IOptions<FleetOptions> options)
     {
         if (!Identifiers.IsValid(id))
         {
@@ -52,11 +61,12 @@ public static class FleetEndpoints
         }
 
         var fleetOptions = options.Value;
-        return TypedResults.Ok(NodeViews.Detail(
+        var detail = NodeViews.Detail(
             node,
             fleetOptions,
             store.RecentHealth(id, fleetOptions.HistoryPerNode),
-            store.RecentEvents(id, fleetOptions.EventsPerNode)));
+            store.RecentEvents(id, fleetOptions.EventsPerNode));
+        return TypedResults.Ok(WithApprovedZones(detail, node, identities));
     }
 
     private static Results<Ok<HealthHistory>, NotFound<ProblemDetails>, BadRequest<ProblemDetails>> GetHistory(

@@ -46,4 +46,13 @@ public record NodeSummary
 
     /// <summary>Faults derived now from the state and the latest health; empty when all is well.</summary>
     public required IReadOnlyList<NodeFault> Faults { get; init; }
+
+    /// <summary>
+    /// Zones a technician approved at enrolment: what the broker lets the node hear (<see cref="Zones"/> is what its
+    /// birth declares). Null for a node with no identity (it is not heard, so only a store from before enrolment has one).
+    /// </summary>
+    public IReadOnlyList<string>? ApprovedZones { get; init; }
+
+    /// <summary>True when the birth declares other zones than the approved ones.</summary>
+    public bool ZoneMismatch { get; init; }
 }

@@ -50,6 +50,8 @@ internal sealed class FleetRepository : IFleetStore, IStoreMaintenance
 
     public Task SaveNodeAsync(NodeState node) => _engine.Enqueue(StoreOp.Upsert(FleetCollections.Nodes, ToDocument(node)));
 
+    public Task RemoveNodeAsync(string nodeId) => _engine.Enqueue(StoreOp.Delete(FleetCollections.Nodes, nodeId));
+
     public Task AppendHealthAsync(HealthRecord record) =>
         _engine.Enqueue(StoreOp.Upsert(FleetCollections.Health, new BsonDocument
         {

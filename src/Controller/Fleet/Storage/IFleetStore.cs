@@ -14,6 +14,9 @@ internal interface IFleetStore
     /// <summary>Inserts or replaces a node.</summary>
     Task SaveNodeAsync(NodeState node);
 
+    /// <summary>Removes a node from the registry (retired); its history and events stay until retention prunes them.</summary>
+    Task RemoveNodeAsync(string nodeId);
+
     /// <summary>Stores a raw health report (kept for Store:RawHealthRetention, then aggregated hourly).</summary>
     Task AppendHealthAsync(HealthRecord record);
 

@@ -4,27 +4,40 @@ using SmartLoudspeaker.Controller.Commands;
 using SmartLoudspeaker.Controller.Commands.Storage;
 using SmartLoudspeaker.Controller.Fleet;
 using SmartLoudspeaker.Controller.Fleet.Storage;
+using SmartLoudspeaker.Controller.Identity;
 using SmartLoudspeaker.Controller.Infrastructure.Metrics;
 using SmartLoudspeaker.Controller.Infrastructure.Mqtt;
+using SmartLoudspeaker.Controller.Security;
 using SmartLoudspeaker.Protocol;
 using SmartLoudspeaker.Protocol.Messages;
+using SmartLoudspeaker.Protocol.Security;
 
 namespace SmartLoudspeaker.Controller.Infrastructure.Ingest;
 
 /// <summary>
 /// Everything a node sends comes through here: topic parsed, payload decoded and checked against the topic, then
 /// applied to the fleet view and the store. Bad input is refused, logged and counted, and changes nothing; the
-/// pipeline never throws, so one bad message cannot stop the controller's client.
+/// pipeline never throws, so one bad message cannot stop the controller's client. Only enrolled node ids are heard
+/// (anything else is refused as <c>not-enrolled</c>), and acknowledgements and events count only when signed by the
+/// node's enrolled key; enrolment requests go to <see cref="EnrolmentService"/>.
 /// Everything up to queuing the store write runs synchronously in the caller, so writes are queued in arrival order;
 /// the returned task then waits for the durability point, and only after it is an <see cref="EventAck"/> sent.
 /// </summary>
 internal sealed class IngestPipeline
 {
     private readonly FleetRegistry _fleet;
+    /// <summary>Kind of the event recorded on a node when something claiming to be it sent a forged ack or event.</summary>
+    internal const string ForgedEventKind = "security.forged";
+
+    private static readonly TimeSpan SecurityEventInterval = TimeSpan.FromSeconds(10);
+
     private readonly IFleetStore _store;
     private readonly ICommandStore _commands;
     private readonly IMqttPublisher _publisher;
     private readonly IControlMessageSink _control;
+    private readonly EnrolmentService _enrolment;
+    private readonly ControllerKeyRing _keys;
+    private readonly Dictionary<string, DateTimeOffset> _lastSecurityEvent = new(StringComparer.Ordinal);
     private readonly ControllerMetrics _metrics;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<IngestPipeline> _logger;
@@ -35,6 +48,8 @@ internal sealed class IngestPipeline
         ICommandStore commands,
         IMqttPublisher publisher,
         IControlMessageSink control,
+        EnrolmentService enrolment,
+        ControllerKeyRing keys,
         ControllerMetrics metrics,
         TimeProvider timeProvider,
         ILogger<IngestPipeline> logger)
@@ -44,6 +59,8 @@ internal sealed class IngestPipeline
         _commands = commands;
         _publisher = publisher;
         _control = control;
+        _enrolment = enrolment;
+        _keys = keys;
         _metrics = metrics;
         _timeProvider = timeProvider;
         _logger = logger;
@@ -62,10 +79,15 @@ internal sealed class IngestPipeline
         topic ??= string.Empty;
         var now = _timeProvider.GetUtcNow();
         var parsedTopic = Topics.TryParseNodeTopic(topic, out var parsed);
-        _metrics.MessagesReceived.WithLabels(parsedTopic ? LevelOf(topic) : "unknown").Inc();
+        var enrolmentTopic = Topics.TryParseEnrolmentRequest(topic, out var enrollingNodeId);
+        _metrics.MessagesReceived.WithLabels(parsedTopic ? LevelOf(topic) : enrolmentTopic ? "enrol-request" : "unknown").Inc();
 
         IngestResult result;
-        if (!parsedTopic || parsed.Kind is NodeMessageKind.EventAck or NodeMessageKind.Command)
+        if (enrolmentTopic)
+        {
+            result = await HandleEnrolmentAsync(topic, enrollingNodeId, payload, retained, cancellationToken);
+        }
+        else if (!parsedTopic || parsed.Kind is NodeMessageKind.EventAck or NodeMessageKind.Command)
         {
             result = Refused(topic, parsedTopic ? parsed : null, IngestRefusals.Topic, "not a node-to-controller topic");
         }
@@ -75,6 +97,12 @@ internal sealed class IngestPipeline
             // (mosquitto_pub -r), replayed on every resubscribe: believed, it would set the session and heartbeat the
             // node's real death and silence are judged against (issue 10). An external broker may accept it; we don't.
             result = Refused(topic, parsed, IngestRefusals.Retained, "delivered retained; nodes never publish retained");
+        }
+        else if (!_enrolment.IsEnrolled(parsed.NodeId))
+        {
+            // Not decoded at all: an id nobody approved cannot make a node appear in the fleet view (issue 10: 200
+            // fake births left 206 "online" nodes), nor touch one that was revoked or retired.
+            result = Refused(topic, parsed, IngestRefusals.NotEnrolled, "node id is not enrolled");
         }
         else
         {
@@ -211,7 +239,12 @@ internal sealed class IngestPipeline
 
             case NodeMessageKind.Event:
             {
-                var decoded = WireCodec.Decode<NodeEvent>(bytes.Span);
+                if (await VerifiedBody(topic, parsed, bytes, IngestRefusals.ForgedEvent, now) is not { } signedEvent)
+                {
+                    return Refused(topic, parsed, IngestRefusals.ForgedEvent, "not signed by the node's enrolled key");
+                }
+
+                var decoded = WireCodec.Decode<NodeEvent>(signedEvent.Span);
                 if (!decoded.Succeeded)
                 {
                     return Refused(topic, parsed, decoded.Failure, decoded.Detail);
@@ -240,7 +273,7 @@ internal sealed class IngestPipeline
                 }
 
                 // Acknowledge after storing durably, and again for a repeat: the repeat means our earlier ack was lost.
-                var ack = WireCodec.Encode(new EventAck { NodeId = parsed.NodeId, Ids = [nodeEvent.Id] });
+                var ack = EventAckPayload(parsed.NodeId, nodeEvent.Id, now);
                 if (!await _publisher.PublishAsync(Topics.ForNode(parsed.NodeId, NodeMessageKind.EventAck), ack, atLeastOnce: true, retain: false, cancellationToken))
                 {
                     _logger.LogWarning("Could not acknowledge event {EventId} of node {NodeId}; the node will resend it", nodeEvent.Id, parsed.NodeId);
@@ -251,7 +284,12 @@ internal sealed class IngestPipeline
 
             case NodeMessageKind.CommandAck:
             {
-                var decoded = WireCodec.Decode<CommandAck>(bytes.Span);
+                if (await VerifiedBody(topic, parsed, bytes, IngestRefusals.ForgedAck, now) is not { } signedAck)
+                {
+                    return Refused(topic, parsed, IngestRefusals.ForgedAck, "not signed by the node's enrolled key");
+                }
+
+                var decoded = WireCodec.Decode<CommandAck>(signedAck.Span);
                 if (!decoded.Succeeded)
                 {
                     return Refused(topic, parsed, decoded.Failure, decoded.Detail);
@@ -289,6 +327,79 @@ internal sealed class IngestPipeline
             default:
                 return Refused(topic, parsed, IngestRefusals.Topic, "not a node-to-controller topic");
         }
+    }
+
+    private async Task<IngestResult> HandleEnrolmentAsync(
+        string topic, string nodeId, ReadOnlySequence<byte> payload, bool retained, CancellationToken cancellationToken)
+    {
+        if (retained)
+        {
+            // A request is a node asking now; one a broker kept is someone's old words.
+            return new IngestResult(topic, nodeId, null, IngestRefusals.Retained, "delivered retained; enrolment requests are never retained");
+        }
+
+        if (payload.Length > WireSchema.MaxJsonPayloadBytes)
+        {
+            return new IngestResult(topic, nodeId, null, IngestRefusals.For(DecodeFailure.TooLarge), $"{payload.Length} bytes");
+        }
+
+        return await _enrolment.ReceiveAsync(topic, nodeId, payload.IsSingleSegment ? payload.First : payload.ToArray(), cancellationToken);
+    }
+
+    /// <summary>
+    /// The signed part of a node's acknowledgement or event when its signature is by the node's enrolled key; null
+    /// otherwise (unsigned, malformed or forged), after recording a security event on that node for technicians.
+    /// </summary>
+    private async Task<ReadOnlyMemory<byte>?> VerifiedBody(string topic, NodeTopic parsed, ReadOnlyMemory<byte> bytes, string reason, DateTimeOffset now)
+    {
+        var split = SignedPayloadCodec.Split(bytes);
+        if (split.Succeeded && _enrolment.IsSignedBy(parsed.NodeId, split.Message!))
+        {
+            return split.Message!.SignedBytes;
+        }
+
+        // One recorded event per node per interval: a flood of forgeries is counted in full but cannot fill the store.
+        bool record;
+        lock (_lastSecurityEvent)
+        {
+            record = !_lastSecurityEvent.TryGetValue(parsed.NodeId, out var last) || now - last >= SecurityEventInterval;
+            if (record)
+            {
+                _lastSecurityEvent[parsed.NodeId] = now;
+            }
+        }
+
+        if (record)
+        {
+            var forged = new NodeEvent
+            {
+                Id = "forged-" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12)),
+                Seq = 0,
+                BdSeq = 0,
+                Ts = now,
+                Kind = ForgedEventKind,
+                Severity = EventSeverity.Warning,
+                Code = reason,
+                Text = $"{(split.Succeeded ? "signature is not by the enrolled key" : "unsigned")} on {topic}",
+            };
+            await _store.TryAddEventAsync(new EventRecord(parsed.NodeId, now, forged));
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The acknowledgement of one stored event, signed by the Controller's current signing key so a node drops an event
+    /// from its outbox only for the genuine Controller; plain JSON when no key is configured (docs/security.md).
+    /// </summary>
+    private byte[] EventAckPayload(string nodeId, string eventId, DateTimeOffset now)
+    {
+        if (_keys.Current(now) is not { } key)
+        {
+            return WireCodec.Encode(new EventAck { NodeId = nodeId, Ids = [eventId] });
+        }
+
+        return key.Signer.Sign(new EventAck { NodeId = nodeId, Ids = [eventId] });
     }
 
     private void ObserveLag(string topic, DateTimeOffset sentAt, DateTimeOffset now) =>

@@ -13,6 +13,9 @@ internal sealed record StoreOp(StoreOpKind Kind, string Collection, BsonDocument
     /// <summary>Inserts into a numbered collection (<see cref="StoreCollection.Numbering"/>) unless its unique field is already stored.</summary>
     public static StoreOp InsertNumberedIfNew(string collection, BsonDocument document) => new(StoreOpKind.InsertNumberedIfNew, collection, document);
 
+    /// <summary>Deletes the document with this <c>_id</c>, if any.</summary>
+    public static StoreOp Delete(string collection, string id) => new(StoreOpKind.Delete, collection, new BsonDocument { ["_id"] = id });
+
     public static StoreOp DeleteBefore(string collection, long beforeTicks) => new(StoreOpKind.DeleteBefore, collection, Before: beforeTicks);
 
     public BsonDocument ToBson()

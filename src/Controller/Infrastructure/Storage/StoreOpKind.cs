@@ -20,4 +20,7 @@ internal enum StoreOpKind
 
     /// <summary>Delete the collection's documents whose <c>at</c> is before the op's value.</summary>
     DeleteBefore = 3,
+
+    /// <summary>Delete the document with the op's <c>_id</c> (a retired node, a decided enrolment request); nothing if absent.</summary>
+    Delete = 4,
 }

@@ -305,6 +305,10 @@ internal sealed class StoreWriter : IDisposable
                 collection.DeleteMany(Query.LT("at", op.Before));
                 applied.Add(op);
                 return true;
+            case StoreOpKind.Delete:
+                collection.Delete(op.Document!["_id"]);
+                applied.Add(op);
+                return true;
             default:
                 throw new InvalidOperationException($"unknown store op {op.Kind}");
         }
@@ -357,6 +361,12 @@ internal sealed class StoreWriter : IDisposable
         if (op.Kind == StoreOpKind.DeleteBefore)
         {
             collection.DeleteMany(Query.LT("at", op.Before));
+            return;
+        }
+
+        if (op.Kind == StoreOpKind.Delete)
+        {
+            collection.Delete(op.Document!["_id"]);
             return;
         }
 

@@ -69,6 +69,12 @@ public sealed class StoreFailureTests
     public async Task Writes_are_refused_below_the_free_space_reserve_before_LiteDB_is_touched()
     {
         using var data = new TemporaryDirectory();
+        using (var enrolling = ControllerHost.Start(data.Path))
+        {
+            // Enrolment is a write too: the node enrols while there is room, and the store fills afterwards.
+            await enrolling.EnrolAsync("node-reserve");
+        }
+
         using var host = ControllerHost.Start(data.Path, settings: new Dictionary<string, string?> { ["Store:MinimumFreeBytes"] = long.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         await using var node = await host.ConnectNodeAsync("node-reserve");
         var refused = host.WaitForIngest(result => result.Kind == NodeMessageKind.Event);
