@@ -13,6 +13,8 @@ internal sealed record NavigationItem(string RoleKey, string TitleKey, string Pa
     public static IReadOnlyList<NavigationItem> All { get; } =
     [
         new("Role.Technician", "Nav.Fleet", "/"),
+        new("Role.Technician", "Nav.Enrolment", "/enrolment"),
+        new("Role.Technician", "Nav.Identities", "/identities"),
     ];
 
     public bool IsCurrent(string requestPath) =>
