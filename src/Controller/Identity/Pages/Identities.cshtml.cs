@@ -73,7 +73,7 @@ internal sealed class IdentitiesModel(EnrolmentService service, FleetRegistry fl
         ArgumentNullException.ThrowIfNull(identity);
         return identity.Via.StartsWith("token:", StringComparison.Ordinal)
             ? text.Format("Identities.Via.Token", identity.Via["token:".Length..])
-            : text["Identities.Via.Approval"];
+            : text.Format("Identities.Via.Approval", identity.EnrolledBy);
     }
 
     private void Load()
