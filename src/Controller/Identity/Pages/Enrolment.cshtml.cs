@@ -54,9 +54,9 @@ internal sealed class EnrolmentModel(EnrolmentService service, FleetRegistry fle
     public void OnGet(string? done, string? node)
     {
         Load();
-        if (done is not null && Outcomes.Contains(done) && node is not null && node.Length <= 64)
+        if (done is not null && Outcomes.Contains(done) && Identifiers.IsValid(node))
         {
-            Done = text.Format("Enrolment.Done." + done, node);
+            Done = text.Format("Enrolment.Done." + done, node!);
         }
     }
 
