@@ -16,6 +16,7 @@ public sealed class ControllerProcess : IAsyncDisposable
 
     private readonly bool demoKeys;
     private readonly bool externalBroker;
+    private readonly IReadOnlyList<string> extraArguments;
 
     /// <param name="dataDirectory">The store and keys folder.</param>
     /// <param name="demoKeys">Start with Security:GenerateDemoKeys (commands enabled).</param>
@@ -23,9 +24,11 @@ public sealed class ControllerProcess : IAsyncDisposable
     /// A broker to use instead of the embedded one (Mosquitto: there anyone may publish on a command topic, the position
     /// of an attacker with broker access, which the embedded broker's publish policy would otherwise stop first).
     /// </param>
-    public ControllerProcess(string dataDirectory, bool demoKeys = true, int? externalBrokerPort = null)
+    /// <param name="extraArguments">More settings as <c>--key=value</c> (an enrolment bootstrap token).</param>
+    public ControllerProcess(string dataDirectory, bool demoKeys = true, int? externalBrokerPort = null, IReadOnlyList<string>? extraArguments = null)
     {
         this.dataDirectory = dataDirectory;
+        this.extraArguments = extraArguments ?? [];
         this.demoKeys = demoKeys;
         externalBroker = externalBrokerPort is not null;
         HttpPort = FreePort.Next();
@@ -55,6 +58,7 @@ public sealed class ControllerProcess : IAsyncDisposable
                 "--Broker:Tls:Port=0",
                 $"--Store:DataDirectory={dataDirectory}",
                 $"--Security:GenerateDemoKeys={(demoKeys ? "true" : "false")}",
+                .. extraArguments,
             ],
             new Dictionary<string, string> { ["ASPNETCORE_ENVIRONMENT"] = "Production" });
 

@@ -14,6 +14,8 @@ internal sealed record NavigationItem(string RoleKey, string TitleKey, string Pa
     [
         new("Role.Technician", "Nav.Fleet", "/"),
         new("Role.Technician", "Nav.Zones", "/zones"),
+        new("Role.Technician", "Nav.Enrolment", "/enrolment"),
+        new("Role.Technician", "Nav.Identities", "/identities"),
     ];
 
     public bool IsCurrent(string requestPath) =>
