@@ -7,6 +7,7 @@ using SmartLoudspeaker.Node.Configuration;
 using SmartLoudspeaker.Node.Health;
 using SmartLoudspeaker.Node.Hosting;
 using SmartLoudspeaker.TestUtilities;
+using SmartLoudspeaker.TestUtilities.Enrolment;
 
 namespace SmartLoudspeaker.EndToEnd.Tests.Tls;
 
@@ -182,6 +183,9 @@ public sealed class NodeTlsTests : IAsyncDisposable
             ReconnectBackoffCap = TimeSpan.FromMilliseconds(500),
             RootPublicKey = rootKey is null ? default(ReadOnlyMemory<byte>?) : rootKey,
             TrustSynchronisedSystemClock = rootKey is null,
+
+            // It enrols with the test run's token over the same TLS transport its own connection uses.
+            EnrolmentToken = BootstrapToken.ForTests.Token,
         };
         var agent = NodeComposer.Compose(settings, new NodeDrivers(readings, [new SimulatedHardware()]), time, logger);
         _agents.Add(agent);
