@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
 using SmartLoudspeaker.Controller.Fleet;
 using SmartLoudspeaker.Controller.Infrastructure.Broker;
+using SmartLoudspeaker.Controller.Infrastructure.Broker.Accounts;
 using SmartLoudspeaker.Controller.Infrastructure.Mqtt;
 using SmartLoudspeaker.TestUtilities.Enrolment;
 
@@ -35,6 +36,9 @@ internal sealed class ControllerUnderTest : WebApplicationFactory<Program>
 
     /// <summary>Port of the broker the Controller uses.</summary>
     public int MqttPort { get; private set; }
+
+    /// <summary>The observer account's password (read-only on <c>sl/v1/#</c>): what a test watching the wire logs in with.</summary>
+    public string ObserverPassword => Services.GetRequiredService<BrokerSecrets>().ObserverPassword;
 
     /// <summary>The embedded broker's TLS port (0 with an external broker).</summary>
     public int TlsPort => Services.GetRequiredService<EmbeddedBroker>().TlsPort;
@@ -79,6 +83,31 @@ internal sealed class ControllerUnderTest : WebApplicationFactory<Program>
             time);
         controller.StartReady();
         controller.MqttPort = brokerPort;
+        return controller;
+    }
+
+    /// <summary>
+    /// Starts a Controller that writes <paramref name="mosquitto"/>'s files, starts that Mosquitto on them (unless it
+    /// already runs) and waits until the Controller has connected to it.
+    /// </summary>
+    public static async Task<ControllerUnderTest> WithMosquittoAsync(ControllerMosquitto mosquitto, string dataDirectory, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(mosquitto);
+        var all = new Dictionary<string, string?>(mosquitto.ControllerSettings()) { ["Store:DataDirectory"] = dataDirectory };
+        var controller = new ControllerUnderTest(all, time);
+        try
+        {
+            controller.StartServer();
+            await mosquitto.StartAsync(Eventually.Timeout);
+            await controller.Services.GetRequiredService<MqttConnectionService>().FirstConnection.WaitAsync(Eventually.Timeout);
+        }
+        catch
+        {
+            await controller.DisposeAsync();
+            throw;
+        }
+
+        controller.MqttPort = mosquitto.Port;
         return controller;
     }
 

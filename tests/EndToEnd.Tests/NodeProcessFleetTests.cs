@@ -120,7 +120,7 @@ public sealed class NodeProcessFleetTests(EmbeddedControllerFixture fixture) : I
 
     /// <summary>A watcher on the broker for the nodes' deaths, connected before the nodes start.</summary>
     private Task<MqttProbe> WatchDeathsAsync(params string[] nodeIds) =>
-        MqttProbe.ConnectAsync(Controller.MqttPort, "watcher-" + Guid.NewGuid().ToString("N")[..8], [.. nodeIds.Select(DeathTopic)]);
+        MqttProbe.ConnectAsAsync(Controller.MqttPort, "observer", Controller.ObserverPassword, "observer", [.. nodeIds.Select(DeathTopic)]);
 
     /// <summary>The node as GET /api/nodes shows it once it is online with a health report.</summary>
     private async Task<JsonElement> OnlineWithHealthAsync(string nodeId, ProgramProcess node)

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using SmartLoudspeaker.Node;
 using SmartLoudspeaker.TestUtilities;
+using SmartLoudspeaker.TestUtilities.Enrolment;
 
 namespace SmartLoudspeaker.EndToEnd.Tests;
 
@@ -12,20 +13,25 @@ namespace SmartLoudspeaker.EndToEnd.Tests;
 /// </summary>
 internal static class NodeProgram
 {
+    /// <summary>The environment variable a node's enrolment token comes in (<c>Node:Enrolment:Token</c>).</summary>
+    public const string EnrolmentTokenVariable = "Node__Enrolment__Token";
+
     /// <summary>
     /// Starts the node with <paramref name="siteFile"/> as its site file (it need not exist: then only
     /// <paramref name="environment"/> and appsettings.json configure it). Always naming one keeps a node.json that
-    /// happens to be installed on the test machine out of the test.
+    /// happens to be installed on the test machine out of the test. Unless <paramref name="environment"/> names
+    /// another, the node carries the test run's enrolment token (every test Controller knows it), so it enrols itself.
     /// </summary>
-    public static ProgramProcess Start(string siteFile, IDictionary<string, string>? environment = null) =>
-        ProgramProcess.Start(
-            RepositoryPaths.ProgramAssembly("Node", "SmartLoudspeaker.Node"),
-            [],
-            new Dictionary<string, string>(environment ?? new Dictionary<string, string>())
-            {
-                [SiteConfiguration.PathVariable] = siteFile,
-                ["DOTNET_ENVIRONMENT"] = "Production",
-            });
+    public static ProgramProcess Start(string siteFile, IDictionary<string, string>? environment = null)
+    {
+        var variables = new Dictionary<string, string>(environment ?? new Dictionary<string, string>())
+        {
+            [SiteConfiguration.PathVariable] = siteFile,
+            ["DOTNET_ENVIRONMENT"] = "Production",
+        };
+        variables.TryAdd(EnrolmentTokenVariable, BootstrapToken.ForTests.Token);
+        return ProgramProcess.Start(RepositoryPaths.ProgramAssembly("Node", "SmartLoudspeaker.Node"), [], variables);
+    }
 
     /// <summary>
     /// Waits until the process says node <paramref name="nodeId"/> has published its birth (logged at Information by

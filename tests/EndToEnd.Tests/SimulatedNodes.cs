@@ -14,9 +14,12 @@ internal sealed class SimulatedNodes : IAsyncDisposable
 
     public IReadOnlyList<NodeAgent> Agents => agents;
 
-    /// <summary>Starts a node connecting to the given broker ports in order, and waits for its birth.</summary>
+    /// <summary>
+    /// Starts a node connecting to the given broker ports in order, and waits for its birth; with
+    /// <paramref name="dataDirectory"/> it keeps its identity (key, broker password) there, as an installed node does.
+    /// </summary>
     public async Task<NodeAgent> StartAsync(
-        string nodeId, int[] brokerPorts, TimeSpan? heartbeat = null, TimeSpan? keepAlive = null, TimeProvider? time = null)
+        string nodeId, int[] brokerPorts, TimeSpan? heartbeat = null, TimeSpan? keepAlive = null, TimeProvider? time = null, string? dataDirectory = null)
     {
         var settings = new NodeAgentSettings
         {
@@ -27,6 +30,7 @@ internal sealed class SimulatedNodes : IAsyncDisposable
             KeepAlive = keepAlive ?? TimeSpan.FromSeconds(30),
             ReconnectWindow = TimeSpan.FromMilliseconds(100),
             ReconnectBackoffCap = TimeSpan.FromMilliseconds(500),
+            DataDirectory = dataDirectory,
 
             // The token every test Controller is configured with (ControllerUnderTest), so the node enrols itself.
             EnrolmentToken = BootstrapToken.ForTests.Token,

@@ -50,17 +50,33 @@ public sealed class MqttProbe : IAsyncDisposable
     }
 
     /// <summary>Connects as <paramref name="clientId"/> (MQTT 3.1.1) and subscribes to <paramref name="topicFilters"/>.</summary>
-    public static async Task<MqttProbe> ConnectAsync(int port, string clientId, params string[] topicFilters)
+    public static Task<MqttProbe> ConnectAsync(int port, string clientId, params string[] topicFilters) =>
+        OpenAsync(port, clientId, null, null, topicFilters);
+
+    /// <summary>
+    /// Logs in as <paramref name="username"/> with <paramref name="password"/> (an observer's or an enrolled node's
+    /// account: the broker refuses anonymous clients), connects as <paramref name="clientId"/> (MQTT 3.1.1) and
+    /// subscribes to <paramref name="topicFilters"/>.
+    /// </summary>
+    public static Task<MqttProbe> ConnectAsAsync(int port, string username, string password, string clientId, params string[] topicFilters) =>
+        OpenAsync(port, clientId, username, password, topicFilters);
+
+    private static async Task<MqttProbe> OpenAsync(int port, string clientId, string? username, string? password, string[] topicFilters)
     {
         var client = new MqttClientFactory().CreateMqttClient();
         var probe = new MqttProbe(client);
-        var options = new MqttClientOptionsBuilder()
+        var builder = new MqttClientOptionsBuilder()
             .WithTcpServer("127.0.0.1", port)
             .WithClientId(clientId)
             .WithProtocolVersion(MqttProtocolVersion.V311)
             .WithCleanSession()
-            .WithTimeout(TimeSpan.FromSeconds(10))
-            .Build();
+            .WithTimeout(TimeSpan.FromSeconds(10));
+        if (username is not null)
+        {
+            builder = builder.WithCredentials(username, password);
+        }
+
+        var options = builder.Build();
         var result = await client.ConnectAsync(options);
         if (result.ResultCode != MqttClientConnectResultCode.Success)
         {

@@ -8,6 +8,7 @@ using SmartLoudspeaker.Node.Configuration;
 using SmartLoudspeaker.Node.Health;
 using SmartLoudspeaker.Node.Hosting;
 using SmartLoudspeaker.TestUtilities;
+using SmartLoudspeaker.TestUtilities.Enrolment;
 using SmartLoudspeaker.TestUtilities.Proxy;
 using Xunit.Abstractions;
 
@@ -51,15 +52,17 @@ public sealed class CommandsAcrossSigkillTests : IDisposable
     [Fact]
     public async Task Every_command_answered_202_is_acknowledged_by_its_node_or_shown_expired_after_a_SIGKILL_and_none_vanishes()
     {
-        await using var mosquitto = await MosquittoBroker.StartAsync();
+        // The Controller reaches Mosquitto through the proxy: Mosquitto runs its accounts on a listener of its own.
+        await using var mosquitto = new ControllerMosquitto(accountsOnly: true);
         await using var link = new LoopbackTcpProxy(mosquitto.Port);
         var accepted = new Dictionary<string, string>(StringComparer.Ordinal);
         var issuedWhileDown = new List<string>();
         long highestBeforeKill;
         try
         {
-            await using (var controller = StartController(link.Port))
+            await using (var controller = StartController(mosquitto, link.Port))
             {
+                await mosquitto.StartAsync(Timeout);
                 using var http = ClientFor(await controller.WaitForBoundPortsAsync(Timeout));
                 await StartNodeAsync(mosquitto.Port, Online, http);
                 await PowerCutAsync(await StartNodeAsync(mosquitto.Port, Returning, http));
@@ -91,7 +94,7 @@ public sealed class CommandsAcrossSigkillTests : IDisposable
 
             link.NewConnections = NewConnectionMode.Forward;
             // A new HTTP port after the restart: the old one is not held for us while the Controller is dead.
-            await using var restarted = StartController(link.Port);
+            await using var restarted = StartController(mosquitto, link.Port);
             using var restartedHttp = ClientFor(await restarted.WaitForBoundPortsAsync(Timeout));
 
             // Known at once after the restart, before any resend could have brought an answer.
@@ -151,12 +154,11 @@ public sealed class CommandsAcrossSigkillTests : IDisposable
     private static HttpClient ClientFor(ControllerPorts ports) =>
         new() { BaseAddress = new Uri($"http://127.0.0.1:{ports.Http.ToString(CultureInfo.InvariantCulture)}"), Timeout = Timeout };
 
-    private ProgramProcess StartController(int brokerPort) => ControllerProgram.Start(
+    private ProgramProcess StartController(ControllerMosquitto mosquitto, int brokerPort) => ControllerProgram.Start(
         [
             "--Urls=http://127.0.0.1:0",
-            "--Broker:Mode=External",
-            "--Broker:Host=127.0.0.1",
-            $"--Broker:Port={brokerPort.ToString(CultureInfo.InvariantCulture)}",
+            .. BootstrapToken.Arguments(mosquitto.ControllerSettings(brokerPort)),
+            .. BootstrapToken.Arguments(BootstrapToken.ForTests.ControllerSettings()),
             $"--Store:DataDirectory={_data}",
             "--Security:GenerateDemoKeys=true",
             $"--Security:CommandLifetime={Lifetime}",
@@ -179,6 +181,7 @@ public sealed class CommandsAcrossSigkillTests : IDisposable
                 ReconnectBackoffCap = TimeSpan.FromSeconds(1),
                 DataDirectory = Path.Combine(_data, "nodes", nodeId),
                 RootPublicKey = System.Buffers.Text.Base64Url.DecodeFromChars((await File.ReadAllTextAsync(Path.Combine(_data, "keys", "root.pub"))).Trim()),
+                EnrolmentToken = BootstrapToken.ForTests.Token,
             },
             NodeDrivers.Simulated(SimulatedHealthSource.SeedFor(nodeId)),
             TimeProvider.System,

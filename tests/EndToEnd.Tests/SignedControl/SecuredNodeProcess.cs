@@ -37,6 +37,7 @@ public sealed class SecuredNodeProcess : IAsyncLifetime
                 ["Node__Brokers__0__Port"] = World.Mosquitto.Port.ToString(CultureInfo.InvariantCulture),
                 ["Node__DataDirectory"] = NodeData,
                 ["Node__Security__RootPublicKeyFile"] = World.RootPublicKeyFile,
+                [NodeProgram.EnrolmentTokenVariable] = SecuredWorld.Token.Token,
             });
         await Node.WaitForBirthAsync(NodeId, Generous);
         await Eventually.TrueAsync(

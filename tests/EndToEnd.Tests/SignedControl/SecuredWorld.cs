@@ -9,12 +9,13 @@ using SmartLoudspeaker.Node.Health;
 using SmartLoudspeaker.Node.Hosting;
 using SmartLoudspeaker.Protocol;
 using SmartLoudspeaker.TestUtilities;
+using SmartLoudspeaker.TestUtilities.Enrolment;
 
 namespace SmartLoudspeaker.EndToEnd.Tests.SignedControl;
 
 /// <summary>
-/// One signed-control world of real parts: Mosquitto (where, like an attacker with broker access, a test client may
-/// publish on any topic), the Controller executable as a process on free ports with a temporary data folder, and
+/// One signed-control world of real parts: Mosquitto with the accounts the Controller writes (where, like an attacker
+/// with broker access, an anonymous test client may still publish on any topic), the Controller executable as a process on free ports with a temporary data folder, and
 /// in-process nodes that pin the root the Controller's demo keys were certified by.
 /// </summary>
 internal sealed class SecuredWorld : IAsyncDisposable
@@ -25,13 +26,16 @@ internal sealed class SecuredWorld : IAsyncDisposable
     private readonly string[] controllerOptions;
     private ProgramProcess? controller;
 
-    private SecuredWorld(MosquittoBroker mosquitto, string[] controllerOptions)
+    private SecuredWorld(ControllerMosquitto mosquitto, string[] controllerOptions)
     {
         Mosquitto = mosquitto;
         this.controllerOptions = controllerOptions;
     }
 
-    public MosquittoBroker Mosquitto { get; }
+    /// <summary>The enrolment token the world's nodes carry, for the zone they serve.</summary>
+    public static BootstrapToken Token { get; } = BootstrapToken.Create("thon-7");
+
+    public ControllerMosquitto Mosquitto { get; }
 
     public string Data { get; } = Path.Combine(Path.GetTempPath(), "sl-e2e-signed-" + Guid.NewGuid().ToString("N"));
 
@@ -46,7 +50,7 @@ internal sealed class SecuredWorld : IAsyncDisposable
     /// <summary>Starts Mosquitto and the Controller; <paramref name="controllerOptions"/> go to every start of the Controller.</summary>
     public static async Task<SecuredWorld> StartAsync(params string[] controllerOptions)
     {
-        var world = new SecuredWorld(await MosquittoBroker.StartAsync(), controllerOptions);
+        var world = new SecuredWorld(new ControllerMosquitto(accountsOnly: true), controllerOptions);
         Directory.CreateDirectory(world.Data);
         await world.StartControllerAsync();
         return world;
@@ -62,9 +66,8 @@ internal sealed class SecuredWorld : IAsyncDisposable
         controller = ControllerProgram.Start(
             [
                 $"--Urls=http://127.0.0.1:{HttpPort.ToString(CultureInfo.InvariantCulture)}",
-                "--Broker:Mode=External",
-                "--Broker:Host=127.0.0.1",
-                $"--Broker:Port={Mosquitto.Port.ToString(CultureInfo.InvariantCulture)}",
+                .. BootstrapToken.Arguments(Mosquitto.ControllerSettings()),
+                .. BootstrapToken.Arguments(Token.ControllerSettings()),
                 $"--Store:DataDirectory={Data}",
                 .. security.Length == 0 ? ["--Security:GenerateDemoKeys=true"] : security,
                 .. controllerOptions,
@@ -72,6 +75,7 @@ internal sealed class SecuredWorld : IAsyncDisposable
             ]);
         Http?.Dispose();
         Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{HttpPort.ToString(CultureInfo.InvariantCulture)}"), Timeout = TimeSpan.FromSeconds(10) };
+        await Mosquitto.StartAsync(TimeSpan.FromSeconds(30));
         await controller.WaitUntilReadyAsync(TimeSpan.FromSeconds(30));
     }
 
@@ -114,6 +118,7 @@ internal sealed class SecuredWorld : IAsyncDisposable
                 DataDirectory = Path.Combine(Data, "nodes", nodeId),
                 RootPublicKey = System.Buffers.Text.Base64Url.DecodeFromChars((await File.ReadAllTextAsync(RootPublicKeyFile)).Trim()),
                 TrustSynchronisedSystemClock = trustSystemClock,
+                EnrolmentToken = Token.Token,
             },
             NodeDrivers.Simulated(SimulatedHealthSource.SeedFor(nodeId)),
             TimeProvider.System,
