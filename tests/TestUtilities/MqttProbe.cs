@@ -50,18 +50,38 @@ public sealed class MqttProbe : IAsyncDisposable
     }
 
     /// <summary>Connects as <paramref name="clientId"/> (MQTT 3.1.1) and subscribes to <paramref name="topicFilters"/>.</summary>
-    public static async Task<MqttProbe> ConnectAsync(int port, string clientId, params string[] topicFilters)
+    public static Task<MqttProbe> ConnectAsync(int port, string clientId, params string[] topicFilters) =>
+        ConnectCoreAsync(port, clientId, username: null, password: null, topicFilters);
+
+    /// <summary>
+    /// Connects as <paramref name="clientId"/> (MQTT 3.1.1) with <paramref name="username"/> and
+    /// <paramref name="password"/>, as a broker that refuses anonymous clients requires (the Controller's observer
+    /// account, an enrolled node, the enrolment account), and subscribes to <paramref name="topicFilters"/>.
+    /// </summary>
+    public static Task<MqttProbe> ConnectAsAsync(int port, string clientId, string username, string password, params string[] topicFilters) =>
+        ConnectCoreAsync(
+            port,
+            clientId,
+            username ?? throw new ArgumentNullException(nameof(username)),
+            password ?? throw new ArgumentNullException(nameof(password)),
+            topicFilters);
+
+    private static async Task<MqttProbe> ConnectCoreAsync(int port, string clientId, string? username, string? password, string[] topicFilters)
     {
         var client = new MqttClientFactory().CreateMqttClient();
         var probe = new MqttProbe(client);
-        var options = new MqttClientOptionsBuilder()
+        var builder = new MqttClientOptionsBuilder()
             .WithTcpServer("127.0.0.1", port)
             .WithClientId(clientId)
             .WithProtocolVersion(MqttProtocolVersion.V311)
             .WithCleanSession()
-            .WithTimeout(TimeSpan.FromSeconds(10))
-            .Build();
-        var result = await client.ConnectAsync(options);
+            .WithTimeout(TimeSpan.FromSeconds(10));
+        if (username is not null)
+        {
+            builder = builder.WithCredentials(username, password);
+        }
+
+        var result = await client.ConnectAsync(builder.Build());
         if (result.ResultCode != MqttClientConnectResultCode.Success)
         {
             throw new InvalidOperationException($"Probe '{clientId}' was refused: {result.ResultCode}.");

@@ -42,7 +42,9 @@ public sealed class EnrolmentTests : IDisposable
     public async Task A_request_without_a_token_waits_until_a_technician_approves_it_with_chosen_zones()
     {
         using var node = NodeCredentials.Create("thon-3-loa-1");
-        await using var watcher = await MqttProbe.ConnectAsync(_host.MqttPort, "status-watcher", Topics.ForEnrolmentStatus(node.NodeId));
+        // A technician's view of the status topic: the observer account reads all of sl/v1/ (the broker refuses anonymous clients).
+        await using var watcher = await MqttProbe.ConnectAsAsync(
+            _host.MqttPort, "status-watcher", BuiltInBrokerAccounts.ObserverUsername, _host.ObserverPassword(), Topics.ForEnrolmentStatus(node.NodeId));
 
         var first = await RequestAsync(node, token: null);
         Assert.Equal(EnrolmentState.Pending, first.State);
