@@ -1,5 +1,6 @@
 using System.Globalization;
 using SmartLoudspeaker.TestUtilities;
+using SmartLoudspeaker.TestUtilities.Enrolment;
 
 namespace SmartLoudspeaker.Browser.Tests;
 
@@ -55,6 +56,9 @@ public sealed class ControllerProcess : IAsyncDisposable
                 "--Broker:Tls:Port=0",
                 $"--Store:DataDirectory={dataDirectory}",
                 $"--Security:GenerateDemoKeys={(demoKeys ? "true" : "false")}",
+
+                // The token the tests' nodes carry (NodeAgentSettings.EnrolmentToken), so they enrol themselves.
+                .. BootstrapToken.Arguments(BootstrapToken.ForTests.ControllerSettings()),
             ],
             new Dictionary<string, string> { ["ASPNETCORE_ENVIRONMENT"] = "Production" });
 
