@@ -38,7 +38,7 @@ internal static class CommandTraffic
         var message = await probe.WaitForAsync(
             received => received.Topic == AckTopic(nodeId) && IdOf(received) == commandId && ++seen >= occurrence,
             Eventually.Timeout);
-        using var ack = JsonDocument.Parse(message.Payload);
+        using var ack = JsonDocument.Parse(SignedPart(message.Payload));
         var root = ack.RootElement;
         return (root.GetProperty("status").GetString()!, root.TryGetProperty("reason", out var reason) ? reason.GetString() : null, root.GetProperty("ts").GetString()!);
     }
@@ -47,12 +47,19 @@ internal static class CommandTraffic
     {
         try
         {
-            using var ack = JsonDocument.Parse(message.Payload);
+            using var ack = JsonDocument.Parse(SignedPart(message.Payload));
             return ack.RootElement.GetProperty("id").GetString();
         }
         catch (JsonException)
         {
             return null;
         }
+    }
+
+    /// <summary>The JSON a node signed: acks travel as <c>{json}\n{signature}</c>; anything else is returned whole.</summary>
+    private static byte[] SignedPart(byte[] payload)
+    {
+        var newline = Array.IndexOf(payload, (byte)'\n');
+        return newline < 0 ? payload : payload[..newline];
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using SmartLoudspeaker.Node.Agent;
 using SmartLoudspeaker.Node.Configuration;
 using SmartLoudspeaker.Node.Hosting;
+using SmartLoudspeaker.TestUtilities.Enrolment;
 
 namespace SmartLoudspeaker.Browser.Tests;
 
@@ -23,6 +24,9 @@ public sealed class CommandsWithoutKeysTests
                 Brokers = [new BrokerEndpoint { Host = "127.0.0.1", Port = controller.MqttPort }],
                 ReconnectWindow = TimeSpan.FromMilliseconds(200),
                 ReconnectBackoffCap = TimeSpan.FromSeconds(1),
+
+                // The token the Controller process is configured with (ControllerProcess), so the node enrols itself.
+                EnrolmentToken = BootstrapToken.ForTests.Token,
             },
             NodeDrivers.Simulated(1),
             TimeProvider.System,

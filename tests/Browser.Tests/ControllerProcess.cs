@@ -1,5 +1,6 @@
 using System.Globalization;
 using SmartLoudspeaker.TestUtilities;
+using SmartLoudspeaker.TestUtilities.Enrolment;
 
 namespace SmartLoudspeaker.Browser.Tests;
 
@@ -58,7 +59,10 @@ public sealed class ControllerProcess : IAsyncDisposable
                 "--Broker:Tls:Port=0",
                 $"--Store:DataDirectory={dataDirectory}",
                 $"--Security:GenerateDemoKeys={(demoKeys ? "true" : "false")}",
-                .. extraArguments,
+
+                // The token the tests' nodes carry (NodeAgentSettings.EnrolmentToken), so they enrol themselves; a
+                // fixture with tokens of its own passes them instead.
+                .. (extraArguments.Count > 0 ? extraArguments : BootstrapToken.Arguments(BootstrapToken.ForTests.ControllerSettings())),
             ],
             new Dictionary<string, string> { ["ASPNETCORE_ENVIRONMENT"] = "Production" });
 

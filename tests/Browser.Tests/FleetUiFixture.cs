@@ -6,6 +6,7 @@ using SmartLoudspeaker.Node.Health;
 using SmartLoudspeaker.Node.Hosting;
 using SmartLoudspeaker.Protocol.Messages;
 using SmartLoudspeaker.TestUtilities;
+using SmartLoudspeaker.TestUtilities.Enrolment;
 
 namespace SmartLoudspeaker.Browser.Tests;
 
@@ -161,6 +162,9 @@ public sealed class FleetUiFixture : IAsyncLifetime
                 ReconnectBackoffCap = TimeSpan.FromSeconds(1),
                 DataDirectory = Path.Combine(dataDirectory, "nodes", id),
                 RootPublicKey = Controller.RootPublicKey(),
+
+                // The token the Controller process is configured with (ControllerProcess), so the node enrols itself.
+                EnrolmentToken = BootstrapToken.ForTests.Token,
             },
             drivers,
             TimeProvider.System,

@@ -4,7 +4,9 @@ using SmartLoudspeaker.Node.Agent;
 using SmartLoudspeaker.Node.Configuration;
 using SmartLoudspeaker.Node.Health;
 using SmartLoudspeaker.Node.Hosting;
+using SmartLoudspeaker.Protocol.Enrolment;
 using SmartLoudspeaker.TestUtilities;
+using SmartLoudspeaker.TestUtilities.Enrolment;
 
 namespace SmartLoudspeaker.Browser.Tests;
 
@@ -103,6 +105,19 @@ public sealed class SignedControlUiFixture : IAsyncLifetime
 
     private async Task StartNodeAsync(string id)
     {
+        // This open Mosquitto never refuses a node's own credentials, so a node would never ask to be enrolled and the
+        // Controller (which hears only enrolled nodes) would ignore it: the identity a node makes at first start is
+        // written here instead, and enrolled the real way (a signed request on the enrolment topic, the test token).
+        var nodeData = Path.Combine(dataDirectory, "nodes", id);
+        using (var identity = NodeCredentials.Create(id))
+        {
+            Directory.CreateDirectory(nodeData);
+            await File.WriteAllTextAsync(Path.Combine(nodeData, "node-key.pem"), identity.Key.ExportPkcs8PrivateKeyPem());
+            await File.WriteAllTextAsync(Path.Combine(nodeData, "broker-password"), identity.Password + "\n" + identity.PasswordHash + "\n");
+            var status = await NodeEnrolment.RequestAsync("127.0.0.1", Mosquitto.Port, identity, ["thon-5"], BootstrapToken.ForTests.Token, Eventually.Timeout);
+            Assert.Equal(EnrolmentState.Approved, status.State);
+        }
+
         var agent = NodeComposer.Compose(
             new NodeAgentSettings
             {
@@ -113,7 +128,7 @@ public sealed class SignedControlUiFixture : IAsyncLifetime
                 KeepAlive = TimeSpan.FromSeconds(5),
                 ReconnectWindow = TimeSpan.FromMilliseconds(200),
                 ReconnectBackoffCap = TimeSpan.FromSeconds(1),
-                DataDirectory = Path.Combine(dataDirectory, "nodes", id),
+                DataDirectory = nodeData,
                 RootPublicKey = Controller.RootPublicKey(),
             },
             NodeDrivers.Simulated(SimulatedHealthSource.SeedFor(id)),

@@ -115,8 +115,8 @@ public sealed class BadInputTests : IDisposable
         await intruder.PublishRawAsync(Topics.ForNode("node-b", NodeMessageKind.Death), WireCodec.Encode(Wire.Death("node-b", 1)));
 
         var refusal = await refused;
-        Assert.Equal(("client-id-mismatch", NodeId), (refusal.Reason, refusal.ClientId));
-        Assert.Equal(1, await _host.MetricAsync("sl_broker_refused_total{reason=\"client-id-mismatch\"}"));
+        Assert.Equal(("publish-not-permitted", NodeId), (refusal.Reason, refusal.ClientId));
+        Assert.Equal(1, await _host.MetricAsync("sl_broker_refused_total{reason=\"publish-not-permitted\"}"));
         Assert.False(nothingIngested.IsCompleted);
         Assert.True((await _host.GetListedNodeAsync("node-b")).GetProperty("online").GetBoolean());
         await AssertUnchangedAndStillServingAsync(intruder, before);
@@ -128,7 +128,8 @@ public sealed class BadInputTests : IDisposable
         await using var node = await _host.BornNodeAsync(NodeId);
         var refused = _host.WaitForBrokerRefusal();
         await node.PublishRawAsync(Topics.ControllerState, WireCodec.Encode(new ControllerState { Online = false, Instance = "fake", Ts = Wire.NodeClock }));
-        Assert.Equal("not-a-node-topic", (await refused).Reason);
+        var refusal = await refused;
+        Assert.Equal(("publish-not-permitted", NodeId), (refusal.Reason, refusal.ClientId));
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using MQTTnet;
 using SmartLoudspeaker.Controller.Identity;
 using SmartLoudspeaker.Controller.Infrastructure.Broker.Accounts;
 using SmartLoudspeaker.Controller.Infrastructure.Ingest;
@@ -42,7 +43,9 @@ public sealed class EnrolmentTests : IDisposable
     public async Task A_request_without_a_token_waits_until_a_technician_approves_it_with_chosen_zones()
     {
         using var node = NodeCredentials.Create("thon-3-loa-1");
-        await using var watcher = await MqttProbe.ConnectAsync(_host.MqttPort, "status-watcher", Topics.ForEnrolmentStatus(node.NodeId));
+        // A technician's view of the status topic: the observer account reads all of sl/v1/ (the broker refuses anonymous clients).
+        await using var watcher = await MqttProbe.ConnectAsAsync(
+            _host.MqttPort, BuiltInBrokerAccounts.ObserverUsername, _host.ObserverPassword(), "status-watcher", Topics.ForEnrolmentStatus(node.NodeId));
 
         var first = await RequestAsync(node, token: null);
         Assert.Equal(EnrolmentState.Pending, first.State);
@@ -175,6 +178,7 @@ public sealed class EnrolmentTests : IDisposable
     public async Task Editing_zones_replaces_the_account_and_retiring_removes_identity_account_and_fleet_entry()
     {
         await using var live = await _host.BornNodeAsync("thon-7-loa-1");
+        var droppedForZones = Dropped(live);
         var zones = await _host.Http.PutAsJsonAsync("/api/identities/thon-7-loa-1/zones", new { zones = Zones("thon-7") });
         Assert.Equal(HttpStatusCode.OK, zones.StatusCode);
         Assert.Equal(["thon-7"], Directory.Find("thon-7-loa-1")!.Zones);
@@ -182,14 +186,24 @@ public sealed class EnrolmentTests : IDisposable
         Assert.True(view.GetProperty("zoneMismatch").GetBoolean());
         Assert.True((await _host.GetNodeAsync("thon-7-loa-1")).GetProperty("zoneMismatch").GetBoolean());
 
+        // The replaced account's connection is dropped so the node resubscribes under its new list; its own credentials still work.
+        await droppedForZones.WaitAsync(ControllerHost.Timeout);
+        await using var again = await TestNode.ConnectAsync(_host.MqttPort, live.Credentials, bdSeq: 2);
+        var droppedForRetirement = Dropped(again);
+
         Assert.Equal(HttpStatusCode.NoContent, (await _host.Http.DeleteAsync(new Uri("/api/identities/thon-7-loa-1", UriKind.Relative))).StatusCode);
 
         Assert.Null(Directory.Find("thon-7-loa-1"));
         Assert.Equal(HttpStatusCode.NotFound, (await _host.Http.GetAsync(new Uri("/api/nodes/thon-7-loa-1", UriKind.Relative))).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await _host.Http.GetAsync(new Uri("/api/identities/thon-7-loa-1", UriKind.Relative))).StatusCode);
-        var refused = _host.WaitForIngest(result => result.NodeId == "thon-7-loa-1");
-        await live.PublishAsync(NodeMessageKind.Health, Wire.Health());
-        Assert.Equal(IngestRefusals.NotEnrolled, (await refused).RefusedReason);
+        await droppedForRetirement.WaitAsync(ControllerHost.Timeout);
+        await using var retired = await BrokerClient.ConnectAsync(_host.MqttPort, live.Credentials.Username, live.Credentials.Password, live.NodeId);
+        Assert.Equal(MqttClientConnectResultCode.BadUserNameOrPassword, retired.ResultCode);
+
+        // What an external broker could still deliver from the retired id is not heard.
+        var health = await _host.Services.GetRequiredService<IngestPipeline>().HandleAsync(
+            Topics.ForNode("thon-7-loa-1", NodeMessageKind.Health), new ReadOnlySequence<byte>(WireCodec.Encode(Wire.Health())), retained: false, CancellationToken.None);
+        Assert.Equal(IngestRefusals.NotEnrolled, health.RefusedReason);
     }
 
     [Fact]
@@ -271,6 +285,18 @@ public sealed class EnrolmentTests : IDisposable
     }
 
     private static List<string> Zones(params string[] zones) => [.. zones];
+
+    /// <summary>Completes when the broker closes <paramref name="node"/>'s connection.</summary>
+    private static Task Dropped(TestNode node)
+    {
+        var dropped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        node.Client.DisconnectedAsync += _ =>
+        {
+            dropped.TrySetResult();
+            return Task.CompletedTask;
+        };
+        return dropped.Task;
+    }
 
     private async Task<EnrolmentStatus> RequestAsync(NodeCredentials node, string? token) =>
         await NodeEnrolment.RequestAsync("127.0.0.1", _host.MqttPort, node, ["thon-1"], token, ControllerHost.Timeout);

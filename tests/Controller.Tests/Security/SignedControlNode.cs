@@ -47,7 +47,7 @@ internal sealed class SignedControlNode : IAsyncDisposable
     public static async Task<SignedControlNode> BornAsync(ControllerHost host, string nodeId, params string[] zones)
     {
         zones = zones.Length == 0 ? ["thon-1"] : zones;
-        var credentials = await host.EnrolAsync(nodeId);
+        var credentials = await host.EnrolAsync(nodeId, zones);
         var client = new MqttClientFactory().CreateMqttClient();
         var node = new SignedControlNode(nodeId, zones, client, credentials);
         client.ApplicationMessageReceivedAsync += node.OnMessageAsync;

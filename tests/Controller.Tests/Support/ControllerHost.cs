@@ -10,6 +10,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using SmartLoudspeaker.Controller.Fleet;
 using SmartLoudspeaker.Controller.Infrastructure.Broker;
+using SmartLoudspeaker.Controller.Infrastructure.Broker.Accounts;
 using SmartLoudspeaker.Controller.Infrastructure.Ingest;
 using SmartLoudspeaker.Controller.Infrastructure.Mqtt;
 using SmartLoudspeaker.TestUtilities.Enrolment;
@@ -103,6 +104,22 @@ internal sealed class ControllerHost : WebApplicationFactory<Program>
         var credentials = known ?? NodeCredentials.Create(nodeId);
         await NodeEnrolment.EnrolWithTokenAsync("127.0.0.1", MqttPort, credentials, Token.Token, Timeout);
         Enrolled[key] = credentials;
+        return credentials;
+    }
+
+    /// <summary>
+    /// <paramref name="nodeId"/> enrolled (<see cref="EnrolAsync"/>) and given <paramref name="zones"/> by a technician
+    /// (the test token gives only its own zones), so the broker lets it hear those zones' traffic.
+    /// </summary>
+    public async Task<NodeCredentials> EnrolAsync(string nodeId, IReadOnlyList<string> zones)
+    {
+        var credentials = await EnrolAsync(nodeId);
+        if (!Services.GetRequiredService<BrokerAccountDirectory>().Find(nodeId)!.Zones.SequenceEqual(zones))
+        {
+            using var assigned = await Http.PutAsJsonAsync($"/api/identities/{nodeId}/zones", new { zones });
+            Assert.Equal(HttpStatusCode.OK, assigned.StatusCode);
+        }
+
         return credentials;
     }
 

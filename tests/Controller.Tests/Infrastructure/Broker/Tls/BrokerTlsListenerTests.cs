@@ -32,7 +32,7 @@ public sealed class BrokerTlsListenerTests : IDisposable
 
         Assert.NotEqual(0, broker.TlsPort);
         Assert.NotEqual(broker.Port, broker.TlsPort);
-        var presented = await ConnectAsync(broker.TlsPort, ca);
+        var presented = await ConnectAsync(host, ca);
 
         Assert.Equal(MqttClientConnectResultCode.Success, presented.Result);
         Assert.Equal(ca.Subject, presented.Certificate!.Issuer);
@@ -44,10 +44,9 @@ public sealed class BrokerTlsListenerTests : IDisposable
     public async Task A_client_pinning_another_CA_cannot_connect_and_the_broker_logs_no_error()
     {
         var host = Own(ControllerHost.Start(_data.Path, settings: GuardDebugLog));
-        var broker = host.Services.GetRequiredService<EmbeddedBroker>();
         using var stranger = BrokerCertificateAuthority.CreateAuthority(DateTimeOffset.UtcNow);
 
-        var refused = await Assert.ThrowsAsync<MQTTnet.Exceptions.MqttCommunicationException>(() => ConnectAsync(broker.TlsPort, stranger));
+        var refused = await Assert.ThrowsAsync<MQTTnet.Exceptions.MqttCommunicationException>(() => ConnectAsync(host, stranger));
         Assert.IsType<AuthenticationException>(refused.InnerException);
 
         await host.Logs.WaitForAsync(line => line.Message.Contains("ended before MQTT", StringComparison.Ordinal), ControllerHost.Timeout);
@@ -80,11 +79,10 @@ public sealed class BrokerTlsListenerTests : IDisposable
     public async Task A_certificate_close_to_its_end_is_renewed_for_the_next_connection_without_a_restart()
     {
         var host = Own(ControllerHost.Start(_data.Path));
-        var broker = host.Services.GetRequiredService<EmbeddedBroker>();
-        var before = await ConnectAsync(broker.TlsPort, pinned: null);
+        var before = await ConnectAsync(host, pinned: null);
 
         host.Clock.Advance(BrokerCertificateAuthority.ServerValidity - BrokerCertificateAuthority.RenewBefore);
-        var after = await ConnectAsync(broker.TlsPort, pinned: null);
+        var after = await ConnectAsync(host, pinned: null);
 
         Assert.NotEqual(before.Certificate!.Thumbprint, after.Certificate!.Thumbprint);
         Assert.Equal(before.Certificate.Issuer, after.Certificate.Issuer);
@@ -107,7 +105,7 @@ public sealed class BrokerTlsListenerTests : IDisposable
             ["Broker:Tls:KeyFile"] = keyFile,
         }));
 
-        var presented = await ConnectAsync(host.Services.GetRequiredService<EmbeddedBroker>().TlsPort, communeCa);
+        var presented = await ConnectAsync(host, communeCa);
 
         Assert.Equal(MqttClientConnectResultCode.Success, presented.Result);
         Assert.Equal(own.Thumbprint, presented.Certificate!.Thumbprint);
@@ -179,15 +177,19 @@ public sealed class BrokerTlsListenerTests : IDisposable
         return owned;
     }
 
-    /// <summary>Connects over TLS, pinning <paramref name="pinned"/> (or accepting any certificate), and tells what the broker presented.</summary>
-    private async Task<(MqttClientConnectResultCode Result, X509Certificate2? Certificate)> ConnectAsync(int port, X509Certificate2? pinned)
+    /// <summary>
+    /// Connects to <paramref name="host"/>'s TLS port as the observer (the broker refuses anonymous clients), pinning
+    /// <paramref name="pinned"/> (or accepting any certificate), and tells what the broker presented.
+    /// </summary>
+    private async Task<(MqttClientConnectResultCode Result, X509Certificate2? Certificate)> ConnectAsync(ControllerHost host, X509Certificate2? pinned)
     {
         X509Certificate2? seen = null;
         var client = new MqttClientFactory().CreateMqttClient();
         _owned.Add(client);
         var options = new MqttClientOptionsBuilder()
-            .WithTcpServer("127.0.0.1", port)
+            .WithTcpServer("127.0.0.1", host.Services.GetRequiredService<EmbeddedBroker>().TlsPort)
             .WithClientId("tls-probe")
+            .WithCredentials("observer", host.ObserverPassword())
             .WithProtocolVersion(MqttProtocolVersion.V311)
             .WithTimeout(ControllerHost.Timeout)
             .WithTlsOptions(tls =>
