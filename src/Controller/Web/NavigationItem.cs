@@ -16,6 +16,7 @@ internal sealed record NavigationItem(string RoleKey, string TitleKey, string Pa
         new("Role.Technician", "Nav.Zones", "/zones"),
         new("Role.Technician", "Nav.Enrolment", "/enrolment"),
         new("Role.Technician", "Nav.Identities", "/identities"),
+        new("Role.Technician", "Nav.Broker", "/broker"),
     ];
 
     public bool IsCurrent(string requestPath) =>

@@ -212,6 +212,7 @@ public sealed class EmbeddedBroker : IHostedService, IDisposable
             {
                 _metrics.BrokerTakeovers.Inc();
                 _metrics.BrokerTakeoversByAccount.WithLabels(account.Username).Inc();
+                _refusals.Takeovers.Record(account.Username);
                 _logger.LogWarning(
                     "Broker session of {ClientId} taken over by its own identity from {Endpoint} (the connection from {OldEndpoint} is closed)",
                     clientId, connection.RemoteEndPoint, client.RemoteEndPoint);

@@ -22,14 +22,17 @@ public static class BrokerEndpoints
 
     private static Ok<BrokerRefusalReport> GetRefusals(BrokerRefusalLog refusals) => TypedResults.Ok(refusals.Report());
 
-    private static Ok<ObserverCredentials> GetObserver(HttpContext context, BrokerSecrets secrets, IOptions<BrokerOptions> options, EmbeddedBroker broker)
+    private static Ok<ObserverCredentials> GetObserver(HttpContext context, BrokerSecrets secrets, IOptions<BrokerOptions> options, EmbeddedBroker broker) =>
+        TypedResults.Ok(Observer(context, secrets, options.Value, broker));
+
+    /// <summary>The observer account's credentials as seen from this request (the Broker page shows them too).</summary>
+    internal static ObserverCredentials Observer(HttpContext context, BrokerSecrets secrets, BrokerOptions configured, EmbeddedBroker broker)
     {
-        var configured = options.Value;
         var host = configured.Mode == BrokerMode.External ? configured.Host! : context.Request.Host.Host;
         var port = configured.Mode == BrokerMode.External ? configured.Port : broker.Port;
         var username = BuiltInBrokerAccounts.ObserverUsername;
         var password = secrets.ObserverPassword;
         var example = FormattableString.Invariant($"mosquitto_sub -h {host} -p {port} -u {username} -P '{password}' -t 'sl/v1/#' -v");
-        return TypedResults.Ok(new ObserverCredentials(username, password, host, port, example));
+        return new ObserverCredentials(username, password, host, port, example);
     }
 }

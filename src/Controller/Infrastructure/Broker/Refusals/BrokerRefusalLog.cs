@@ -30,6 +30,12 @@ public sealed class BrokerRefusalLog
         _clock = clock;
     }
 
+    /// <summary>
+    /// Session takeovers per username: not refusals (the connection is let in), but shown beside them because a
+    /// username that keeps taking over is two devices sharing one identity.
+    /// </summary>
+    public BrokerTakeoverLog Takeovers { get; } = new();
+
     /// <summary>Raised after each refusal is recorded (tests wait on it).</summary>
     public event Action<BrokerRefusalEntry>? Recorded;
 
