@@ -134,6 +134,14 @@ internal sealed class GuardedTcpListener : IDisposable
             stream = secured;
             var guard = _adapter.Guard(stream, remoteEndPoint);
             stream = guard;
+            using (var firstBytes = new CancellationTokenSource(_serverOptions.DefaultCommunicationTimeout))
+            {
+                if (!await guard.ReceiveFirstBytesAsync(firstBytes.Token).ConfigureAwait(false))
+                {
+                    throw new EndOfStreamException("The client closed the connection before sending CONNECT.");
+                }
+            }
+
             if (_adapter.ClientHandler is not { } handler)
             {
                 return;

@@ -47,6 +47,13 @@ internal sealed class PacketGuardStream : Stream
     /// <summary>The client id of the CONNECT let through; null before.</summary>
     public string? ClientId { get; private set; }
 
+    /// <summary>
+    /// Waits for the connection's first bytes before MQTTnet reads any; false when the connection ends first. A port
+    /// probe, or a TLS 1.3 client that refuses the server's certificate only after the handshake, then ends quietly
+    /// here instead of as MQTTnet's warning that the first packet was no CONNECT.
+    /// </summary>
+    public ValueTask<bool> ReceiveFirstBytesAsync(CancellationToken cancellationToken) => ReceiveAsync(1, cancellationToken);
+
     /// <inheritdoc />
     public override bool CanRead => _inner.CanRead;
 
