@@ -97,6 +97,7 @@ public sealed class FleetUiFixture : IAsyncLifetime
             ]);
         }
 
+        await context.AddCookiesAsync([await Controller.SessionCookieAsync()]);
         return await context.NewPageAsync();
     }
 

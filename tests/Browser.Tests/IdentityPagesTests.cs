@@ -120,7 +120,7 @@ public sealed partial class IdentityPagesTests(IdentityUiFixture fixture, ITestO
     /// <summary>The identity's status as the technician's API reports it.</summary>
     private async Task<string?> StatusAsync(string nodeId)
     {
-        using var http = new HttpClient { BaseAddress = fixture.Controller.BaseAddress };
+        using var http = fixture.Controller.Client();
         var identity = await http.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/identities/{nodeId}");
         return identity.GetProperty("status").GetString();
     }

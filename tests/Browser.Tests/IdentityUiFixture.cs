@@ -83,6 +83,7 @@ public sealed class IdentityUiFixture : IAsyncLifetime
             await context.AddCookiesAsync([new Cookie { Name = ".AspNetCore.Culture", Value = $"c={culture}|uic={culture}", Domain = "127.0.0.1", Path = "/" }]);
         }
 
+        await context.AddCookiesAsync([await Controller.SessionCookieAsync()]);
         return await context.NewPageAsync();
     }
 

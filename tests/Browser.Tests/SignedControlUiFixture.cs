@@ -67,6 +67,7 @@ public sealed class SignedControlUiFixture : IAsyncLifetime
         [
             new Cookie { Name = ".AspNetCore.Culture", Value = $"c={culture}|uic={culture}", Domain = "127.0.0.1", Path = "/" },
         ]);
+        await context.AddCookiesAsync([await Controller.SessionCookieAsync()]);
         return await context.NewPageAsync();
     }
 
