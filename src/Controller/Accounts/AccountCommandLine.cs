@@ -1,13 +1,17 @@
 using System.Globalization;
+using SmartLoudspeaker.Controller.Commands;
 using SmartLoudspeaker.Controller.Hosting;
 using SmartLoudspeaker.Controller.Infrastructure.Storage;
+using SmartLoudspeaker.Controller.Security;
+using SmartLoudspeaker.Controller.Web;
 
 namespace SmartLoudspeaker.Controller.Accounts;
 
 /// <summary>
 /// The <c>accounts</c> verbs of the Controller executable, run on the Controller's own machine instead of the web host:
 /// <c>accounts add-admin NAME</c> makes the first admin with a random password printed once (there is never a default
-/// password), <c>accounts add-token USER --roles … --days N</c> makes an API token printed once. They open the store
+/// password), <c>accounts reset-password USER</c> gives an account a new one, <c>accounts add-token USER --roles …
+/// --days N</c> makes an API token printed once. They open the store
 /// itself, so they work only where the store is, and refuse while a running Controller holds it.
 /// </summary>
 internal static class AccountCommandLine
@@ -20,6 +24,9 @@ internal static class AccountCommandLine
           SmartLoudspeaker.Controller accounts add-admin NAME [--display "FULL NAME"] [--roles ROLE,...] [SETTINGS]
               Creates an admin account with a random password, printed once. It holds the role admin and the
               listed ones (default: technician).
+          SmartLoudspeaker.Controller accounts reset-password USER [SETTINGS]
+              Gives USER a new random password, printed once, unlocks the account and ends its sessions (for an
+              admin who lost theirs: whoever may run this on the Controller's machine may read its store anyway).
           SmartLoudspeaker.Controller accounts add-token USER --roles ROLE,... --days N [--name LABEL] [SETTINGS]
               Creates an API token for USER with roles USER holds, valid N days, printed once. Scripts send it as
               "Authorization: Bearer sl_...".
@@ -40,7 +47,7 @@ internal static class AccountCommandLine
             return 0;
         }
 
-        if (args.Length < 3 || args[1] is not ("add-admin" or "add-token"))
+        if (args.Length < 3 || args[1] is not ("add-admin" or "add-token" or "reset-password"))
         {
             await error.WriteLineAsync(Usage);
             return UsageError;
@@ -52,17 +59,25 @@ internal static class AccountCommandLine
             return UsageError;
         }
 
+        // The Controller's own composition, so the store opens with every feature's collections (its journal may hold
+        // any feature's writes); only the store and the accounts are resolved, nothing is started.
         var builder = WebApplication.CreateBuilder(settings);
         builder.Logging.ClearProviders();
         builder.AddSmartLoudspeakerController();
+        builder.AddControllerSecurity();
+        builder.AddControllerCommands();
+        builder.AddSmartLoudspeakerWeb();
         builder.AddControllerAccounts();
         await using var app = builder.Build();
         try
         {
             var accounts = app.Services.GetRequiredService<AccountDirectory>();
-            return args[1] == "add-admin"
-                ? await AddAdminAsync(accounts, args[2], options, output, error)
-                : await AddTokenAsync(accounts, args[2], options, output, error);
+            return args[1] switch
+            {
+                "add-admin" => await AddAdminAsync(accounts, args[2], options, output, error),
+                "reset-password" => await ResetPasswordAsync(accounts, args[2], output, error),
+                _ => await AddTokenAsync(accounts, args[2], options, output, error),
+            };
         }
         catch (Exception exception) when (StoreRefusal(exception) is { } refusal)
         {
@@ -91,6 +106,20 @@ internal static class AccountCommandLine
 
         await output.WriteLineAsync($"Created the account '{user.Name}' with the roles {string.Join(", ", user.Roles)}.");
         await output.WriteLineAsync($"Password (shown this once; change it after signing in): {password}");
+        return 0;
+    }
+
+    private static async Task<int> ResetPasswordAsync(AccountDirectory accounts, string name, TextWriter output, TextWriter error)
+    {
+        var password = AccountSecrets.NewPassword();
+        var changed = await accounts.SetPasswordAsync(name, password);
+        if (changed.Value is not { } user)
+        {
+            await error.WriteLineAsync($"accounts reset-password: {changed.Problem}");
+            return Failure;
+        }
+
+        await output.WriteLineAsync($"New password of '{user.Name}' (shown this once; its sessions have ended): {password}");
         return 0;
     }
 

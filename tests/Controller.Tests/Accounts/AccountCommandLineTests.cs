@@ -16,7 +16,7 @@ public sealed partial class AccountCommandLineTests : IDisposable
     public void Dispose() => _data.Dispose();
 
     [Fact]
-    public async Task Add_admin_prints_a_random_password_once_and_the_Controller_then_signs_that_admin_in()
+    public async Task Add_admin_and_reset_password_print_a_random_password_once_and_the_Controller_then_signs_that_admin_in()
     {
         var (code, output, error) = await RunAsync("accounts", "add-admin", "Quan-Tri", "--display", "Anh Quân", $"--Store:DataDirectory={_data.Path}");
         Assert.True(code == 0, error);
@@ -33,8 +33,15 @@ public sealed partial class AccountCommandLineTests : IDisposable
         var token = Printed().Match(tokenOutput).Groups["secret"].Value;
         Assert.StartsWith("sl_", token, StringComparison.Ordinal);
 
+        var (resetCode, resetOutput, resetError) = await RunAsync("accounts", "reset-password", "quan-tri", $"--Store:DataDirectory={_data.Path}");
+        Assert.True(resetCode == 0, resetError);
+        var newPassword = Printed().Match(resetOutput).Groups["secret"].Value;
+        Assert.NotEqual(password, newPassword);
+
         using var host = ControllerHost.Start(_data.Path);
         var accounts = host.Services.GetRequiredService<AccountDirectory>();
+        Assert.Equal(SignInOutcome.WrongNameOrPassword, (await accounts.SignInAsync("quan-tri", password, "127.0.0.1")).Outcome);
+        password = newPassword;
         var admin = accounts.FindUser("quan-tri");
         Assert.NotNull(admin);
         Assert.Equal(["admin", "technician"], admin.Roles);
