@@ -89,6 +89,7 @@ public sealed class NodeEnrolmentTests : IAsyncLifetime
     public async Task A_node_with_a_token_logs_its_first_refusal_as_information_and_one_without_as_a_warning()
     {
         var withToken = Start(Settings() with { EnrolmentToken = _token });
+        Assert.Equal(NodeId, (await _broker.NextRequestAsync(Timeout)).NodeId);
         await withToken.WaitForBirthAsync(CancellationToken.None).WaitAsync(Timeout);
 
         var expected = Assert.Single(_logger.Entries, entry => entry.Message.Contains("refused the connection", StringComparison.Ordinal));
