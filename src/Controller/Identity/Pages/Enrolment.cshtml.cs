@@ -11,7 +11,8 @@ namespace SmartLoudspeaker.Controller.Identity.Pages;
 /// <summary>
 /// Enrolment for technicians: the requests waiting (newest first) with what to compare at the cabinet (key
 /// fingerprint, hardware serial), approve with zones or refuse; the requests refused since start, per reason and per
-/// source (claimed node id and sender); and enrolment tokens for bulk installs (make, list, revoke). Plain forms (POST with the antiforgery token), calling <see cref="EnrolmentService"/> as the API does.
+/// source (claimed node id and sender); and enrolment tokens for bulk installs (make, list, revoke). Plain forms
+/// (POST with the antiforgery token), calling <see cref="EnrolmentService"/> as the API does.
 /// </summary>
 internal sealed class EnrolmentModel(EnrolmentService service, EnrolmentRefusalLog refusals, FleetRegistry fleet, UiText text, TimeProvider time) : PageModel
 {

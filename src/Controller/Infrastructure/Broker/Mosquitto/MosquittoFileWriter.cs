@@ -10,9 +10,10 @@ namespace SmartLoudspeaker.Controller.Infrastructure.Broker.Mosquitto;
 /// <summary>
 /// External mode with <c>Broker:Mosquitto:ConfigDirectory</c>: writes Mosquitto's <c>passwd</c>, <c>acl</c>,
 /// <c>mosquitto.conf</c> and its TLS listener's certificate files (<see cref="MosquittoTlsFiles"/>) at start and again
-/// after account changes (changes within <see cref="MosquittoOptions.Debounce"/>
-/// are written together), then runs <see cref="MosquittoOptions.ReloadCommand"/>. The debounce waits on real time on
-/// purpose: it paces file writes and a reload, it decides nothing. Does nothing in any other configuration.
+/// after account changes (changes within <see cref="MosquittoOptions.Debounce"/> are written together), then runs
+/// <see cref="MosquittoOptions.ReloadCommand"/> (Mosquitto rereads accounts and certificates on SIGHUP). The debounce
+/// waits on real time on purpose: it paces file writes and a reload, it decides nothing. Does nothing in any other
+/// configuration.
 /// </summary>
 internal sealed class MosquittoFileWriter : BackgroundService
 {
