@@ -110,6 +110,7 @@ public sealed class IdentityUiFixture : IAsyncLifetime
     {
         ArgumentNullException.ThrowIfNull(node);
         var client = new MqttClientFactory().CreateMqttClient();
+        using var timeout = new CancellationTokenSource(Timeout);
         var result = await client.ConnectAsync(new MqttClientOptionsBuilder()
             .WithTcpServer("127.0.0.1", Controller.MqttPort)
             .WithClientId(node.NodeId)
@@ -117,7 +118,7 @@ public sealed class IdentityUiFixture : IAsyncLifetime
             .WithProtocolVersion(MqttProtocolVersion.V311)
             .WithCleanSession(true)
             .WithTimeout(Timeout)
-            .Build());
+            .Build(), timeout.Token);
         Assert.Equal(MqttClientConnectResultCode.Success, result.ResultCode);
         return client;
     }
