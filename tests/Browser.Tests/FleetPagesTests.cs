@@ -1,7 +1,5 @@
 using System.Net;
 using System.Text.RegularExpressions;
-using Deque.AxeCore.Commons;
-using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 
@@ -228,14 +226,7 @@ public sealed partial class FleetPagesTests(FleetUiFixture fixture, ITestOutputH
         {
             var page = await fixture.NewPageAsync(culture);
             await page.GotoAsync(path);
-            var result = await page.RunAxe();
-            var serious = result.Violations.Where(violation => violation.Impact is "serious" or "critical").ToArray();
-            foreach (var violation in result.Violations)
-            {
-                output.WriteLine($"{culture} {path}: {violation.Impact} {violation.Id}: {violation.Help} ({violation.Nodes.Length} elements)");
-            }
-
-            Assert.True(serious.Length == 0, string.Join("\n", serious.Select(Describe)));
+            await PageChecks.AssertAccessibleAsync(page, output, $"{culture} {path}");
         }
     }
 
@@ -340,7 +331,7 @@ public sealed partial class FleetPagesTests(FleetUiFixture fixture, ITestOutputH
         {
             var body = await (await http.GetAsync(new Uri(path, UriKind.Relative))).Content.ReadAsStringAsync();
             Assert.False(body.Length == 0, $"{path} in {culture} is blank.");
-            Assert.DoesNotContain("⟦missing:", body, StringComparison.Ordinal);
+            PageChecks.AssertTranslated(body);
             Assert.False(ResourceKey().IsMatch(body), $"{path} in {culture} shows a resource key: {ResourceKey().Match(body).Value}");
             Assert.Contains(culture == English ? "lang=\"en\"" : "lang=\"vi\"", body, StringComparison.Ordinal);
         }
@@ -348,9 +339,6 @@ public sealed partial class FleetPagesTests(FleetUiFixture fixture, ITestOutputH
 
     private static async Task<int> PointsAsync(ILocator chart) =>
         int.Parse(await chart.GetAttributeAsync("data-points") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
-
-    private static string Describe(AxeResultItem violation) =>
-        $"{violation.Impact} {violation.Id}: {violation.Help} — {string.Join("; ", violation.Nodes.Select(node => node.Html))}";
 
     [GeneratedRegex(@"\?range=7d#history$")]
     private static partial Regex RangeInUrl();

@@ -33,11 +33,11 @@ public sealed class FleetUiFixture : IAsyncLifetime
 
     private readonly Dictionary<string, NodeAgent> agents = new(StringComparer.Ordinal);
     private readonly string dataDirectory = Path.Combine(Path.GetTempPath(), "sl-browser-" + Guid.NewGuid().ToString("N"));
-    private IPlaywright? playwright;
+    private PhoneBrowser? phone;
 
     public ControllerProcess Controller { get; private set; } = null!;
 
-    public IBrowser Browser { get; private set; } = null!;
+    public IBrowser Browser => phone!.Browser;
 
     /// <summary>The instant the seeded history was written relative to.</summary>
     public DateTimeOffset HistoryStartedAt { get; private set; }
@@ -60,46 +60,12 @@ public sealed class FleetUiFixture : IAsyncLifetime
         await agents["loa-thon1-a"].RaiseEventAsync("fault.raised", EventSeverity.Warning, "speaker-line", "Đường loa 2 hở mạch");
         await agents["loa-thon1-a"].RaiseEventAsync("relay.test", EventSeverity.Info, null, "Relay test OK");
 
-        playwright = await Playwright.CreateAsync();
-        Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args =
-            [
-                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--no-first-run",
-            ],
-        });
+        phone = await PhoneBrowser.LaunchAsync();
     }
 
-    /// <summary>A fresh browser context (no cookies) at phone size, in Vietnamese unless told otherwise.</summary>
-    public async Task<IPage> NewPageAsync(string? culture = null)
-    {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = Controller.BaseAddress.ToString(),
-            ViewportSize = new ViewportSize { Width = 360, Height = 740 },
-            DeviceScaleFactor = 1,
-            Locale = "en-US",
-        });
-        if (culture is not null)
-        {
-            await context.AddCookiesAsync(
-            [
-                new Cookie
-                {
-                    Name = ".AspNetCore.Culture",
-                    Value = $"c={culture}|uic={culture}",
-                    Domain = "127.0.0.1",
-                    Path = "/",
-                },
-            ]);
-        }
-
-        await context.AddCookiesAsync([await Controller.SessionCookieAsync()]);
-        return await context.NewPageAsync();
-    }
+    /// <summary>A fresh browser context at phone size, signed in as the test admin, in Vietnamese unless told otherwise.</summary>
+    public async Task<IPage> NewPageAsync(string? culture = null) =>
+        await phone!.NewPageAsync(Controller.BaseAddress, culture, locale: "en-US", session: await Controller.SessionCookieAsync());
 
     /// <summary>Cuts a node off without a goodbye: the broker's Last Will or the silence rule must find it out.</summary>
     public async Task CutNodeAsync(string id)
@@ -114,12 +80,11 @@ public sealed class FleetUiFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (Browser is not null)
+        if (phone is not null)
         {
-            await Browser.DisposeAsync();
+            await phone.DisposeAsync();
         }
 
-        playwright?.Dispose();
         foreach (var agent in agents.Values)
         {
             await agent.DisposeAsync();

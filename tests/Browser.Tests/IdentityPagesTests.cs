@@ -1,6 +1,5 @@
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
-using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 
@@ -29,7 +28,7 @@ public sealed partial class IdentityPagesTests(IdentityUiFixture fixture, ITestO
         await Assertions.Expect(card.Locator(".why")).ToContainTextAsync("Cụm loa mới.");
         await Assertions.Expect(card.GetByRole(AriaRole.Checkbox, new() { Name = "thon-3" })).ToBeCheckedAsync();
         await Assertions.Expect(card.GetByRole(AriaRole.Checkbox, new() { Name = "thon-1" })).Not.ToBeCheckedAsync();
-        await AssertFitsAsync(page);
+        await PageChecks.AssertFitsAsync(page);
         await FleetUiFixture.ScreenshotAsync(page, "enrolment-pending-vi");
 
         await card.GetByLabel("Khu vực khác (mã, cách nhau bằng dấu phẩy)").FillAsync("thon-4");
@@ -62,7 +61,7 @@ public sealed partial class IdentityPagesTests(IdentityUiFixture fixture, ITestO
         var token = await shown.Locator("[data-token]").InputValueAsync();
         Assert.Matches(TokenShape(), token);
         await Assertions.Expect(shown.Locator(".node-json")).ToHaveTextAsync($"{{ \"Node\": {{ \"Enrolment\": {{ \"Token\": \"{token}\" }} }} }}");
-        await AssertFitsAsync(page);
+        await PageChecks.AssertFitsAsync(page);
         await shown.ScrollIntoViewIfNeededAsync();
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(FleetUiFixture.ScreenshotDirectory, "enrolment-token-vi.png") });
 
@@ -85,18 +84,11 @@ public sealed partial class IdentityPagesTests(IdentityUiFixture fixture, ITestO
         await Assertions.Expect(born.Locator(".zone-mismatch")).ToContainTextAsync(mismatch);
         await Assertions.Expect(born.GetByRole(AriaRole.Link, new() { Name = IdentityUiFixture.BornNode })).ToHaveAttributeAsync("href", $"/nodes/{IdentityUiFixture.BornNode}");
         await Assertions.Expect(page.Locator($"li[data-identity='{IdentityUiFixture.SilentNode}']")).ToContainTextAsync(culture == English ? "Not connected yet" : "Chưa kết nối");
-        var body = await page.ContentAsync();
-        Assert.DoesNotContain("⟦missing:", body, StringComparison.Ordinal);
-        await AssertFitsAsync(page);
+        PageChecks.AssertTranslated(await page.ContentAsync());
+        await PageChecks.AssertFitsAsync(page);
         await FleetUiFixture.ScreenshotAsync(page, screenshot);
 
-        var result = await page.RunAxe();
-        foreach (var violation in result.Violations)
-        {
-            output.WriteLine($"{culture}: {violation.Impact} {violation.Id}: {violation.Help} ({violation.Nodes.Length} elements)");
-        }
-
-        Assert.DoesNotContain(result.Violations, violation => violation.Impact is "serious" or "critical");
+        await PageChecks.AssertAccessibleAsync(page, output, culture);
     }
 
     [Fact]
@@ -108,7 +100,7 @@ public sealed partial class IdentityPagesTests(IdentityUiFixture fixture, ITestO
         await page.Locator("li[data-identity='loa-thu-hoi']").GetByRole(AriaRole.Link, new() { Name = "Thu hồi" }).ClickAsync();
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("/identities/loa-thu-hoi/revoke$"));
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Thu hồi loa-thu-hoi?");
-        await AssertFitsAsync(page);
+        await PageChecks.AssertFitsAsync(page);
         await FleetUiFixture.ScreenshotAsync(page, "revoke-confirm-vi");
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Thu hồi ngay" }).ClickAsync();
@@ -124,10 +116,6 @@ public sealed partial class IdentityPagesTests(IdentityUiFixture fixture, ITestO
         var identity = await http.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/identities/{nodeId}");
         return identity.GetProperty("status").GetString();
     }
-
-    /// <summary>Nothing wider than the phone: no sideways scrolling (a long fingerprint or token would cause it).</summary>
-    private static async Task AssertFitsAsync(IPage page) =>
-        Assert.InRange(await page.EvaluateAsync<int>("document.documentElement.scrollWidth"), 1, 360);
 
     [GeneratedRegex(@"^[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]{16,}$")]
     private static partial Regex TokenShape();

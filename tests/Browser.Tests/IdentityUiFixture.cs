@@ -24,7 +24,7 @@ public sealed class IdentityUiFixture : IAsyncLifetime
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
     private readonly string dataDirectory = Path.Combine(Path.GetTempPath(), "sl-identity-" + Guid.NewGuid().ToString("N"));
     private readonly List<NodeCredentials> credentials = [];
-    private IPlaywright? playwright;
+    private PhoneBrowser? phone;
     private IMqttClient? bornClient;
 
     /// <summary>The token the Controller is configured with (zones thon-1 and thon-2).</summary>
@@ -32,7 +32,7 @@ public sealed class IdentityUiFixture : IAsyncLifetime
 
     public ControllerProcess Controller { get; private set; } = null!;
 
-    public IBrowser Browser { get; private set; } = null!;
+    public IBrowser Browser => phone!.Browser;
 
     public async Task InitializeAsync()
     {
@@ -59,33 +59,12 @@ public sealed class IdentityUiFixture : IAsyncLifetime
             .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
             .Build());
 
-        playwright = await Playwright.CreateAsync();
-        Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
+        phone = await PhoneBrowser.LaunchAsync();
     }
 
-    /// <summary>A fresh phone-sized context (360×740, no cookies) in <paramref name="culture"/> (Vietnamese by default), script off unless asked.</summary>
-    public async Task<IPage> NewPageAsync(string? culture = null, bool script = false)
-    {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = Controller.BaseAddress.ToString(),
-            ViewportSize = new ViewportSize { Width = 360, Height = 740 },
-            DeviceScaleFactor = 1,
-            JavaScriptEnabled = script,
-        });
-        if (culture is not null)
-        {
-            await context.AddCookiesAsync([new Cookie { Name = ".AspNetCore.Culture", Value = $"c={culture}|uic={culture}", Domain = "127.0.0.1", Path = "/" }]);
-        }
-
-        await context.AddCookiesAsync([await Controller.SessionCookieAsync()]);
-        return await context.NewPageAsync();
-    }
+    /// <summary>A fresh phone-sized context (360×740), signed in as the test admin, in <paramref name="culture"/> (Vietnamese by default), script off unless asked.</summary>
+    public async Task<IPage> NewPageAsync(string? culture = null, bool script = false) =>
+        await phone!.NewPageAsync(Controller.BaseAddress, culture, script, session: await Controller.SessionCookieAsync());
 
     /// <summary>Enrols <paramref name="nodeId"/> with the configured token, as a node installed with it does.</summary>
     public async Task<NodeCredentials> EnrolWithTokenAsync(string nodeId)
@@ -111,6 +90,7 @@ public sealed class IdentityUiFixture : IAsyncLifetime
     {
         ArgumentNullException.ThrowIfNull(node);
         var client = new MqttClientFactory().CreateMqttClient();
+        using var timeout = new CancellationTokenSource(Timeout);
         var result = await client.ConnectAsync(new MqttClientOptionsBuilder()
             .WithTcpServer("127.0.0.1", Controller.MqttPort)
             .WithClientId(node.NodeId)
@@ -118,19 +98,18 @@ public sealed class IdentityUiFixture : IAsyncLifetime
             .WithProtocolVersion(MqttProtocolVersion.V311)
             .WithCleanSession(true)
             .WithTimeout(Timeout)
-            .Build());
+            .Build(), timeout.Token);
         Assert.Equal(MqttClientConnectResultCode.Success, result.ResultCode);
         return client;
     }
 
     public async Task DisposeAsync()
     {
-        if (Browser is not null)
+        if (phone is not null)
         {
-            await Browser.DisposeAsync();
+            await phone.DisposeAsync();
         }
 
-        playwright?.Dispose();
         bornClient?.Dispose();
         foreach (var node in credentials)
         {

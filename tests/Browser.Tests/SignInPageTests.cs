@@ -1,12 +1,12 @@
 using System.Text.RegularExpressions;
-using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
+using Xunit.Abstractions;
 
 namespace SmartLoudspeaker.Browser.Tests;
 
 /// <summary>The sign-in page on a phone (360×740), in a real Chromium against a real Controller, in both languages.</summary>
 [Trait("Category", "Browser")]
-public sealed partial class SignInPageTests(FleetUiFixture fixture) : IClassFixture<FleetUiFixture>
+public sealed partial class SignInPageTests(FleetUiFixture fixture, ITestOutputHelper output) : IClassFixture<FleetUiFixture>
 {
     [Fact]
     public async Task A_page_opened_without_signing_in_leads_to_the_sign_in_page_which_refuses_a_wrong_password_and_returns_to_the_page()
@@ -19,8 +19,9 @@ public sealed partial class SignInPageTests(FleetUiFixture fixture) : IClassFixt
 
         // Nobody signed in sees no menu: it would only list pages they cannot open.
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Khu vực", Exact = true })).ToHaveCountAsync(0);
-        Assert.InRange(await page.EvaluateAsync<int>("document.documentElement.scrollWidth"), 1, 360);
-        Assert.Empty((await page.RunAxe()).Violations);
+        await PageChecks.AssertFitsAsync(page);
+        PageChecks.AssertTranslated(await page.ContentAsync());
+        await PageChecks.AssertAccessibleAsync(page, output, "signin-vi");
         await FleetUiFixture.ScreenshotAsync(page, "signin-vi");
 
         await page.GetByLabel("Tên đăng nhập").FillAsync(fixture.Controller.Account.Name);
@@ -50,8 +51,9 @@ public sealed partial class SignInPageTests(FleetUiFixture fixture) : IClassFixt
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByLabel("User name")).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByLabel("Password")).ToBeVisibleAsync();
-        Assert.DoesNotContain("⟦missing:", await page.ContentAsync(), StringComparison.Ordinal);
-        Assert.InRange(await page.EvaluateAsync<int>("document.documentElement.scrollWidth"), 1, 360);
+        PageChecks.AssertTranslated(await page.ContentAsync());
+        await PageChecks.AssertFitsAsync(page);
+        await PageChecks.AssertAccessibleAsync(page, output, "signin-en");
         await FleetUiFixture.ScreenshotAsync(page, "signin-en");
     }
 
@@ -60,7 +62,7 @@ public sealed partial class SignInPageTests(FleetUiFixture fixture) : IClassFixt
         var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = fixture.Controller.BaseAddress.ToString(),
-            ViewportSize = new ViewportSize { Width = 360, Height = 740 },
+            ViewportSize = new ViewportSize { Width = PageChecks.PhoneWidth, Height = 740 },
             DeviceScaleFactor = 1,
         });
         if (culture is not null)

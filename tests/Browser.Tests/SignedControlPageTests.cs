@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using SmartLoudspeaker.TestUtilities;
 using Xunit.Abstractions;
@@ -185,14 +184,7 @@ public sealed class SignedControlPageTests(SignedControlUiFixture fixture, ITest
             var suffix = culture == "en-GB" ? "en" : "vi";
             await FleetUiFixture.ScreenshotAsync(page, "node-commands-" + suffix);
 
-            var result = await page.RunAxe();
-            foreach (var violation in result.Violations)
-            {
-                output.WriteLine($"{culture}: {violation.Impact} {violation.Id}: {violation.Help} ({violation.Nodes.Length} elements)");
-            }
-
-            var serious = result.Violations.Where(violation => violation.Impact is "serious" or "critical").ToArray();
-            Assert.True(serious.Length == 0, string.Join("\n", serious.Select(v => $"{v.Id}: {string.Join("; ", v.Nodes.Select(n => n.Html))}")));
+            await PageChecks.AssertAccessibleAsync(page, output, culture);
         }
 
         Assert.True(File.Exists(Path.Combine(FleetUiFixture.ScreenshotDirectory, "node-commands-vi.png")));

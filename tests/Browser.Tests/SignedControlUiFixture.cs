@@ -24,13 +24,13 @@ public sealed class SignedControlUiFixture : IAsyncLifetime
 
     private readonly Dictionary<string, NodeAgent> agents = new(StringComparer.Ordinal);
     private readonly string dataDirectory = Path.Combine(Path.GetTempPath(), "sl-browser-control-" + Guid.NewGuid().ToString("N"));
-    private IPlaywright? playwright;
+    private PhoneBrowser? phone;
 
     public MosquittoBroker Mosquitto { get; private set; } = null!;
 
     public ControllerProcess Controller { get; private set; } = null!;
 
-    public IBrowser Browser { get; private set; } = null!;
+    public IBrowser Browser => phone!.Browser;
 
     public NodeAgent Agent(string id) => agents[id];
 
@@ -45,40 +45,20 @@ public sealed class SignedControlUiFixture : IAsyncLifetime
             await StartNodeAsync(id);
         }
 
-        playwright = await Playwright.CreateAsync();
-        Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
+        phone = await PhoneBrowser.LaunchAsync();
     }
 
-    /// <summary>A fresh phone-sized context (no cookies) in <paramref name="culture"/>.</summary>
-    public async Task<IPage> NewPageAsync(string culture = "vi-VN")
-    {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = Controller.BaseAddress.ToString(),
-            ViewportSize = new ViewportSize { Width = 360, Height = 740 },
-            DeviceScaleFactor = 1,
-        });
-        await context.AddCookiesAsync(
-        [
-            new Cookie { Name = ".AspNetCore.Culture", Value = $"c={culture}|uic={culture}", Domain = "127.0.0.1", Path = "/" },
-        ]);
-        await context.AddCookiesAsync([await Controller.SessionCookieAsync()]);
-        return await context.NewPageAsync();
-    }
+    /// <summary>A fresh phone-sized context, signed in as the test admin, in <paramref name="culture"/>.</summary>
+    public async Task<IPage> NewPageAsync(string culture = "vi-VN") =>
+        await phone!.NewPageAsync(Controller.BaseAddress, culture, session: await Controller.SessionCookieAsync());
 
     public async Task DisposeAsync()
     {
-        if (Browser is not null)
+        if (phone is not null)
         {
-            await Browser.DisposeAsync();
+            await phone.DisposeAsync();
         }
 
-        playwright?.Dispose();
         foreach (var agent in agents.Values)
         {
             await agent.DisposeAsync();

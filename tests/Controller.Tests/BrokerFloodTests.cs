@@ -41,7 +41,7 @@ public sealed class BrokerFloodTests : IDisposable
     [Fact]
     public async Task Four_100_MB_publishes_in_parallel_are_cut_off_on_their_heads_while_a_node_keeps_publishing()
     {
-        using var subscriber = await ConnectAsync("obs-flood");
+        using var subscriber = await _host.ConnectAsync("obs-flood");
         var received = 0;
         var all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         subscriber.ApplicationMessageReceivedAsync += _ =>
@@ -54,7 +54,7 @@ public sealed class BrokerFloodTests : IDisposable
             return Task.CompletedTask;
         };
         await subscriber.SubscribeAsync("sl/v1/node/legit/event", MqttQualityOfServiceLevel.AtLeastOnce);
-        using var node = await ConnectAsync("legit");
+        using var node = await _host.ConnectAsync("legit");
 
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         var attacks = Enumerable.Range(1, 4).Select(AttackAsync).ToArray();
@@ -99,22 +99,5 @@ public sealed class BrokerFloodTests : IDisposable
 
         await raw.WaitClosedAsync();
         return sent;
-    }
-
-    private async Task<IMqttClient> ConnectAsync(string clientId)
-    {
-        var client = new MqttClientFactory().CreateMqttClient();
-        var result = await client.ConnectAsync(new MqttClientOptionsBuilder()
-            .WithTcpServer("127.0.0.1", _host.MqttPort)
-            .WithClientId(clientId)
-            // The broker admits only accounts: observers read as the observer account, the rest are node accounts.
-            .WithCredentials(
-                clientId.StartsWith("obs", StringComparison.Ordinal) ? "observer" : clientId,
-                clientId.StartsWith("obs", StringComparison.Ordinal) ? _host.ObserverPassword() : _host.PutNode(clientId, "thon-1"))
-            .WithProtocolVersion(MqttProtocolVersion.V311)
-            .WithTimeout(ControllerHost.Timeout)
-            .Build());
-        Assert.Equal(MqttClientConnectResultCode.Success, result.ResultCode);
-        return client;
     }
 }

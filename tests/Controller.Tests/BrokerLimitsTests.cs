@@ -10,30 +10,22 @@ namespace SmartLoudspeaker.Controller.Tests;
 /// <summary>Issue 10: "50,000 subscriptions and 1,000 <c>#</c> connections were accepted." The embedded broker caps both.</summary>
 public sealed class BrokerLimitsTests : IDisposable
 {
-    private readonly TemporaryDirectory _data = new();
+    private readonly BrokerTestHost _broker;
     private readonly ControllerHost _host;
     private readonly List<IMqttClient> _clients = [];
     private readonly Dictionary<string, string> _passwords = [];
 
     public BrokerLimitsTests()
     {
-        _host = ControllerHost.Start(_data.Path, settings: new Dictionary<string, string?>
+        _broker = new BrokerTestHost(new Dictionary<string, string?>
         {
             ["Broker:MaxConnections"] = "3",
             ["Broker:MaxSubscriptionsPerClient"] = "2",
         });
+        _host = _broker.Host;
     }
 
-    public void Dispose()
-    {
-        foreach (var client in _clients)
-        {
-            client.Dispose();
-        }
-
-        _host.Dispose();
-        _data.Dispose();
-    }
+    public void Dispose() => _broker.Dispose();
 
     [Fact]
     public async Task A_new_client_beyond_the_connection_cap_is_refused_as_busy_but_a_reconnect_is_not()
@@ -109,7 +101,7 @@ public sealed class BrokerLimitsTests : IDisposable
 
     private async Task<MqttClientConnectResultCode> ConnectAsync(string clientId)
     {
-        var client = new MqttClientFactory().CreateMqttClient();
+        var client = _broker.Own(new MqttClientFactory().CreateMqttClient());
         _clients.Add(client);
         var options = new MqttClientOptionsBuilder()
             .WithTcpServer("127.0.0.1", _host.MqttPort)

@@ -17,29 +17,20 @@ namespace SmartLoudspeaker.Controller.Tests;
 public sealed class BrokerPacketLimitsTests : IDisposable
 {
     private const string JsonCapSeries = "sl_broker_refused_total{reason=\"packet-too-large\"}";
-    private readonly TemporaryDirectory _data = new();
+    private readonly BrokerTestHost _broker;
     private readonly ControllerHost _host;
-    private readonly List<IDisposable> _clients = [];
 
     public BrokerPacketLimitsTests()
     {
-        _host = ControllerHost.Start(_data.Path, settings: new Dictionary<string, string?>
+        _broker = new BrokerTestHost(new Dictionary<string, string?>
         {
             ["Broker:PublishBurst"] = "5",
             ["Broker:MaxPublishesPerSecond"] = "1",
         });
+        _host = _broker.Host;
     }
 
-    public void Dispose()
-    {
-        foreach (var client in _clients)
-        {
-            client.Dispose();
-        }
-
-        _host.Dispose();
-        _data.Dispose();
-    }
+    public void Dispose() => _broker.Dispose();
 
     [Fact]
     public async Task A_publish_exactly_at_the_json_cap_is_delivered_and_one_byte_more_closes_the_connection()
@@ -115,7 +106,7 @@ public sealed class BrokerPacketLimitsTests : IDisposable
     [Fact]
     public async Task Mosquitto_pub_of_a_100_KB_file_on_a_json_topic_is_refused()
     {
-        var file = Path.Combine(_data.Path, "bigfile");
+        var file = Path.Combine(_broker.DataDirectory, "bigfile");
         await File.WriteAllBytesAsync(file, new byte[100_000]);
         var delivered = await SubscribeAsync("sl/v1/node/+/health");
 
@@ -172,26 +163,14 @@ public sealed class BrokerPacketLimitsTests : IDisposable
     private async Task<RawMqttClient> RawAsync()
     {
         var raw = await RawMqttClient.ConnectAsync(_host.MqttPort);
-        _clients.Add(raw);
+        _broker.Own(raw);
         return raw;
     }
 
+    /// <summary>A connected client (<see cref="BrokerAccounts.ConnectAsync"/>), disposed with the test.</summary>
     private async Task<IMqttClient> ConnectAsync(string clientId)
     {
-        var client = new MqttClientFactory().CreateMqttClient();
-        _clients.Add(client);
-        var result = await client.ConnectAsync(new MqttClientOptionsBuilder()
-            .WithTcpServer("127.0.0.1", _host.MqttPort)
-            .WithClientId(clientId)
-            // The broker admits only accounts: observers read as the observer account, the rest are node accounts.
-            .WithCredentials(
-                clientId.StartsWith("obs", StringComparison.Ordinal) ? "observer" : clientId,
-                clientId.StartsWith("obs", StringComparison.Ordinal) ? _host.ObserverPassword() : _host.PutNode(clientId, "thon-1"))
-            .WithProtocolVersion(MqttProtocolVersion.V311)
-            .WithTimeout(ControllerHost.Timeout)
-            .Build());
-        Assert.Equal(MqttClientConnectResultCode.Success, result.ResultCode);
-        return client;
+        return _broker.Own(await _host.ConnectAsync(clientId));
     }
 
     /// <summary>An observer subscribed to <paramref name="filter"/>; the channel yields what it receives.</summary>

@@ -26,6 +26,9 @@ internal sealed class ControllerMosquitto : IAsyncDisposable
     /// <summary>The loopback port Mosquitto listens on.</summary>
     public int Port { get; } = FreePort.Next();
 
+    /// <summary>The port of the generated TLS listener (a free one, not 8883, so tests can run side by side).</summary>
+    public int TlsPort { get; } = FreePort.Next();
+
     /// <summary>The running broker (after <see cref="StartAsync"/>).</summary>
     public MosquittoBroker Broker => broker ?? throw new InvalidOperationException("Mosquitto is not started");
 
@@ -52,6 +55,7 @@ internal sealed class ControllerMosquitto : IAsyncDisposable
         ["Broker:Mosquitto:ConfigDirectory"] = ConfigDirectory,
         ["Broker:Mosquitto:ReloadCommand"] = $"if [ -f '{PidFile}' ]; then kill -HUP $(cat '{PidFile}') && echo reloaded >> '{ReloadLog}'; fi",
         ["Broker:Mosquitto:Debounce"] = "00:00:00",
+        ["Broker:Tls:Port"] = TlsPort.ToString(CultureInfo.InvariantCulture),
     };
 
     /// <summary>

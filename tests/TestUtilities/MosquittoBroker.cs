@@ -26,18 +26,14 @@ public sealed class MosquittoBroker : IAsyncDisposable
     /// <summary>Mosquitto's process id (to send it SIGHUP, which makes it reload its password and ACL files).</summary>
     public int ProcessId => process.Id;
 
-    /// <summary>
-    /// Starts Mosquitto and waits until it accepts connections. <paramref name="listener"/> writes the listener lines
-    /// for the port chosen (a TLS listener, say); by default a plain one on loopback.
-    /// </summary>
-    public static async Task<MosquittoBroker> StartAsync(Func<int, IEnumerable<string>>? listener = null)
+    /// <summary>Starts an anonymous Mosquitto on a free loopback port and waits until it accepts connections.</summary>
+    public static async Task<MosquittoBroker> StartAsync()
     {
         var folder = Directory.CreateTempSubdirectory("mosquitto-").FullName;
         var port = FreePort.Next();
         var configuration = Path.Combine(folder, "mosquitto.conf");
-        var listenerLines = string.Join("\n", listener?.Invoke(port) ?? [$"listener {port} 127.0.0.1"]);
         await File.WriteAllTextAsync(configuration, $"""
-            {listenerLines}
+            listener {port} 127.0.0.1
             allow_anonymous true
             persistence false
             log_dest stdout

@@ -64,6 +64,7 @@ public static class ControllerHostExtensions
         services.AddSingleton<BrokerSecrets>();
         services.AddSingleton<ControllerBrokerCredentials>();
         services.AddSingleton<BrokerRefusalLog>();
+        services.AddSingleton<EnrolmentSenders>();
         services.AddSingleton<BuiltInBrokerAccounts>();
         services.AddSingleton<MosquittoFileWriter>();
         services.AddSingleton<BrokerServerCertificate>();

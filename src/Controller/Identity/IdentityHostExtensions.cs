@@ -18,6 +18,7 @@ internal static class IdentityHostExtensions
 
         // The broker's account directory (registered with the broker, which enforces it) is what approvals feed.
         services.AddSingleton<EnrolmentService>();
+        services.AddSingleton<EnrolmentRefusalLog>();
         services.AddSingleton<IEnrolledNodes>(provider => provider.GetRequiredService<EnrolmentService>());
         return services;
     }

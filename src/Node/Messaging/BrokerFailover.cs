@@ -11,6 +11,7 @@ using SmartLoudspeaker.Node.Identity;
 using SmartLoudspeaker.Node.Reporting;
 using SmartLoudspeaker.Node.Storage;
 using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Enrolment;
 using SmartLoudspeaker.Protocol.Messages;
 
 namespace SmartLoudspeaker.Node.Messaging;
@@ -301,10 +302,21 @@ internal sealed class BrokerFailover
     /// <summary>
     /// A refusal may be one broker's configuration (credentials, ACL, a ban): counted as a failed attempt. Bad
     /// credentials or not authorised (MQTT 3.1.1 return codes 4 and 5) mean this node is not enrolled there (yet).
+    /// A node that has not connected since it started and carries an enrolment token expects exactly that, and enrols
+    /// next by itself: Information. Without a token a technician must approve it, and a refusal after the node was
+    /// let in means its account went: Warning.
     /// </summary>
     private void LogRefusal(BrokerEndpoint broker, MqttClientConnectResultCode code, string? reason)
     {
         _credentialsRefused = code is MqttClientConnectResultCode.BadUserNameOrPassword or MqttClientConnectResultCode.NotAuthorized;
+        if (_credentialsRefused && Volatile.Read(ref _connections) == 0 && EnrolmentTokenProof.TryParseToken(_settings.EnrolmentToken, out var tokenId, out _))
+        {
+            _logger.LogInformation(
+                "Node {NodeId}: broker {Broker} refused the connection: {ResultCode} {Reason} (not enrolled yet; asking to enrol with enrolment token {TokenId})",
+                NodeId, broker, code, reason, tokenId);
+            return;
+        }
+
         _logger.LogWarning(
             "Node {NodeId}: broker {Broker} refused the connection: {ResultCode} {Reason}{Hint}",
             NodeId, broker, code, reason, _credentialsRefused ? " (not enrolled there, or its credentials were retired)" : string.Empty);

@@ -8,32 +8,15 @@ namespace SmartLoudspeaker.Controller.Tests.Broker;
 /// Issue 10: refusals are "counted per source and visible to technicians", and "the takeover is counted and shown":
 /// the Broker page (<c>/broker</c>) in both languages, after provoking them on the real embedded broker.
 /// </summary>
-public sealed class BrokerPageTests : IAsyncLifetime, IDisposable
+public sealed class BrokerPageTests : IAsyncDisposable
 {
     private const string EnglishCookie = ".AspNetCore.Culture=c%3Den-GB%7Cuic%3Den-GB";
-    private readonly TemporaryDirectory _data = new();
-    private readonly List<BrokerClient> _clients = [];
-    private ControllerHost _host = null!;
+    private readonly BrokerTestHost _broker = new();
+    private readonly ControllerHost _host;
 
-    public Task InitializeAsync()
-    {
-        _host = ControllerHost.Start(_data.Path);
-        return Task.CompletedTask;
-    }
+    public BrokerPageTests() => _host = _broker.Host;
 
-    public async Task DisposeAsync()
-    {
-        foreach (var client in _clients)
-        {
-            await client.DisposeAsync();
-        }
-    }
-
-    public void Dispose()
-    {
-        _host.Dispose();
-        _data.Dispose();
-    }
+    public ValueTask DisposeAsync() => _broker.DisposeAsync();
 
     [Fact]
     public async Task An_anonymous_connection_shows_with_its_reason_in_words_and_its_source_in_both_languages()
@@ -94,10 +77,6 @@ public sealed class BrokerPageTests : IAsyncLifetime, IDisposable
         return await response.Content.ReadAsStringAsync();
     }
 
-    private async Task<BrokerClient> ConnectAsync(string? username, string? password, string clientId)
-    {
-        var client = await BrokerClient.ConnectAsync(_host.MqttPort, username, password, clientId);
-        _clients.Add(client);
-        return client;
-    }
+    private Task<BrokerClient> ConnectAsync(string? username, string? password, string clientId) =>
+        _broker.ConnectAsync(username, password, clientId);
 }

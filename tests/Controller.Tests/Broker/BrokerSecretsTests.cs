@@ -53,4 +53,18 @@ public sealed class BrokerSecretsTests : IDisposable
             "Invalid setting Broker:Mosquitto:ConfigDirectory = \"/etc/mosquitto/conf.d\": is for Broker:Mode External only.",
             Assert.Single(new BrokerOptionsValidator().Validate(null, options).Failures!));
     }
+
+    [Fact]
+    public void The_generated_tls_listener_needs_a_port_of_its_own()
+    {
+        var options = new BrokerOptions { Mode = BrokerMode.External, Host = "broker.lan", Port = 1883, Mosquitto = { ConfigDirectory = "/etc/sl/mosquitto" }, Tls = { Port = 0 } };
+        var same = new BrokerOptions { Mode = BrokerMode.External, Host = "broker.lan", Port = 1883, Mosquitto = { ConfigDirectory = "/etc/sl/mosquitto" }, Tls = { Port = 1883 } };
+        var off = new BrokerOptions { Mode = BrokerMode.External, Host = "broker.lan", Port = 1883, Mosquitto = { ConfigDirectory = "/etc/sl/mosquitto" }, Tls = { Enabled = false, Port = 0 } };
+
+        Assert.Equal(
+            "Invalid setting Broker:Tls:Port = 0: must be 1–65535 in Mosquitto's generated configuration.",
+            Assert.Single(new BrokerOptionsValidator().Validate(null, options).Failures!));
+        Assert.Equal("Invalid setting Broker:Tls:Port = 1883: must differ from Broker:Port.", Assert.Single(new BrokerOptionsValidator().Validate(null, same).Failures!));
+        Assert.True(new BrokerOptionsValidator().Validate(null, off).Succeeded);
+    }
 }

@@ -9,32 +9,14 @@ using SmartLoudspeaker.Protocol.Security;
 namespace SmartLoudspeaker.Controller.Tests.Broker;
 
 /// <summary>The embedded broker applies docs/protocol.md's publish and subscribe table to authenticated clients.</summary>
-public sealed class EmbeddedBrokerAccessTests : IAsyncLifetime, IDisposable
+public sealed class EmbeddedBrokerAccessTests : IAsyncDisposable
 {
-    private readonly TemporaryDirectory _data = new();
-    private readonly List<BrokerClient> _clients = [];
-    private ControllerHost _host = null!;
+    private readonly BrokerTestHost _broker = new();
+    private readonly ControllerHost _host;
 
-    public Task InitializeAsync()
-    {
-        _host = ControllerHost.Start(_data.Path);
-        return Task.CompletedTask;
-    }
+    public EmbeddedBrokerAccessTests() => _host = _broker.Host;
 
-    public async Task DisposeAsync()
-    {
-        foreach (var client in _clients)
-        {
-            await client.DisposeAsync();
-        }
-
-    }
-
-    public void Dispose()
-    {
-        _host.Dispose();
-        _data.Dispose();
-    }
+    public ValueTask DisposeAsync() => _broker.DisposeAsync();
 
     [Theory]
     [InlineData("sl/v1/node/sim-07/health", "publish-not-permitted")]
@@ -223,10 +205,6 @@ public sealed class EmbeddedBrokerAccessTests : IAsyncLifetime, IDisposable
         return observer;
     }
 
-    private async Task<BrokerClient> ConnectAsync(string? username, string? password, string clientId)
-    {
-        var client = await BrokerClient.ConnectAsync(_host.MqttPort, username, password, clientId);
-        _clients.Add(client);
-        return client;
-    }
+    private Task<BrokerClient> ConnectAsync(string? username, string? password, string clientId) =>
+        _broker.ConnectAsync(username, password, clientId);
 }

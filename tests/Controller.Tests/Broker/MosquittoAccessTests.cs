@@ -1,7 +1,10 @@
 using System.Globalization;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.DependencyInjection;
 using MQTTnet;
 using SmartLoudspeaker.Controller.Infrastructure.Broker.Mosquitto;
+using SmartLoudspeaker.Controller.Infrastructure.Broker.Tls;
 using SmartLoudspeaker.Controller.Infrastructure.Mqtt;
 using SmartLoudspeaker.Controller.Tests.Support;
 using SmartLoudspeaker.TestUtilities;
@@ -19,6 +22,7 @@ public sealed class MosquittoAccessTests : IAsyncLifetime, IDisposable
     private readonly TemporaryDirectory _mosquittoFiles = new();
     private readonly List<BrokerClient> _clients = [];
     private readonly int _port = FreePort.Next();
+    private readonly int _tlsPort = FreePort.Next();
     private ControllerHost _host = null!;
     private MosquittoBroker _mosquitto = null!;
     private int _controllerDisconnects;
@@ -36,6 +40,7 @@ public sealed class MosquittoAccessTests : IAsyncLifetime, IDisposable
             ["Broker:Mosquitto:ConfigDirectory"] = _mosquittoFiles.Path,
             ["Broker:Mosquitto:ReloadCommand"] = $"if [ -f '{PidFile}' ]; then kill -HUP $(cat '{PidFile}'); fi",
             ["Broker:Mosquitto:Debounce"] = "00:00:00",
+            ["Broker:Tls:Port"] = _tlsPort.ToString(CultureInfo.InvariantCulture),
         });
         _host.StartServer();
 
@@ -82,6 +87,36 @@ public sealed class MosquittoAccessTests : IAsyncLifetime, IDisposable
                 UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead,
                 File.GetUnixFileMode(Path.Combine(_mosquittoFiles.Path, name)));
         }
+    }
+
+    [Fact]
+    public async Task A_client_pinning_the_Controllers_CA_connects_over_TLS_as_the_observer_and_one_pinning_another_CA_is_refused()
+    {
+        using var ca = X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(Path.Combine(_data.Path, "broker-ca.pem")));
+        using var stranger = BrokerCertificateAuthority.CreateAuthority(DateTimeOffset.UtcNow);
+
+        var (result, presented) = await ConnectOverTlsAsync(ca);
+        using var certificate = presented;
+        var refused = await Assert.ThrowsAsync<MQTTnet.Exceptions.MqttCommunicationException>(() => ConnectOverTlsAsync(stranger));
+
+        Assert.Equal(MqttClientConnectResultCode.Success, result);
+        Assert.Equal(ca.Subject, certificate!.Issuer);
+        Assert.IsType<AuthenticationException>(refused.InnerException);
+        Assert.Contains($"listener {_tlsPort.ToString(CultureInfo.InvariantCulture)}\n", await File.ReadAllTextAsync(Path.Combine(_mosquittoFiles.Path, MosquittoFiles.ConfigurationFileName)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public void The_copied_certificate_and_key_are_readable_by_their_owner_and_group_and_the_cas_key_stays_in_the_data_folder()
+    {
+        foreach (var name in new[] { MosquittoTlsFiles.AuthorityFileName, MosquittoTlsFiles.ServerCertificateFileName, MosquittoTlsFiles.ServerKeyFileName })
+        {
+            Assert.Equal(
+                UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead,
+                File.GetUnixFileMode(Path.Combine(_mosquittoFiles.Path, name)));
+        }
+
+        Assert.False(File.Exists(Path.Combine(_mosquittoFiles.Path, "broker-ca.key")));
     }
 
     [Fact]
@@ -241,6 +276,27 @@ public sealed class MosquittoAccessTests : IAsyncLifetime, IDisposable
         Assert.Equal(MqttClientConnectResultCode.Success, observer.ResultCode);
         await observer.SubscribeAsync("sl/v1/#");
         return observer;
+    }
+
+    /// <summary>Connects to Mosquitto's TLS listener as the observer, pinning <paramref name="pinned"/>; what Mosquitto presented.</summary>
+    private async Task<(MqttClientConnectResultCode Result, X509Certificate2? Certificate)> ConnectOverTlsAsync(X509Certificate2 pinned)
+    {
+        X509Certificate2? seen = null;
+        using var client = new MqttClientFactory().CreateMqttClient();
+        var options = new MqttClientOptionsBuilder()
+            .WithTcpServer("127.0.0.1", _tlsPort)
+            .WithCredentials("observer", _host.ObserverPassword())
+            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V311)
+            .WithTimeout(ControllerHost.Timeout)
+            .WithTlsOptions(tls => tls.UseTls().WithSslProtocols(SslProtocols.Tls12 | SslProtocols.Tls13).WithTrustChain([pinned]).WithCertificateValidationHandler(args =>
+            {
+                seen = new X509Certificate2(args.Certificate);
+                return args.SslPolicyErrors == System.Net.Security.SslPolicyErrors.None;
+            }))
+            .Build();
+        var result = await client.ConnectAsync(options);
+        await client.DisconnectAsync();
+        return (result.ResultCode, seen);
     }
 
     private async Task<BrokerClient> ConnectAsync(string? username, string? password, string clientId)

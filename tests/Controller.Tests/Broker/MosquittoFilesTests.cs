@@ -1,6 +1,7 @@
 using SmartLoudspeaker.Controller.Infrastructure.Broker;
 using SmartLoudspeaker.Controller.Infrastructure.Broker.Accounts;
 using SmartLoudspeaker.Controller.Infrastructure.Broker.Mosquitto;
+using SmartLoudspeaker.Controller.Infrastructure.Broker.Tls;
 using SmartLoudspeaker.Protocol.Security;
 
 namespace SmartLoudspeaker.Controller.Tests.Broker;
@@ -45,7 +46,7 @@ public sealed class MosquittoFilesTests
     [Fact]
     public void The_configuration_refuses_anonymous_clients_forces_the_client_id_and_sets_the_caps()
     {
-        var text = MosquittoFiles.ConfigurationFile("/etc/sl/mosquitto", new BrokerOptions { Mode = BrokerMode.External, Port = 1883 });
+        var text = MosquittoFiles.ConfigurationFile("/etc/sl/mosquitto", new BrokerOptions { Mode = BrokerMode.External, Port = 1883 }, []);
 
         foreach (var line in new[]
         {
@@ -56,5 +57,32 @@ public sealed class MosquittoFilesTests
         {
             Assert.Contains("\n" + line + "\n", text, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public void The_tls_listener_follows_the_plain_one_with_the_same_listener_settings()
+    {
+        var tls = MosquittoTlsListener.Lines(8883, "/etc/sl/mosquitto/broker-ca.pem", "/etc/sl/mosquitto/broker-server.pem", "/etc/sl/mosquitto/broker-server.key");
+
+        var text = MosquittoFiles.ConfigurationFile("/etc/sl/mosquitto", new BrokerOptions { Mode = BrokerMode.External, Port = 1883 }, tls);
+
+        // Mosquitto applies a listener setting to the listener line above it: without its own, the TLS listener would
+        // let any client id in and have no connection cap.
+        Assert.EndsWith(
+            "\nlistener 1883\nmax_connections 2001\nuse_username_as_clientid true\n"
+            + "\nlistener 8883\ncafile /etc/sl/mosquitto/broker-ca.pem\ncertfile /etc/sl/mosquitto/broker-server.pem\n"
+            + "keyfile /etc/sl/mosquitto/broker-server.key\ntls_version tlsv1.2\nrequire_certificate false\n"
+            + "max_connections 2001\nuse_username_as_clientid true\n",
+            text,
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_communes_own_certificate_is_presented_without_a_ca_file()
+    {
+        var lines = MosquittoTlsListener.Lines(8883, null, "/etc/sl/mosquitto/broker-server.pem", "/etc/sl/mosquitto/broker-server.key");
+
+        Assert.DoesNotContain(lines, line => line.StartsWith("cafile", StringComparison.Ordinal));
+        Assert.Contains("certfile /etc/sl/mosquitto/broker-server.pem", lines);
     }
 }

@@ -284,6 +284,41 @@ public sealed class EnrolmentTests : IDisposable
         await AssertNothingEnrolledAsync("someone-else");
     }
 
+    [Fact]
+    public async Task Refused_requests_are_counted_per_source_with_the_senders_address_and_shown_on_the_enrolment_page()
+    {
+        using var node = NodeCredentials.Create("forger-3");
+        using var other = NodeCredentials.Create("forger-3");
+        var bytes = WireCodec.Encode(node.Request(["thon-1"], null));
+        var forged = SignedPayloadCodec.Format(bytes, EcdsaP256.Sign(other.Key, bytes));
+        var refused = _host.WaitForIngest(result => result.NodeId == node.NodeId);
+        await NodeEnrolment.RequestRawAsync("127.0.0.1", _host.MqttPort, node, Topics.ForEnrolmentRequest(node.NodeId), forged, NoAnswer);
+        Assert.Equal(IngestRefusals.BadSignature, (await refused).RefusedReason);
+
+        // As an external broker delivers it: nobody says who sent it.
+        await _host.Services.GetRequiredService<IngestPipeline>().HandleAsync(
+            Topics.ForEnrolmentRequest("made-up-1"), new ReadOnlySequence<byte>("{}"u8.ToArray()), retained: false, CancellationToken.None);
+
+        var report = _host.Services.GetRequiredService<EnrolmentRefusalLog>().Report();
+        Assert.Equal((1, 1), (report.ByReason[IngestRefusals.BadSignature], report.ByReason["malformed"]));
+        Assert.Equal(1, report.BySource[new EnrolmentRefusalSource(node.NodeId, "127.0.0.1")]);
+        Assert.Equal(1, report.BySource[new EnrolmentRefusalSource("made-up-1", null)]);
+
+        var page = WebUtility.HtmlDecode(await _host.Http.GetStringAsync("/enrolment"));
+        Assert.Contains("Yêu cầu đăng ký bị từ chối (2)", page, StringComparison.Ordinal);
+        Assert.Contains("Theo nguồn (mã cụm loa xin, địa chỉ gửi)", page, StringComparison.Ordinal);
+        Assert.Contains($"data-enrol-source=\"{node.NodeId}\" data-sender=\"127.0.0.1\"><strong data-count>1</strong> <code>{node.NodeId}</code> · từ 127.0.0.1", page, StringComparison.Ordinal);
+        Assert.Contains("data-enrol-source=\"made-up-1\" data-sender=\"\"><strong data-count>1</strong> <code>made-up-1</code> · không rõ địa chỉ", page, StringComparison.Ordinal);
+        Assert.Contains("<code>bad-signature</code>: Không được ký bằng khoá", page, StringComparison.Ordinal);
+
+        using var english = new HttpRequestMessage(HttpMethod.Get, "/enrolment");
+        english.Headers.Add("Cookie", ".AspNetCore.Culture=c%3Den-GB%7Cuic%3Den-GB");
+        using var answer = await _host.Http.SendAsync(english);
+        var englishPage = WebUtility.HtmlDecode(await answer.Content.ReadAsStringAsync());
+        Assert.Contains("Per source (node id asked for, sending address)", englishPage, StringComparison.Ordinal);
+        Assert.Contains("from 127.0.0.1", englishPage, StringComparison.Ordinal);
+    }
+
     private static List<string> Zones(params string[] zones) => [.. zones];
 
     /// <summary>Completes when the broker closes <paramref name="node"/>'s connection.</summary>

@@ -143,7 +143,7 @@ public sealed partial class ZoneApiTests : IDisposable
         Assert.Equal("/zones?done=created&zone=thon-1", saved.RequestMessage!.RequestUri!.PathAndQuery);
         var after = await saved.Content.ReadAsStringAsync();
         Assert.Contains("Đã đặt tên khu vực thon-1: «Thôn 1».", after, StringComparison.Ordinal);
-        Assert.Contains(@"<h3 class=""zone-name"">Thôn 1</h3>", after, StringComparison.Ordinal);
+        Assert.Contains(@"<h3 class=""card-name"">Thôn 1</h3>", after, StringComparison.Ordinal);
 
         using var duplicate = await _host.Http.PostAsync(
             new Uri("/zones?handler=create", UriKind.Relative),

@@ -1,23 +1,25 @@
 using System.Security.Cryptography.X509Certificates;
-using Microsoft.Extensions.Logging.Abstractions;
 using SmartLoudspeaker.Controller.Infrastructure.Broker.Tls;
 using SmartLoudspeaker.Node.Agent;
 using SmartLoudspeaker.Node.Configuration;
 using SmartLoudspeaker.Node.Health;
 using SmartLoudspeaker.Node.Hosting;
 using SmartLoudspeaker.TestUtilities;
+using SmartLoudspeaker.TestUtilities.Enrolment;
 
 namespace SmartLoudspeaker.EndToEnd.Tests.Tls;
 
 /// <summary>
-/// An external Mosquitto (Debian's) with the TLS listener lines the Controller writes and the certificates it
-/// generates: a node pinning the Controller's CA connects, one pinning another CA does not.
+/// Debian's Mosquitto running the files a Controller in external mode writes, TLS listener included (its certificate
+/// generated in the Controller's data folder): a node pinning the Controller's CA enrols and connects over TLS, one
+/// pinning another CA does not.
 /// </summary>
 public sealed class MosquittoTlsTests : IAsyncDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("sl-e2e-mosquitto-tls-").FullName;
     private readonly List<NodeAgent> _agents = [];
-    private MosquittoBroker? _mosquitto;
+    private readonly ControllerMosquitto _mosquitto = new();
+    private ControllerUnderTest? _controller;
 
     public async ValueTask DisposeAsync()
     {
@@ -26,29 +28,20 @@ public sealed class MosquittoTlsTests : IAsyncDisposable
             await agent.DisposeAsync();
         }
 
-        if (_mosquitto is not null)
+        if (_controller is not null)
         {
-            await _mosquitto.DisposeAsync();
+            await _controller.DisposeAsync();
         }
 
+        await _mosquitto.DisposeAsync();
         Directory.Delete(_folder, recursive: true);
     }
 
     [Fact]
-    public async Task A_node_pinning_the_Controllers_CA_connects_to_Mosquitto_over_TLS_and_another_CA_is_refused()
+    public async Task A_node_pinning_the_Controllers_CA_enrols_and_connects_to_Mosquitto_over_TLS_and_another_CA_is_refused()
     {
-        using var server = BrokerCertificateFiles.EnsureServerCertificate(_folder, ["127.0.0.1"], DateTimeOffset.UtcNow, NullLogger.Instance);
-        var caFile = Path.Combine(_folder, BrokerCertificateFiles.AuthorityCertificateFile);
-        _mosquitto = await MosquittoBroker.StartAsync(port =>
-        [
-            .. MosquittoTlsListener.Lines(
-                port, caFile, Path.Combine(_folder, BrokerCertificateFiles.ServerCertificateFile), Path.Combine(_folder, BrokerCertificateFiles.ServerKeyFile), "127.0.0.1"),
-
-            // Started as root (CI), Mosquitto drops to its own user before it reads the certificates, and the key is
-            // readable by its owner only, as it must be; a deployment gives the key to the mosquitto user instead.
-            .. Environment.UserName == "root" ? ["user root"] : Array.Empty<string>(),
-        ]);
-        using var ca = X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(caFile));
+        _controller = await ControllerUnderTest.WithMosquittoAsync(_mosquitto, _folder);
+        using var ca = X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(Path.Combine(_folder, BrokerCertificateFiles.AuthorityCertificateFile)));
         using var stranger = BrokerCertificateAuthority.CreateAuthority(DateTimeOffset.UtcNow);
         var refusedLog = new RecordingLogger<NodeAgent>();
 
@@ -56,6 +49,7 @@ public sealed class MosquittoTlsTests : IAsyncDisposable
         var misled = await StartNodeAsync("mosq-tls-2", stranger.RawData, refusedLog);
 
         await pinned.WaitForBirthAsync(CancellationToken.None).WaitAsync(Eventually.Timeout);
+        await Eventually.TrueAsync(() => _controller.IsOnlineAsync("mosq-tls-1"), because: "the node enrolled over TLS and its birth reached the Controller through Mosquitto");
         Assert.Contains("not issued by the pinned CA", await refusedLog.WaitForWarningAsync("TLS certificate"), StringComparison.Ordinal);
         Assert.Equal(0, misled.Connections);
     }
@@ -66,8 +60,9 @@ public sealed class MosquittoTlsTests : IAsyncDisposable
         {
             NodeId = nodeId,
             Zones = ["zone-1"],
-            Brokers = [new BrokerEndpoint { Host = "127.0.0.1", Port = _mosquitto!.Port, Tls = true }],
+            Brokers = [new BrokerEndpoint { Host = "127.0.0.1", Port = _mosquitto.TlsPort, Tls = true }],
             BrokerCaCertificate = pinnedCa,
+            EnrolmentToken = BootstrapToken.ForTests.Token,
             ReconnectWindow = TimeSpan.FromMilliseconds(100),
             ReconnectBackoffCap = TimeSpan.FromMilliseconds(500),
         };

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using SmartLoudspeaker.Node.Agent;
 using SmartLoudspeaker.Node.Configuration;
@@ -82,6 +83,25 @@ public sealed class NodeEnrolmentTests : IAsyncLifetime
         Assert.Equal(tokenId, request.TokenId);
         Assert.True(EnrolmentTokenProof.Verify(secret, request, request.TokenProof));
         Assert.Equal([NodeId], _broker.NodeLogins);
+    }
+
+    [Fact]
+    public async Task A_node_with_a_token_logs_its_first_refusal_as_information_and_one_without_as_a_warning()
+    {
+        var withToken = Start(Settings() with { EnrolmentToken = _token });
+        Assert.Equal(NodeId, (await _broker.NextRequestAsync(Timeout)).NodeId);
+        await withToken.WaitForBirthAsync(CancellationToken.None).WaitAsync(Timeout);
+
+        var expected = Assert.Single(_logger.Entries, entry => entry.Message.Contains("refused the connection", StringComparison.Ordinal));
+        Assert.Equal(LogLevel.Information, expected.Level);
+        Assert.Contains("asking to enrol with enrolment token", expected.Message, StringComparison.Ordinal);
+
+        // Without a token nothing happens until a technician acts: that refusal stays a warning.
+        const string Waiting = "thon-4-cho-duyet";
+        Start(Settings() with { NodeId = Waiting });
+        Assert.Equal(Waiting, (await _broker.NextRequestAsync(Timeout)).NodeId);
+        var refusal = Assert.Single(_logger.Entries, entry => entry.Message.Contains("refused the connection", StringComparison.Ordinal) && entry.Message.Contains(Waiting, StringComparison.Ordinal));
+        Assert.Equal(LogLevel.Warning, refusal.Level);
     }
 
     [Fact]

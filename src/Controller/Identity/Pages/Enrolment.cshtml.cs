@@ -10,11 +10,15 @@ namespace SmartLoudspeaker.Controller.Identity.Pages;
 
 /// <summary>
 /// Enrolment for technicians: the requests waiting (newest first) with what to compare at the cabinet (key
-/// fingerprint, hardware serial), approve with zones or refuse; and enrolment tokens for bulk installs (make, list,
-/// revoke). Plain forms (POST with the antiforgery token), calling <see cref="EnrolmentService"/> as the API does.
+/// fingerprint, hardware serial), approve with zones or refuse; the requests refused since start, per reason and per
+/// source (claimed node id and sender); and enrolment tokens for bulk installs (make, list, revoke). Plain forms
+/// (POST with the antiforgery token), calling <see cref="EnrolmentService"/> as the API does.
 /// </summary>
-internal sealed class EnrolmentModel(EnrolmentService service, FleetRegistry fleet, UiText text, TimeProvider time) : PageModel
+internal sealed class EnrolmentModel(EnrolmentService service, EnrolmentRefusalLog refusals, FleetRegistry fleet, UiText text, TimeProvider time) : PageModel
 {
+    /// <summary>Sources listed one by one, loudest first: enough to see a probe's shape on a phone over 4G.</summary>
+    public const int SourcesShown = 20;
+
     /// <summary>Default life of a new token, in days.</summary>
     public const int DefaultTokenDays = 7;
 
@@ -32,6 +36,18 @@ internal sealed class EnrolmentModel(EnrolmentService service, FleetRegistry fle
     public IReadOnlyList<PendingRequestView> Pending { get; private set; } = [];
 
     public IReadOnlyList<EnrolmentTokenView> Tokens { get; private set; } = [];
+
+    /// <summary>Enrolment requests refused since the Controller started.</summary>
+    public EnrolmentRefusalReport Refusals { get; private set; } = new(new Dictionary<string, long>(), new Dictionary<EnrolmentRefusalSource, long>());
+
+    /// <summary>Refusals per reason, largest first.</summary>
+    public IEnumerable<KeyValuePair<string, long>> RefusalsByReason =>
+        Refusals.ByReason.OrderByDescending(pair => pair.Value).ThenBy(pair => pair.Key, StringComparer.Ordinal);
+
+    /// <summary>The <see cref="SourcesShown"/> sources with the most refusals.</summary>
+    public IReadOnlyList<KeyValuePair<EnrolmentRefusalSource, long>> LoudestSources =>
+        [.. Refusals.BySource.OrderByDescending(pair => pair.Value).ThenBy(pair => pair.Key.NodeId, StringComparer.Ordinal)
+            .ThenBy(pair => pair.Key.Sender, StringComparer.Ordinal).Take(SourcesShown)];
 
     /// <summary>Zones the Controller knows of (approved to a node, given by a token, declared in a birth): the checkboxes.</summary>
     public IReadOnlyList<string> KnownZones { get; private set; } = [];
@@ -158,9 +174,14 @@ internal sealed class EnrolmentModel(EnrolmentService service, FleetRegistry fle
 
     private PageResult NotFoundHere() => Refused(null, text["Enrolment.Problem.BadId"], StatusCodes.Status404NotFound);
 
+    /// <summary>A refusal reason in plain words; a code the page does not know yet still shows as itself.</summary>
+    public string ExplainRefusal(string reason) =>
+        text.Has("Enrolment.Refusals.Reason." + reason) ? text["Enrolment.Refusals.Reason." + reason] : reason;
+
     private void Load()
     {
         var now = time.GetUtcNow();
+        Refusals = refusals.Report();
         Pending = [.. service.Pending().OrderByDescending(pending => pending.ReceivedAt).Select(pending => IdentityViews.View(pending, service.FindIdentity(pending.NodeId)))];
         var tokens = service.Tokens();
         Tokens = [.. tokens.Select(token => IdentityViews.View(token, now))];

@@ -88,7 +88,11 @@ public sealed class BrokerOptions
 
     /// <summary>External mode: the generated Mosquitto files (section "Broker:Mosquitto").</summary>
     public Mosquitto.MosquittoOptions Mosquitto { get; set; } = new();
-    /// <summary>Embedded broker: the MQTT-over-TLS listener nodes use (section "Broker:Tls").</summary>
+
+    /// <summary>
+    /// The MQTT-over-TLS listener nodes use (section "Broker:Tls"): the embedded broker's, or the one written into the
+    /// generated <c>mosquitto.conf</c> in external mode with <c>Broker:Mosquitto:ConfigDirectory</c>.
+    /// </summary>
     public BrokerTlsOptions Tls { get; set; } = new();
 
     /// <summary>Host name or address of the external broker (External mode only).</summary>

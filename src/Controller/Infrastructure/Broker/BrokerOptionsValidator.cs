@@ -42,6 +42,16 @@ internal sealed class BrokerOptionsValidator : IValidateOptions<BrokerOptions>
             {
                 errors.Add(InvalidSetting.Describe("Broker:Port", options.Port, "must be 1–65535 for an external broker"));
             }
+
+            // The generated mosquitto.conf carries the TLS listener (Mosquitto/MosquittoTlsFiles); Mosquitto picks no port.
+            if (options.Mosquitto.ConfigDirectory is not null && options.Tls is { Enabled: true } tls)
+            {
+                errors.AddRange(BrokerTlsOptionsValidator.FindProblems(tls, options.Port));
+                if (tls.Port == 0)
+                {
+                    errors.Add(InvalidSetting.Describe("Broker:Tls:Port", tls.Port, "must be 1–65535 in Mosquitto's generated configuration"));
+                }
+            }
         }
 
         ValidateCredentials(options, errors);

@@ -11,6 +11,7 @@ using SmartLoudspeaker.Controller.Infrastructure.Broker.Refusals;
 using SmartLoudspeaker.Controller.Infrastructure.Broker.Tls;
 using SmartLoudspeaker.Controller.Infrastructure.Metrics;
 using SmartLoudspeaker.Controller.Infrastructure.Mqtt;
+using SmartLoudspeaker.Protocol;
 
 namespace SmartLoudspeaker.Controller.Infrastructure.Broker;
 
@@ -33,6 +34,7 @@ public sealed class EmbeddedBroker : IHostedService, IDisposable
     private readonly BrokerPasswordCheck _passwords = new();
     private readonly BrokerAuthenticator _authenticator;
     private readonly BrokerServerCertificate _certificate;
+    private readonly EnrolmentSenders _enrolmentSenders;
     private readonly Lock _stopGate = new();
     private MqttServer? _server;
     private Task? _stopped;
@@ -47,7 +49,8 @@ public sealed class EmbeddedBroker : IHostedService, IDisposable
         TimeProvider clock,
         IBrokerAccountDirectory directory,
         BrokerRefusalLog refusals,
-        BrokerServerCertificate certificate)
+        BrokerServerCertificate certificate,
+        EnrolmentSenders enrolmentSenders)
     {
         _options = options.Value;
         _identity = identity;
@@ -60,6 +63,7 @@ public sealed class EmbeddedBroker : IHostedService, IDisposable
         _authenticator = new BrokerAuthenticator(directory, _passwords, identity.ClientId);
         _directory.Changed += OnAccountChanged;
         _certificate = certificate;
+        _enrolmentSenders = enrolmentSenders;
     }
 
     /// <summary>The TCP port the broker listens on once started (the one the OS chose when Broker:Port is 0); 0 before.</summary>
@@ -196,6 +200,11 @@ public sealed class EmbeddedBroker : IHostedService, IDisposable
         }
 
         BrokerSessionAccount.Set(connection.SessionItems, account);
+        if (account.Kind == BrokerAccountKind.Enrolment)
+        {
+            EnrolmentSenders.Remember(connection.SessionItems, connection.RemoteEndPoint);
+        }
+
         var clientId = connection.ClientId ?? string.Empty;
         if (_server is not { } server)
         {
@@ -402,6 +411,11 @@ public sealed class EmbeddedBroker : IHostedService, IDisposable
             : BrokerAccessRules.PublishNotPermitted;
         if (reason is null)
         {
+            if (Topics.TryParseEnrolmentRequest(topic, out var claimed))
+            {
+                _enrolmentSenders.Published(claimed, args.SessionItems);
+            }
+
             return Task.CompletedTask;
         }
 

@@ -5,6 +5,7 @@ using SmartLoudspeaker.Controller.Commands.Storage;
 using SmartLoudspeaker.Controller.Fleet;
 using SmartLoudspeaker.Controller.Fleet.Storage;
 using SmartLoudspeaker.Controller.Identity;
+using SmartLoudspeaker.Controller.Infrastructure.Broker;
 using SmartLoudspeaker.Controller.Infrastructure.Metrics;
 using SmartLoudspeaker.Controller.Infrastructure.Mqtt;
 using SmartLoudspeaker.Controller.Security;
@@ -36,6 +37,8 @@ internal sealed class IngestPipeline
     private readonly IMqttPublisher _publisher;
     private readonly IControlMessageSink _control;
     private readonly EnrolmentService _enrolment;
+    private readonly EnrolmentSenders _enrolmentSenders;
+    private readonly EnrolmentRefusalLog _enrolmentRefusals;
     private readonly ControllerKeyRing _keys;
     private readonly Dictionary<string, DateTimeOffset> _lastSecurityEvent = new(StringComparer.Ordinal);
     private readonly ControllerMetrics _metrics;
@@ -49,6 +52,8 @@ internal sealed class IngestPipeline
         IMqttPublisher publisher,
         IControlMessageSink control,
         EnrolmentService enrolment,
+        EnrolmentSenders enrolmentSenders,
+        EnrolmentRefusalLog enrolmentRefusals,
         ControllerKeyRing keys,
         ControllerMetrics metrics,
         TimeProvider timeProvider,
@@ -60,6 +65,8 @@ internal sealed class IngestPipeline
         _publisher = publisher;
         _control = control;
         _enrolment = enrolment;
+        _enrolmentSenders = enrolmentSenders;
+        _enrolmentRefusals = enrolmentRefusals;
         _keys = keys;
         _metrics = metrics;
         _timeProvider = timeProvider;
@@ -85,7 +92,12 @@ internal sealed class IngestPipeline
         IngestResult result;
         if (enrolmentTopic)
         {
+            var sender = _enrolmentSenders.Take(enrollingNodeId);
             result = await HandleEnrolmentAsync(topic, enrollingNodeId, payload, retained, cancellationToken);
+            if (!result.Accepted)
+            {
+                _enrolmentRefusals.Record(enrollingNodeId, sender, result.RefusedReason!);
+            }
         }
         else if (!parsedTopic || parsed.Kind is NodeMessageKind.EventAck or NodeMessageKind.Command)
         {

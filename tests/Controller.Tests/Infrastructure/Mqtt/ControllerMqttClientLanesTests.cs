@@ -141,7 +141,7 @@ public sealed class ControllerMqttClientLanesTests
                 brokerOptions, Microsoft.Extensions.Options.Options.Create(new StoreOptions()), TimeProvider.System, NullLogger<BrokerServerCertificate>.Instance);
             using var unusedBroker = new EmbeddedBroker(
                 brokerOptions, identity, metrics, NullLogger<EmbeddedBroker>.Instance, NullLoggerFactory.Instance, TimeProvider.System,
-                new BrokerAccountDirectory(), new BrokerRefusalLog(TimeProvider.System), unusedCertificate);
+                new BrokerAccountDirectory(), new BrokerRefusalLog(TimeProvider.System), unusedCertificate, new EnrolmentSenders());
             var credentials = new ControllerBrokerCredentials(brokerOptions, new BrokerSecrets(Microsoft.Extensions.Options.Options.Create(new StoreOptions())));
             var client = new ControllerMqttClient(brokerOptions, unusedBroker, identity, credentials, metrics, TimeProvider.System, NullLoggerFactory.Instance);
             var link = new HeldLink(server, client);

@@ -3,27 +3,35 @@ using System.Text;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using SmartLoudspeaker.Controller.Infrastructure.Broker.Accounts;
+using SmartLoudspeaker.Controller.Infrastructure.Storage;
 
 namespace SmartLoudspeaker.Controller.Infrastructure.Broker.Mosquitto;
 
 /// <summary>
-/// External mode with <c>Broker:Mosquitto:ConfigDirectory</c>: writes Mosquitto's <c>passwd</c>, <c>acl</c> and
-/// <c>mosquitto.conf</c> at start and again after account changes (changes within <see cref="MosquittoOptions.Debounce"/>
-/// are written together), then runs <see cref="MosquittoOptions.ReloadCommand"/>. The debounce waits on real time on
-/// purpose: it paces file writes and a reload, it decides nothing. Does nothing in any other configuration.
+/// External mode with <c>Broker:Mosquitto:ConfigDirectory</c>: writes Mosquitto's <c>passwd</c>, <c>acl</c>,
+/// <c>mosquitto.conf</c> and its TLS listener's certificate files (<see cref="MosquittoTlsFiles"/>) at start and again
+/// after account changes (changes within <see cref="MosquittoOptions.Debounce"/> are written together), then runs
+/// <see cref="MosquittoOptions.ReloadCommand"/> (Mosquitto rereads accounts and certificates on SIGHUP). The debounce
+/// waits on real time on purpose: it paces file writes and a reload, it decides nothing. Does nothing in any other
+/// configuration.
 /// </summary>
 internal sealed class MosquittoFileWriter : BackgroundService
 {
     private static readonly TimeSpan ReloadTimeout = TimeSpan.FromSeconds(30);
     private readonly BrokerOptions _options;
     private readonly IBrokerAccountDirectory _directory;
+    private readonly string _dataFolder;
+    private readonly TimeProvider _time;
     private readonly ILogger<MosquittoFileWriter> _logger;
     private readonly Channel<bool> _changes = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
-    public MosquittoFileWriter(IOptions<BrokerOptions> options, IBrokerAccountDirectory directory, ILogger<MosquittoFileWriter> logger)
+    public MosquittoFileWriter(
+        IOptions<BrokerOptions> options, IOptions<StoreOptions> store, IBrokerAccountDirectory directory, TimeProvider time, ILogger<MosquittoFileWriter> logger)
     {
         _options = options.Value;
+        _dataFolder = store.Value.DataDirectory;
         _directory = directory;
+        _time = time;
         _logger = logger;
     }
 
@@ -79,20 +87,25 @@ internal sealed class MosquittoFileWriter : BackgroundService
         try
         {
             Directory.CreateDirectory(folder);
+            var tlsListener = MosquittoTlsFiles.Write(folder, _options.Tls, _dataFolder, _time.GetUtcNow(), _logger);
             PrivateFile.Replace(Path.Combine(folder, MosquittoFiles.PasswordFileName), Encoding.UTF8.GetBytes(MosquittoFiles.PasswordFile(accounts)), PrivateFile.OwnerAndGroupRead);
             PrivateFile.Replace(Path.Combine(folder, MosquittoFiles.AclFileName), Encoding.UTF8.GetBytes(MosquittoFiles.AclFile(accounts)), PrivateFile.OwnerAndGroupRead);
             PrivateFile.Replace(
                 Path.Combine(folder, MosquittoFiles.ConfigurationFileName),
-                Encoding.UTF8.GetBytes(MosquittoFiles.ConfigurationFile(folder, _options)),
+                Encoding.UTF8.GetBytes(MosquittoFiles.ConfigurationFile(folder, _options, tlsListener)),
                 PrivateFile.OwnerAndGroupRead);
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or InvalidOperationException)
         {
-            _logger.LogError(exception, "Cannot write the Mosquitto files in {Folder}: Mosquitto keeps its previous accounts", folder);
+            _logger.LogError(exception, "Cannot write the Mosquitto files in {Folder}: Mosquitto keeps its previous accounts and certificates", folder);
             return;
         }
 
-        _logger.LogInformation("Wrote Mosquitto's passwd, acl and mosquitto.conf in {Folder} ({Accounts} accounts)", folder, accounts.Count);
+        _logger.LogInformation(
+            "Wrote Mosquitto's passwd, acl and mosquitto.conf{Tls} in {Folder} ({Accounts} accounts)",
+            _options.Tls.Enabled ? " with the TLS listener on " + _options.Tls.Port.ToString(System.Globalization.CultureInfo.InvariantCulture) : string.Empty,
+            folder,
+            accounts.Count);
         if (_options.Mosquitto.ReloadCommand is { } command)
         {
             await ReloadAsync(command, cancellationToken);

@@ -60,13 +60,22 @@ internal static class MosquittoFiles
     /// <summary>
     /// The configuration: the listener (<c>Broker:Port</c>), no anonymous clients, the two files, client id = username,
     /// and the caps Mosquitto has: one packet size for every topic, the largest of the embedded broker's per-topic caps
-    /// (a media chunk); as many connections as the embedded broker allows plus the Controller's; its queue bound.
+    /// (a media chunk); as many connections as the embedded broker allows plus the Controller's; its queue bound. Then
+    /// the TLS listener (<paramref name="tlsListener"/>, from <see cref="MosquittoTlsFiles"/>; empty for none) with the
+    /// same listener settings: Mosquitto applies those to the listener they follow.
     /// </summary>
-    public static string ConfigurationFile(string directory, BrokerOptions options)
+    public static string ConfigurationFile(string directory, BrokerOptions options, IReadOnlyList<string> tlsListener)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(tlsListener);
         var full = Path.GetFullPath(directory);
         var maxPacketBytes = Math.Max(options.MaxJsonPacketBytes, Math.Max(options.MaxAudioPacketBytes, options.MaxMediaPacketBytes));
+        var listenerSettings = string.Create(CultureInfo.InvariantCulture, $"""
+            max_connections {options.MaxConnections + 1}
+            use_username_as_clientid true
+
+            """);
+        var tls = tlsListener.Count == 0 ? string.Empty : "\n" + string.Join("\n", tlsListener) + "\n" + listenerSettings;
         return string.Create(CultureInfo.InvariantCulture, $"""
             {Header.TrimEnd()}
             per_listener_settings false
@@ -79,10 +88,8 @@ internal static class MosquittoFiles
             max_queued_messages {options.MaxQueuedMessagesPerClient}
 
             listener {options.Port}
-            max_connections {options.MaxConnections + 1}
-            use_username_as_clientid true
 
-            """);
+            """) + listenerSettings + tls;
     }
 
     /// <summary>

@@ -27,6 +27,13 @@ internal static class BrokerCertificateAuthority
 
     private const string ServerAuthentication = "1.3.6.1.5.5.7.3.1";
 
+    /// <summary>The names a generated server certificate carries: the configured ones, or the defaults.</summary>
+    public static IReadOnlyList<string> HostNamesFor(BrokerTlsOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.HostNames.Count > 0 ? [.. options.HostNames] : DefaultHostNames();
+    }
+
     /// <summary>The names a server certificate carries when none are configured.</summary>
     public static IReadOnlyList<string> DefaultHostNames()
     {

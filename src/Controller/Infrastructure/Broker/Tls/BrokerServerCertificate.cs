@@ -40,8 +40,7 @@ public sealed class BrokerServerCertificate : ICertificateProvider, IDisposable
     public string AuthorityFile => Path.Combine(_folder, BrokerCertificateFiles.AuthorityCertificateFile);
 
     /// <summary>The names a generated certificate carries: the configured ones, or the defaults.</summary>
-    public IReadOnlyList<string> HostNames =>
-        _options.HostNames.Count > 0 ? [.. _options.HostNames] : BrokerCertificateAuthority.DefaultHostNames();
+    public IReadOnlyList<string> HostNames => BrokerCertificateAuthority.HostNamesFor(_options);
 
     /// <summary>Reads (or first makes) the certificate; called when the broker starts.</summary>
     /// <exception cref="InvalidOperationException">The certificate files are unusable (the message says which and what to do).</exception>

@@ -1,8 +1,9 @@
 namespace SmartLoudspeaker.Controller.Infrastructure.Broker.Tls;
 
 /// <summary>
-/// Configuration section "Broker:Tls": the embedded broker's MQTT-over-TLS listener, which nodes on the village
-/// network use so that no one on the Wi-Fi reads their traffic or poses as the broker.
+/// Configuration section "Broker:Tls": the broker's MQTT-over-TLS listener (the embedded broker's, or the generated
+/// Mosquitto configuration's), which nodes on the village network use so that no one on the Wi-Fi reads their traffic
+/// or poses as the broker.
 /// </summary>
 public sealed class BrokerTlsOptions
 {
