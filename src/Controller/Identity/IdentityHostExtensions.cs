@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using SmartLoudspeaker.Controller.Identity.Api;
 using SmartLoudspeaker.Controller.Identity.Storage;
 using SmartLoudspeaker.Controller.Infrastructure.Storage;
 
@@ -19,6 +20,8 @@ internal static class IdentityHostExtensions
         // The broker's account directory (registered with the broker, which enforces it) is what approvals feed.
         services.AddSingleton<EnrolmentService>();
         services.AddSingleton<IEnrolledNodes>(provider => provider.GetRequiredService<EnrolmentService>());
+        services.AddSingleton<IdentityRotator>();
+        services.AddSingleton<IdentityViewer>();
         return services;
     }
 }
