@@ -261,6 +261,9 @@ internal sealed class EnrolmentService : IEnrolledNodes, IDisposable
             identity = IdentityOf(pending.Request, zones ?? pending.Request.Zones, _timeProvider.GetUtcNow(), by, "approval");
             await _store.SaveIdentityAsync(identity);
             _pending.TryRemove(nodeId, out _);
+
+            // The technician chose the key: a rotation under way must not replace it by the one it expected.
+            await DropRotationAsync(nodeId);
             Enrolled(identity);
         }
         finally
@@ -526,6 +529,7 @@ internal sealed class EnrolmentService : IEnrolledNodes, IDisposable
             else
             {
                 _directory.Remove(nodeId);
+                await DropRotationAsync(nodeId);
             }
         }
         finally
@@ -563,7 +567,7 @@ internal sealed class EnrolmentService : IEnrolledNodes, IDisposable
             known.NodeId, rotation.CommandId, known.Fingerprint, rotated.Fingerprint);
         var rotatedEvent = new NodeEvent
         {
-            Id = "rotated-" + rotation.CommandId[..Math.Min(rotation.CommandId.Length, 48)],
+            Id = "rotated-" + rotation.CommandId,
             Seq = 0,
             BdSeq = 0,
             Ts = now,
@@ -575,6 +579,16 @@ internal sealed class EnrolmentService : IEnrolledNodes, IDisposable
         if (!await _events.TryAddEventAsync(new EventRecord(known.NodeId, now, rotatedEvent)))
         {
             _logger.LogDebug("Rotation event of node {NodeId} was already stored", known.NodeId);
+        }
+    }
+
+    /// <summary>Forgets the node's rotation, if any. Called holding <see cref="_changes"/>.</summary>
+    private async Task DropRotationAsync(string nodeId)
+    {
+        if (_rotations.ContainsKey(nodeId))
+        {
+            await _store.RemoveRotationAsync(nodeId);
+            _rotations.TryRemove(nodeId, out _);
         }
     }
 

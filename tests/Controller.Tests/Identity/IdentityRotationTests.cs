@@ -161,6 +161,30 @@ public sealed class IdentityRotationTests : IDisposable
     }
 
     [Fact]
+    public async Task A_technician_choosing_another_key_or_revoking_ends_the_rotation()
+    {
+        await using var node = await _host.BornNodeAsync("thon-3-loa-7");
+        using var fresh = NodeCredentials.Create(node.NodeId);
+        using var chosen = NodeCredentials.Create(node.NodeId);
+        var (commandId, _) = await RotateAsync(node.NodeId);
+        await AnswerAsync(node, node.Credentials, commandId, fresh.Fingerprint);
+        Assert.Equal(EnrolmentState.Pending, (await RequestAsync(chosen)).State);
+
+        using var approved = await _host.Http.PostAsync(new Uri($"/api/enrolment/requests/{node.NodeId}/approve", UriKind.Relative), null);
+        Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
+
+        var enrolment = _host.Services.GetRequiredService<EnrolmentService>();
+        Assert.Null(enrolment.FindRotation(node.NodeId));
+        Assert.Equal(EnrolmentState.Pending, (await RequestAsync(fresh)).State);
+        Assert.Equal(chosen.Fingerprint, enrolment.FindIdentity(node.NodeId)!.Fingerprint);
+
+        await using var second = await _host.BornNodeAsync("thon-3-loa-8");
+        await RotateAsync(second.NodeId);
+        Assert.Equal(HttpStatusCode.OK, (await _host.Http.PostAsync(new Uri($"/api/identities/{second.NodeId}/revoke", UriKind.Relative), null)).StatusCode);
+        Assert.Null(enrolment.FindRotation(second.NodeId));
+    }
+
+    [Fact]
     public async Task Rotating_an_unknown_or_revoked_node_is_refused_and_sends_nothing()
     {
         await using var node = await _host.BornNodeAsync("thon-3-loa-6");

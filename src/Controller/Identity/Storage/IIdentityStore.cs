@@ -36,7 +36,7 @@ internal interface IIdentityStore
     /// <summary>Stores (replaces) a node's rotation.</summary>
     Task SaveRotationAsync(IdentityRotation rotation);
 
-    /// <summary>Forgets a node's rotation (its command could not be sent).</summary>
+    /// <summary>Forgets a node's rotation (its command could not be sent, the node was revoked, a technician chose its key).</summary>
     Task RemoveRotationAsync(string nodeId);
 
     /// <summary>Stores the identity with its new key, drops the node's pending request and its rotation, as one unit.</summary>
