@@ -80,6 +80,8 @@ public sealed class IdentityRotationTests : IDisposable
             entry => entry.GetProperty("kind").GetString() == EnrolmentService.RotatedEventKind);
         Assert.Contains(old.Fingerprint + " → " + fresh.Fingerprint, rotated.GetProperty("text").GetString(), StringComparison.Ordinal);
 
+        Assert.Contains("Cụm loa đã chuyển sang khoá mới", await _host.Http.GetStringAsync(new Uri($"/nodes/{old.NodeId}", UriKind.Relative)), StringComparison.Ordinal);
+
         // From now on only the new key's signatures count.
         var enrolled = _host.Services.GetRequiredService<EnrolmentService>();
         Assert.True(enrolled.IsSignedBy(old.NodeId, SignedPayloadCodec.Split(fresh.Sign(Wire.Event("ev-new"))).Message!));
