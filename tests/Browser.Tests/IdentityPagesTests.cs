@@ -130,14 +130,14 @@ public sealed partial class IdentityPagesTests(IdentityUiFixture fixture, ITestO
         await page.Locator("li[data-identity='loa-doi-khoa']").GetByRole(AriaRole.Link, new() { Name = "Đổi khoá" }).ClickAsync();
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("/identities/loa-doi-khoa/rotate$"));
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Đổi khoá của loa-doi-khoa?");
-        await AssertFitsAsync(page);
+        await PageChecks.AssertFitsAsync(page);
         await FleetUiFixture.ScreenshotAsync(page, "rotate-confirm-vi");
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Đổi khoá ngay" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Đã yêu cầu loa-doi-khoa đổi khoá");
         var rotating = page.Locator("li[data-identity='loa-doi-khoa'] [data-rotation='rotating']");
         await Assertions.Expect(rotating).ToContainTextAsync("đang đổi khoá, từ");
-        await AssertFitsAsync(page);
+        await PageChecks.AssertFitsAsync(page);
         await FleetUiFixture.ScreenshotAsync(page, "identities-rotating-vi");
         var identity = await http.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/identities/{node.NodeId}");
         Assert.Equal("rotating", identity.GetProperty("rotation").GetProperty("state").GetString());
