@@ -35,6 +35,7 @@ namespace SmartLoudspeaker.Protocol;
 [JsonSerializable(typeof(EmergencyTestCommand))]
 [JsonSerializable(typeof(RotateIdentityCommand))]
 [JsonSerializable(typeof(NodeIdentity))]
+[JsonSerializable(typeof(RotatedIdentity))]
 [JsonSerializable(typeof(EnrolmentRequest))]
 [JsonSerializable(typeof(EnrolmentStatus))]
 public sealed partial class ProtocolJsonContext : JsonSerializerContext;

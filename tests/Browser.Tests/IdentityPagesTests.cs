@@ -109,6 +109,40 @@ public sealed partial class IdentityPagesTests(IdentityUiFixture fixture, ITestO
         Assert.Equal("revoked", await StatusAsync(node.NodeId));
     }
 
+    [Fact]
+    public async Task Rotating_a_key_asks_for_confirmation_on_its_own_page_then_shows_the_rotation_under_way_and_fits_a_phone()
+    {
+        var node = await fixture.EnrolWithTokenAsync("loa-doi-khoa");
+        using var client = await fixture.ConnectAsync(node);
+        await IdentityUiFixture.PublishBirthAsync(client, node.NodeId, "thon-1");
+        using var http = new HttpClient { BaseAddress = fixture.Controller.BaseAddress };
+        using (var deadline = new CancellationTokenSource(Eventually.Timeout))
+        {
+            // The birth is ingested asynchronously; a node the fleet has not seen cannot be sent a command yet.
+            while (!(await http.GetAsync(new Uri($"/api/nodes/{node.NodeId}", UriKind.Relative), deadline.Token)).IsSuccessStatusCode)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(50), deadline.Token);
+            }
+        }
+
+        var page = await fixture.NewPageAsync();
+        await page.GotoAsync("/identities");
+        await page.Locator("li[data-identity='loa-doi-khoa']").GetByRole(AriaRole.Link, new() { Name = "Đổi khoá" }).ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/identities/loa-doi-khoa/rotate$"));
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Đổi khoá của loa-doi-khoa?");
+        await PageChecks.AssertFitsAsync(page);
+        await FleetUiFixture.ScreenshotAsync(page, "rotate-confirm-vi");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Đổi khoá ngay" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Đã yêu cầu loa-doi-khoa đổi khoá");
+        var rotating = page.Locator("li[data-identity='loa-doi-khoa'] [data-rotation='rotating']");
+        await Assertions.Expect(rotating).ToContainTextAsync("đang đổi khoá, từ");
+        await PageChecks.AssertFitsAsync(page);
+        await FleetUiFixture.ScreenshotAsync(page, "identities-rotating-vi");
+        var identity = await http.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/identities/{node.NodeId}");
+        Assert.Equal("rotating", identity.GetProperty("rotation").GetProperty("state").GetString());
+    }
+
     /// <summary>The identity's status as the technician's API reports it.</summary>
     private async Task<string?> StatusAsync(string nodeId)
     {

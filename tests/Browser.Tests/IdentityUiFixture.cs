@@ -42,22 +42,7 @@ public sealed class IdentityUiFixture : IAsyncLifetime
         var born = await EnrolWithTokenAsync(BornNode);
         await EnrolWithTokenAsync(SilentNode);
         bornClient = await ConnectAsync(born);
-        await bornClient.PublishAsync(new MqttApplicationMessageBuilder()
-            .WithTopic(Topics.ForNode(BornNode, NodeMessageKind.Birth))
-            .WithPayload(WireCodec.Encode(new NodeBirth
-            {
-                NodeId = BornNode,
-                BdSeq = 1,
-                Ts = DateTimeOffset.UtcNow,
-                Software = "1.2.3",
-                Hardware = new HardwareProfile { Model = "Raspberry Pi 4 Model B Rev 1.4", Serial = "10000000a1b2c3d4", Os = "Debian GNU/Linux 12 (bookworm)" },
-                Capabilities = ["audio.opus"],
-                Zones = ["thon-1", "thon-9"],
-                HeartbeatSeconds = 30,
-                UptimeSeconds = 5,
-            }))
-            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-            .Build());
+        await PublishBirthAsync(bornClient, BornNode, "thon-1", "thon-9");
 
         phone = await PhoneBrowser.LaunchAsync();
     }
@@ -83,6 +68,28 @@ public sealed class IdentityUiFixture : IAsyncLifetime
         var status = await NodeEnrolment.RequestAsync("127.0.0.1", Controller.MqttPort, node, zones, null, Timeout);
         Assert.Equal(Protocol.Enrolment.EnrolmentState.Pending, status.State);
         return node;
+    }
+
+    /// <summary>Publishes a birth of <paramref name="nodeId"/> declaring <paramref name="zones"/> on its connection.</summary>
+    public static async Task PublishBirthAsync(IMqttClient client, string nodeId, params string[] zones)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        await client.PublishAsync(new MqttApplicationMessageBuilder()
+            .WithTopic(Topics.ForNode(nodeId, NodeMessageKind.Birth))
+            .WithPayload(WireCodec.Encode(new NodeBirth
+            {
+                NodeId = nodeId,
+                BdSeq = 1,
+                Ts = DateTimeOffset.UtcNow,
+                Software = "1.2.3",
+                Hardware = new HardwareProfile { Model = "Raspberry Pi 4 Model B Rev 1.4", Serial = "10000000a1b2c3d4", Os = "Debian GNU/Linux 12 (bookworm)" },
+                Capabilities = ["audio.opus"],
+                Zones = zones,
+                HeartbeatSeconds = 30,
+                UptimeSeconds = 5,
+            }))
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+            .Build());
     }
 
     /// <summary>Connects as the node with its own credentials (username = client id = node id).</summary>

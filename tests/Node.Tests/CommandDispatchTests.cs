@@ -131,7 +131,7 @@ public sealed class CommandDispatchTests : IDisposable
 
         public void SetHeartbeat(TimeSpan interval) => throw new NotSupportedException();
 
-        public void PrepareNewIdentity(string commandId) => throw new NotSupportedException();
+        public string PrepareNewIdentity(string commandId) => throw new NotSupportedException();
 
         public ValueTask<ClockHealth?> ReadSystemClockAsync(CancellationToken cancellationToken) =>
             ValueTask.FromResult<ClockHealth?>(new ClockHealth { Synced = true, Source = "ntp" });

@@ -62,8 +62,15 @@ internal sealed class CommandService
     /// <summary>Why commands cannot be issued now, or null.</summary>
     public string? Unavailable() => _keys.Unavailable(_timeProvider.GetUtcNow());
 
+    /// <summary>A new command id (128 random bits in hex), for a caller that must record the id before the command is sent.</summary>
+    public static string NewCommandId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+
     /// <summary>Signs and sends a command of <paramref name="type"/> to <paramref name="target"/>.</summary>
-    public async Task<IssueResult> IssueAsync(CommandTarget target, string? type, JsonElement? body, CancellationToken cancellationToken)
+    public Task<IssueResult> IssueAsync(CommandTarget target, string? type, JsonElement? body, CancellationToken cancellationToken) =>
+        IssueAsync(target, type, body, NewCommandId(), cancellationToken);
+
+    /// <summary>As the other overload, with a <paramref name="commandId"/> of <see cref="NewCommandId"/> the caller has recorded already.</summary>
+    public async Task<IssueResult> IssueAsync(CommandTarget target, string? type, JsonElement? body, string commandId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
         if (!target.IsWellFormed)
@@ -100,7 +107,7 @@ internal sealed class CommandService
 
         var command = new SignedCommand
         {
-            Id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)),
+            Id = commandId,
             Kid = key.Signer.Kid,
             Target = target,
             Ts = now,

@@ -1,3 +1,4 @@
+using SmartLoudspeaker.Controller.Identity;
 using SmartLoudspeaker.Controller.Security;
 using SmartLoudspeaker.Protocol.Messages;
 
@@ -12,17 +13,25 @@ internal sealed class ControlMessageRouter : IControlMessageSink
     private readonly CommandService _commands;
     private readonly ClockSyncResponder _clock;
     private readonly SecurityMetrics _metrics;
+    private readonly EnrolmentService _enrolment;
 
-    public ControlMessageRouter(CommandService commands, ClockSyncResponder clock, SecurityMetrics metrics)
+    public ControlMessageRouter(CommandService commands, ClockSyncResponder clock, SecurityMetrics metrics, EnrolmentService enrolment)
     {
         _commands = commands;
+        _enrolment = enrolment;
         _clock = clock;
         _metrics = metrics;
     }
 
     public event Action<string>? RefusalStored;
 
-    public void AckReceived(string nodeId, CommandAck ack, DateTimeOffset receivedAt) => _commands.RecordAck(nodeId, ack, receivedAt);
+    public Task AckReceivedAsync(string nodeId, CommandAck ack, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    {
+        _commands.RecordAck(nodeId, ack, receivedAt);
+
+        // A rotation's "done" is signed by the old key (ingest verified it): it vouches for the key to approve next.
+        return _enrolment.AckReceivedAsync(nodeId, ack, cancellationToken);
+    }
 
     public async Task TimeRequestAsync(string nodeId, ClockSyncRequest request, DateTimeOffset receivedAt, CancellationToken cancellationToken)
     {

@@ -9,8 +9,11 @@ namespace SmartLoudspeaker.Controller.Commands;
 /// </summary>
 internal interface IControlMessageSink
 {
-    /// <summary>A valid acknowledgement from <paramref name="nodeId"/> (the topic's node), received at <paramref name="receivedAt"/>.</summary>
-    void AckReceived(string nodeId, CommandAck ack, DateTimeOffset receivedAt);
+    /// <summary>
+    /// A valid acknowledgement from <paramref name="nodeId"/> (the topic's node, whose enrolled key signed it), received at
+    /// <paramref name="receivedAt"/>.
+    /// </summary>
+    Task AckReceivedAsync(string nodeId, CommandAck ack, DateTimeOffset receivedAt, CancellationToken cancellationToken);
 
     /// <summary>A valid clock-sync request from <paramref name="nodeId"/>, received at <paramref name="receivedAt"/> (the reply's t2).</summary>
     Task TimeRequestAsync(string nodeId, ClockSyncRequest request, DateTimeOffset receivedAt, CancellationToken cancellationToken);

@@ -21,6 +21,11 @@ internal sealed class EnrolmentOptionsValidator : IValidateOptions<EnrolmentOpti
             errors.Add(InvalidSetting.Describe("Enrolment:MaxRequestsPerMinute", options.MaxRequestsPerMinute, "must be 1–100000"));
         }
 
+        if (options.RotationTimeout < TimeSpan.FromMinutes(1) || options.RotationTimeout > TimeSpan.FromDays(7))
+        {
+            errors.Add(InvalidSetting.Describe("Enrolment:RotationTimeout", options.RotationTimeout, "must be 00:01:00–7.00:00:00 (one minute to seven days)"));
+        }
+
         var ids = new HashSet<string>(StringComparer.Ordinal);
         for (var index = 0; index < options.BootstrapTokens.Count; index++)
         {

@@ -3,12 +3,15 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
 using SmartLoudspeaker.Controller.Fleet;
+using SmartLoudspeaker.Controller.Fleet.Storage;
 using SmartLoudspeaker.Controller.Identity.Storage;
 using SmartLoudspeaker.Controller.Infrastructure.Broker.Accounts;
 using SmartLoudspeaker.Controller.Infrastructure.Ingest;
 using SmartLoudspeaker.Controller.Infrastructure.Mqtt;
 using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Commands;
 using SmartLoudspeaker.Protocol.Enrolment;
+using SmartLoudspeaker.Protocol.Messages;
 using SmartLoudspeaker.Protocol.Security;
 
 namespace SmartLoudspeaker.Controller.Identity;
@@ -16,6 +19,8 @@ namespace SmartLoudspeaker.Controller.Identity;
 /// <summary>
 /// Node identities and enrolment (docs/protocol.md, "Enrolment"): verifies requests, holds them for a technician or
 /// approves them with a valid token, and keeps the broker's account directory equal to the enrolled identities.
+/// An identity rotation the Controller asked for completes here too: the node's verified "done" names its new key, and
+/// the request carrying that key is approved at once in place of the old one.
 /// Every change is stored (awaited to the durability point) before the directory or the node hears of it, one change
 /// at a time; reads (ingest's checks, the API's lists) take the in-memory copy without waiting.
 /// </summary>
@@ -24,10 +29,14 @@ internal sealed class EnrolmentService : IEnrolledNodes, IDisposable
     /// <summary>Who approved a node on the API, until the accounts issue gives technicians names.</summary>
     public const string Technician = "technician";
 
+    /// <summary>The fleet event kind that records a completed rotation, old and new fingerprints in its text.</summary>
+    public const string RotatedEventKind = "identity.rotated";
+
     private readonly IIdentityStore _store;
     private readonly BrokerAccountDirectory _directory;
     private readonly IMqttPublisher _publisher;
     private readonly FleetRegistry _fleet;
+    private readonly IFleetStore _events;
     private readonly EnrolmentOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<EnrolmentService> _logger;
@@ -35,6 +44,7 @@ internal sealed class EnrolmentService : IEnrolledNodes, IDisposable
     private readonly ConcurrentDictionary<string, EnrolledKey> _identities = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, PendingEnrolment> _pending = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, EnrolmentTokenRecord> _tokens = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, IdentityRotation> _rotations = new(StringComparer.Ordinal);
     private readonly Lock _rateGate = new();
     private DateTimeOffset _rateWindow;
     private int _rateCount;
@@ -44,6 +54,7 @@ internal sealed class EnrolmentService : IEnrolledNodes, IDisposable
         BrokerAccountDirectory directory,
         IMqttPublisher publisher,
         FleetRegistry fleet,
+        IFleetStore events,
         IOptions<EnrolmentOptions> options,
         TimeProvider timeProvider,
         ILogger<EnrolmentService> logger)
@@ -52,6 +63,7 @@ internal sealed class EnrolmentService : IEnrolledNodes, IDisposable
         _directory = directory;
         _publisher = publisher;
         _fleet = fleet;
+        _events = events;
         _options = options.Value;
         _timeProvider = timeProvider;
         _logger = logger;
@@ -82,6 +94,11 @@ internal sealed class EnrolmentService : IEnrolledNodes, IDisposable
             _tokens[token.Id] = token;
         }
 
+        foreach (var rotation in store.LoadRotations())
+        {
+            _rotations[rotation.NodeId] = rotation;
+        }
+
         Loaded = StoreBootstrapTokensAsync();
         _logger.LogInformation(
             "Identities loaded: {Enrolled} enrolled, {Revoked} revoked, {Pending} pending requests, {Tokens} tokens",
@@ -103,6 +120,12 @@ internal sealed class EnrolmentService : IEnrolledNodes, IDisposable
 
     /// <summary>Pending requests, oldest first.</summary>
     public IReadOnlyList<PendingEnrolment> Pending() => [.. _pending.Values.OrderBy(pending => pending.ReceivedAt)];
+
+    /// <summary>The node's rotation under way or failed (see <see cref="IdentityRotation.HasFailedAt"/>), or null.</summary>
+    public IdentityRotation? FindRotation(string nodeId) => _rotations.GetValueOrDefault(nodeId);
+
+    /// <summary>How long a rotation may take (<c>Enrolment:RotationTimeout</c>).</summary>
+    public TimeSpan RotationTimeout => _options.RotationTimeout;
 
     /// <summary>Tokens, newest first (with their secrets: callers must not show them).</summary>
     public IReadOnlyList<EnrolmentTokenRecord> Tokens() => [.. _tokens.Values.OrderByDescending(token => token.CreatedAt)];
@@ -171,6 +194,12 @@ internal sealed class EnrolmentService : IEnrolledNodes, IDisposable
                 Enrolled(renewed);
                 state = EnrolmentState.Approved;
             }
+            else if (known is { Status: IdentityStatus.Enrolled } && _rotations.GetValueOrDefault(request.NodeId) is { } rotation
+                && rotation.Expects(fingerprint, now, _options.RotationTimeout))
+            {
+                await CompleteRotationAsync(known, rotation, request, now);
+                state = EnrolmentState.Approved;
+            }
             else if (known is null && request.TokenId is not null && tokenProblem is null)
             {
                 var used = token! with { Uses = token.Uses + 1 };
@@ -194,12 +223,12 @@ internal sealed class EnrolmentService : IEnrolledNodes, IDisposable
                 }
 
                 var reason = known is null ? HoldReason.New : known.Status == IdentityStatus.Revoked ? HoldReason.Revoked : HoldReason.KeyChanged;
-                var pending = new PendingEnrolment(request.NodeId, now, request, reason, tokenProblem);
+                var pending = new PendingEnrolment(request.NodeId, now, request, reason, Join(tokenProblem, RotationNote(request.NodeId, now)));
                 await _store.SavePendingAsync(pending);
                 _pending[request.NodeId] = pending;
                 _logger.LogInformation(
                     "Enrolment request of node {NodeId} held for a technician ({Reason}{Note}), key {Fingerprint}",
-                    request.NodeId, reason, tokenProblem is null ? string.Empty : "; " + tokenProblem, fingerprint);
+                    request.NodeId, reason, pending.Note is null ? string.Empty : "; " + pending.Note, fingerprint);
                 state = reason == HoldReason.Revoked ? EnrolmentState.Refused : EnrolmentState.Pending;
             }
         }
@@ -232,6 +261,9 @@ internal sealed class EnrolmentService : IEnrolledNodes, IDisposable
             identity = IdentityOf(pending.Request, zones ?? pending.Request.Zones, _timeProvider.GetUtcNow(), by, "approval");
             await _store.SaveIdentityAsync(identity);
             _pending.TryRemove(nodeId, out _);
+
+            // The technician chose the key: a rotation under way must not replace it by the one it expected.
+            await DropRotationAsync(nodeId);
             Enrolled(identity);
         }
         finally
@@ -300,6 +332,7 @@ internal sealed class EnrolmentService : IEnrolledNodes, IDisposable
             await _store.RemoveIdentityAsync(nodeId);
             _identities.TryRemove(nodeId, out _);
             _pending.TryRemove(nodeId, out _);
+            _rotations.TryRemove(nodeId, out _);
             _directory.Remove(nodeId);
             await _fleet.Remove(nodeId);
         }
@@ -310,6 +343,112 @@ internal sealed class EnrolmentService : IEnrolledNodes, IDisposable
 
         _logger.LogInformation("Node {NodeId} retired: identity, broker account and fleet entry removed", nodeId);
         return IdentityOutcome.Done;
+    }
+
+    /// <summary>
+    /// Records, before the command is sent, that "rotate-identity" <paramref name="commandId"/> goes to the enrolled node
+    /// <paramref name="nodeId"/>: its answer then always finds the record. Conflict for a revoked node or while another
+    /// rotation of it is under way (one that failed is replaced).
+    /// </summary>
+    public async Task<IdentityOutcome> BeginRotationAsync(string nodeId, string commandId, string by, CancellationToken cancellationToken)
+    {
+        await _changes.WaitAsync(cancellationToken);
+        try
+        {
+            if (!_identities.TryGetValue(nodeId, out var entry))
+            {
+                return IdentityOutcome.NotFound;
+            }
+
+            var now = _timeProvider.GetUtcNow();
+            if (entry.Record.Status != IdentityStatus.Enrolled
+                || (_rotations.TryGetValue(nodeId, out var current) && !current.HasFailedAt(now, _options.RotationTimeout)))
+            {
+                return IdentityOutcome.Conflict;
+            }
+
+            var rotation = new IdentityRotation(nodeId, commandId, now, by, entry.Record.Fingerprint, null);
+            await _store.SaveRotationAsync(rotation);
+            _rotations[nodeId] = rotation;
+        }
+        finally
+        {
+            _changes.Release();
+        }
+
+        _logger.LogInformation("Identity rotation of node {NodeId} requested by {By} (command {CommandId})", nodeId, by, commandId);
+        return IdentityOutcome.Done;
+    }
+
+    /// <summary>Forgets the rotation recorded for <paramref name="commandId"/>: the command was not issued after all.</summary>
+    public async Task AbandonRotationAsync(string nodeId, string commandId)
+    {
+        await _changes.WaitAsync();
+        try
+        {
+            if (_rotations.TryGetValue(nodeId, out var rotation) && rotation.CommandId == commandId)
+            {
+                await _store.RemoveRotationAsync(nodeId);
+                _rotations.TryRemove(nodeId, out _);
+            }
+        }
+        finally
+        {
+            _changes.Release();
+        }
+    }
+
+    /// <summary>
+    /// A command acknowledgement from <paramref name="nodeId"/> that ingest verified against the node's enrolled key. The
+    /// "done" of the rotation under way names the new key: that fingerprint is recorded as the one to approve, and a
+    /// request already waiting with that key (it can arrive first) is approved now. Anything else changes nothing.
+    /// </summary>
+    public async Task AckReceivedAsync(string nodeId, CommandAck ack, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ack);
+        if (ack.Status != CommandAckStatus.Done || _rotations.GetValueOrDefault(nodeId) is not { } seen || seen.CommandId != ack.Id)
+        {
+            return;
+        }
+
+        if (NewFingerprint(ack) is not { } expected)
+        {
+            _logger.LogWarning("Node {NodeId} answered rotation {CommandId} without the new key's fingerprint; a technician must approve its new key", nodeId, ack.Id);
+            return;
+        }
+
+        string? approved = null;
+        await _changes.WaitAsync(cancellationToken);
+        try
+        {
+            var now = _timeProvider.GetUtcNow();
+            if (_rotations.GetValueOrDefault(nodeId) is not { } rotation || rotation.CommandId != ack.Id
+                || rotation.ExpectedFingerprint is not null || rotation.HasFailedAt(now, _options.RotationTimeout))
+            {
+                return;
+            }
+
+            var expecting = rotation with { ExpectedFingerprint = expected };
+            await _store.SaveRotationAsync(expecting);
+            _rotations[nodeId] = expecting;
+            _logger.LogInformation("Node {NodeId} rotates its identity: its old key vouches for new key {Fingerprint}", nodeId, expected);
+
+            if (_pending.GetValueOrDefault(nodeId) is { } pending && _identities.GetValueOrDefault(nodeId)?.Record is { Status: IdentityStatus.Enrolled } known
+                && expecting.Expects(KeyFingerprint.Of(pending.Request.PublicKeyBytes()), now, _options.RotationTimeout))
+            {
+                await CompleteRotationAsync(known, expecting, pending.Request, now);
+                approved = expected;
+            }
+        }
+        finally
+        {
+            _changes.Release();
+        }
+
+        if (approved is not null)
+        {
+            await PublishStatusAsync(nodeId, EnrolmentState.Approved, approved, cancellationToken);
+        }
     }
 
     /// <summary>Makes a token; the written token (with its secret) is returned here and never again.</summary>
@@ -390,6 +529,7 @@ internal sealed class EnrolmentService : IEnrolledNodes, IDisposable
             else
             {
                 _directory.Remove(nodeId);
+                await DropRotationAsync(nodeId);
             }
         }
         finally
@@ -399,6 +539,87 @@ internal sealed class EnrolmentService : IEnrolledNodes, IDisposable
 
         _logger.LogInformation("Node {NodeId} identity changed: {Status}, zones {Zones}", nodeId, changed.Status, string.Join(",", changed.ApprovedZones));
         return IdentityOutcome.Done;
+    }
+
+    /// <summary>
+    /// Replaces the node's key and broker password by those of <paramref name="request"/> (zones and enrolment kept), drops
+    /// the rotation, and records the fleet event. Called holding <see cref="_changes"/>. Putting the account with the new
+    /// password hash makes the broker drop any connection still under the old password.
+    /// </summary>
+    private async Task CompleteRotationAsync(NodeIdentityRecord known, IdentityRotation rotation, EnrolmentRequest request, DateTimeOffset now)
+    {
+        var rotated = known with
+        {
+            PublicKey = request.PublicKey,
+            Fingerprint = KeyFingerprint.Of(request.PublicKeyBytes()),
+            PasswordHash = request.PasswordHash,
+            Software = request.Software,
+            Hardware = request.Hardware,
+            ChangedAt = now,
+            RotatedAt = now,
+        };
+        await _store.SaveRotatedIdentityAsync(rotated);
+        _rotations.TryRemove(known.NodeId, out _);
+        _pending.TryRemove(known.NodeId, out _);
+        Enrolled(rotated);
+        _logger.LogWarning(
+            "Node {NodeId} identity rotated (command {CommandId}): key {OldFingerprint} replaced by {NewFingerprint}; the old key and password are no longer accepted",
+            known.NodeId, rotation.CommandId, known.Fingerprint, rotated.Fingerprint);
+        var rotatedEvent = new NodeEvent
+        {
+            Id = "rotated-" + rotation.CommandId,
+            Seq = 0,
+            BdSeq = 0,
+            Ts = now,
+            Kind = RotatedEventKind,
+            Severity = EventSeverity.Info,
+            Code = "identity-rotated",
+            Text = $"identity rotated: key {known.Fingerprint} → {rotated.Fingerprint} (asked by {rotation.RequestedBy})",
+        };
+        if (!await _events.TryAddEventAsync(new EventRecord(known.NodeId, now, rotatedEvent)))
+        {
+            _logger.LogDebug("Rotation event of node {NodeId} was already stored", known.NodeId);
+        }
+    }
+
+    /// <summary>Forgets the node's rotation, if any. Called holding <see cref="_changes"/>.</summary>
+    private async Task DropRotationAsync(string nodeId)
+    {
+        if (_rotations.ContainsKey(nodeId))
+        {
+            await _store.RemoveRotationAsync(nodeId);
+            _rotations.TryRemove(nodeId, out _);
+        }
+    }
+
+    /// <summary>What a technician should know about a held request while a rotation waits for another key, or null.</summary>
+    private string? RotationNote(string nodeId, DateTimeOffset now) =>
+        _rotations.GetValueOrDefault(nodeId) is { } rotation && !rotation.HasFailedAt(now, _options.RotationTimeout)
+            ? rotation.ExpectedFingerprint is { } expected
+                ? $"a rotation expects key {expected}; this request carries another key"
+                : "a rotation was asked and the node has not answered it yet; this key is not vouched for by the old one"
+            : null;
+
+    private static string? Join(string? first, string? second) =>
+        first is null ? second : second is null ? first : first + "; " + second;
+
+    /// <summary>The new key's fingerprint in a rotation's "done", or null when absent or malformed.</summary>
+    private static string? NewFingerprint(CommandAck ack)
+    {
+        if (ack.Result is not { ValueKind: System.Text.Json.JsonValueKind.Object } result)
+        {
+            return null;
+        }
+
+        try
+        {
+            var rotated = System.Text.Json.JsonSerializer.Deserialize(result, ProtocolJsonContext.Default.RotatedIdentity);
+            return rotated?.Fingerprint is { Length: > 0 and <= 64 } fingerprint ? fingerprint : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
     }
 
     private void Enrolled(NodeIdentityRecord identity)

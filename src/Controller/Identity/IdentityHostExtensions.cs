@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using SmartLoudspeaker.Controller.Identity.Api;
 using SmartLoudspeaker.Controller.Identity.Storage;
 using SmartLoudspeaker.Controller.Infrastructure.Storage;
 
@@ -20,6 +21,8 @@ internal static class IdentityHostExtensions
         services.AddSingleton<EnrolmentService>();
         services.AddSingleton<EnrolmentRefusalLog>();
         services.AddSingleton<IEnrolledNodes>(provider => provider.GetRequiredService<EnrolmentService>());
+        services.AddSingleton<IdentityRotator>();
+        services.AddSingleton<IdentityViewer>();
         return services;
     }
 }

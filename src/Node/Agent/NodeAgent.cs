@@ -408,12 +408,13 @@ public sealed class NodeAgent : IAsyncDisposable, INodeControlHost, ISessionHand
         return sent;
     }
 
-    void INodeControlHost.PrepareNewIdentity(string commandId)
+    string INodeControlHost.PrepareNewIdentity(string commandId)
     {
         var fresh = _keyring.Prepare(commandId);
         _logger.LogInformation(
             "Node {NodeId}: new key (fingerprint {Fingerprint}) and broker password stored for command {Id}; in use once it is acknowledged",
             NodeId, fresh.Fingerprint, LogText.Printable(commandId));
+        return fresh.Fingerprint;
     }
 
     Task INodeControlHost.RaiseEventAsync(string kind, EventSeverity severity, string? code, string? text) =>

@@ -24,11 +24,11 @@ internal interface INodeControlHost
     /// <summary>
     /// Makes and stores a new key and broker password for "rotate-identity" command <paramref name="commandId"/>; the
     /// node switches to them once that command's "done" has been published (signed with the old key), then leaves the
-    /// broker and enrols again.
+    /// broker and enrols again. Returns the new key's fingerprint, which that "done" carries.
     /// </summary>
     /// <exception cref="IOException">They cannot be stored; nothing changed.</exception>
     /// <exception cref="UnauthorizedAccessException">No permission on the data folder; nothing changed.</exception>
-    void PrepareNewIdentity(string commandId);
+    string PrepareNewIdentity(string commandId);
 
     /// <summary>The operating system's clock state, as the health source reads it.</summary>
     ValueTask<ClockHealth?> ReadSystemClockAsync(CancellationToken cancellationToken);

@@ -37,7 +37,7 @@ public sealed class BrokerPageTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task A_refused_subscription_shows_its_topic_and_a_takeover_is_counted_per_username()
+    public async Task A_refused_subscription_shows_its_topic_and_source_and_a_takeover_is_counted_per_username()
     {
         var password = _host.PutNode("sim-06", "thon-1");
         var first = await ConnectAsync("sim-06", password, "sim-06");
@@ -47,6 +47,7 @@ public sealed class BrokerPageTests : IAsyncDisposable
 
         var page = await _host.Http.GetStringAsync(new Uri("/broker", UriKind.Relative));
         Assert.Contains("<dd data-f=\"topic\"><code>sl/v1/node/sim-07/cmd</code></dd>", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("<dd data-f=\"source\">—", page, StringComparison.Ordinal);
         Assert.Contains("<li data-takeover=\"sim-06\"><strong data-count>1</strong>", page, StringComparison.Ordinal);
         Assert.DoesNotContain("Chưa có phiên nào bị chiếm lại.", page, StringComparison.Ordinal);
     }

@@ -12,7 +12,7 @@ public sealed class EnrolmentSendersTests
     {
         var senders = new EnrolmentSenders();
         var session = new Hashtable();
-        EnrolmentSenders.Remember(session, new IPEndPoint(IPAddress.Parse("::ffff:192.168.1.20"), 50123));
+        BrokerSessionEndpoint.Set(session, new IPEndPoint(IPAddress.Parse("::ffff:192.168.1.20"), 50123));
 
         senders.Published("loa-1", session);
 
@@ -26,7 +26,7 @@ public sealed class EnrolmentSendersTests
     {
         var senders = new EnrolmentSenders();
         var session = new Hashtable();
-        EnrolmentSenders.Remember(session, new IPEndPoint(IPAddress.Loopback, 1));
+        BrokerSessionEndpoint.Set(session, new IPEndPoint(IPAddress.Loopback, 1));
 
         for (var i = 0; i <= EnrolmentSenders.Capacity; i++)
         {

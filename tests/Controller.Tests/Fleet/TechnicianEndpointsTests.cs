@@ -55,6 +55,7 @@ public sealed class TechnicianEndpointsTests
                 "POST /api/enrolment/tokens/{tokenId}/revoke",
                 "POST /api/fleet/commands",
                 "POST /api/identities/{id}/revoke",
+                "POST /api/identities/{id}/rotate",
                 "POST /api/nodes/{id}/commands",
                 "POST /api/zones/",
                 "POST /api/zones/{zone}/commands",

@@ -178,7 +178,7 @@ public sealed class EnrolmentTests : IDisposable
     public async Task Editing_zones_replaces_the_account_and_retiring_removes_identity_account_and_fleet_entry()
     {
         await using var live = await _host.BornNodeAsync("thon-7-loa-1");
-        var droppedForZones = Dropped(live);
+        var droppedForZones = live.Dropped();
         var zones = await _host.Http.PutAsJsonAsync("/api/identities/thon-7-loa-1/zones", new { zones = Zones("thon-7") });
         Assert.Equal(HttpStatusCode.OK, zones.StatusCode);
         Assert.Equal(["thon-7"], Directory.Find("thon-7-loa-1")!.Zones);
@@ -189,7 +189,7 @@ public sealed class EnrolmentTests : IDisposable
         // The replaced account's connection is dropped so the node resubscribes under its new list; its own credentials still work.
         await droppedForZones.WaitAsync(ControllerHost.Timeout);
         await using var again = await TestNode.ConnectAsync(_host.MqttPort, live.Credentials, bdSeq: 2);
-        var droppedForRetirement = Dropped(again);
+        var droppedForRetirement = again.Dropped();
 
         Assert.Equal(HttpStatusCode.NoContent, (await _host.Http.DeleteAsync(new Uri("/api/identities/thon-7-loa-1", UriKind.Relative))).StatusCode);
 
@@ -320,18 +320,6 @@ public sealed class EnrolmentTests : IDisposable
     }
 
     private static List<string> Zones(params string[] zones) => [.. zones];
-
-    /// <summary>Completes when the broker closes <paramref name="node"/>'s connection.</summary>
-    private static Task Dropped(TestNode node)
-    {
-        var dropped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        node.Client.DisconnectedAsync += _ =>
-        {
-            dropped.TrySetResult();
-            return Task.CompletedTask;
-        };
-        return dropped.Task;
-    }
 
     private async Task<EnrolmentStatus> RequestAsync(NodeCredentials node, string? token) =>
         await NodeEnrolment.RequestAsync("127.0.0.1", _host.MqttPort, node, ["thon-1"], token, ControllerHost.Timeout);

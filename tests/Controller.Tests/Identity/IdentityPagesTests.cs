@@ -23,7 +23,8 @@ public sealed partial class IdentityPagesTests : IDisposable
 
     public IdentityPagesTests()
     {
-        _host = ControllerHost.Start(_data.Path);
+        // Demo keys: a key rotation is a signed command.
+        _host = ControllerHost.Start(_data.Path, settings: new Dictionary<string, string?> { ["Security:GenerateDemoKeys"] = "true" });
     }
 
     private EnrolmentService Service => _host.Services.GetRequiredService<EnrolmentService>();
@@ -168,6 +169,40 @@ public sealed partial class IdentityPagesTests : IDisposable
         Assert.Null(Service.FindIdentity("loa-1"));
         Assert.Null(_host.Services.GetRequiredService<FleetRegistry>().Find("loa-1"));
         Assert.Equal(HttpStatusCode.NotFound, (await _host.Http.GetAsync(new Uri("/identities/loa-1/other", UriKind.Relative))).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_key_rotation_is_asked_through_its_confirmation_page_and_shown_as_under_way_in_both_languages()
+    {
+        await using var node = await _host.BornNodeAsync("loa-2");
+        var page = await _host.Http.GetStringAsync(new Uri("/identities", UriKind.Relative));
+        Assert.Contains(@"<a class=""button"" href=""/identities/loa-2/rotate"">Đổi khoá</a>", page, StringComparison.Ordinal);
+
+        var confirm = await _host.Http.GetStringAsync(new Uri("/identities/loa-2/rotate", UriKind.Relative));
+        Assert.Contains("Đổi khoá của loa-2?", confirm, StringComparison.Ordinal);
+        Assert.Contains("Cụm loa sẽ tạo khoá và mật khẩu mới", confirm, StringComparison.Ordinal);
+        using var forged = await PostAsync("/identities/loa-2/rotate");
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        Assert.Null(Service.FindRotation("loa-2"));
+
+        var antiforgery = AntiforgeryToken().Match(confirm).Groups["token"].Value;
+        using var rotating = await PostAsync("/identities/loa-2/rotate", ("__RequestVerificationToken", antiforgery));
+        Assert.Equal("/identities?done=rotating&node=loa-2", rotating.RequestMessage!.RequestUri!.PathAndQuery);
+        var listed = await rotating.Content.ReadAsStringAsync();
+        Assert.Contains("Đã yêu cầu loa-2 đổi khoá", listed, StringComparison.Ordinal);
+        Assert.Contains(@"<div data-rotation=""rotating""><dt>Đổi khoá</dt><dd>đang đổi khoá, từ <time", listed, StringComparison.Ordinal);
+        Assert.Equal(node.Credentials.Fingerprint, Service.FindRotation("loa-2")!.OldFingerprint);
+
+        using var again = await PostAsync("/identities/loa-2/rotate", ("__RequestVerificationToken", antiforgery));
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Contains("loa-2 đang đổi khoá; hãy chờ", await again.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        using var english = new HttpRequestMessage(HttpMethod.Get, new Uri("/identities", UriKind.Relative));
+        english.Headers.Add("Cookie", ".AspNetCore.Culture=c%3Den-GB%7Cuic%3Den-GB");
+        var englishPage = await (await _host.Http.SendAsync(english)).Content.ReadAsStringAsync();
+        Assert.Contains(">Rotate key</a>", englishPage, StringComparison.Ordinal);
+        Assert.Contains("rotating since <time", englishPage, StringComparison.Ordinal);
+        _host.AssertNoErrors();
     }
 
     [Fact]

@@ -45,6 +45,39 @@ public sealed class IdentityRepositoryTests : IDisposable
     }
 
     [Fact]
+    public async Task A_rotation_survives_a_reopen_and_its_completion_stores_the_new_key_and_drops_it_with_the_request()
+    {
+        using var node = NodeCredentials.Create("thon-3-loa-3");
+        using var fresh = NodeCredentials.Create(node.NodeId);
+        var identity = new NodeIdentityRecord(
+            node.NodeId, Convert.ToBase64String(node.PublicKey), node.Fingerprint, node.PasswordHash, ["thon-3"], ["thon-3"],
+            new HardwareProfile { Model = "Raspberry Pi 4" }, "0.1.0", IdentityStatus.Enrolled, Now, "technician", "approval", Now);
+        var rotation = new IdentityRotation(node.NodeId, "0123abcd", Now, "technician", node.Fingerprint, fresh.Fingerprint);
+        using (var store = Open())
+        {
+            await store.Identities.SaveIdentityAsync(identity);
+            await store.Identities.SaveRotationAsync(rotation);
+            await store.Identities.SavePendingAsync(new PendingEnrolment(node.NodeId, Now, fresh.Request(["thon-3"]), HoldReason.KeyChanged, null));
+        }
+
+        var rotated = identity with
+        {
+            PublicKey = Convert.ToBase64String(fresh.PublicKey), Fingerprint = fresh.Fingerprint, PasswordHash = fresh.PasswordHash, RotatedAt = Now.AddMinutes(1),
+        };
+        using (var reopened = Open())
+        {
+            Assert.Equal(rotation, Assert.Single(reopened.Identities.LoadRotations()));
+            await reopened.Identities.SaveRotatedIdentityAsync(rotated);
+        }
+
+        using var last = Open();
+        Assert.Empty(last.Identities.LoadRotations());
+        Assert.Empty(last.Identities.LoadPending());
+        var stored = Assert.Single(last.Identities.LoadIdentities());
+        Assert.Equal((fresh.Fingerprint, fresh.PasswordHash, Now.AddMinutes(1)), (stored.Fingerprint, stored.PasswordHash, stored.RotatedAt));
+    }
+
+    [Fact]
     public void Bootstrap_tokens_are_checked_at_start_without_repeating_the_secret()
     {
         var options = new EnrolmentOptions { MaxPendingRequests = 0 };

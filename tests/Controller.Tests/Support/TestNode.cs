@@ -86,6 +86,18 @@ internal sealed class TestNode : IAsyncDisposable
     /// <summary>Drops the connection without a goodbye, so the broker publishes the Will.</summary>
     public void Kill() => Client.Dispose();
 
+    /// <summary>Completes when the broker closes this connection (call before what should close it).</summary>
+    public Task Dropped()
+    {
+        var dropped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Client.DisconnectedAsync += _ =>
+        {
+            dropped.TrySetResult();
+            return Task.CompletedTask;
+        };
+        return dropped.Task;
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (Client.IsConnected)

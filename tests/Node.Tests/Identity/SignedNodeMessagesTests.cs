@@ -127,6 +127,10 @@ public sealed class SignedNodeMessagesTests : IAsyncLifetime, IDisposable
         Assert.NotEqual(_request.PublicKey, renewed.PublicKey);
         Assert.NotEqual(_request.PasswordHash, renewed.PasswordHash);
         Assert.Equal(_agent.KeyFingerprint, KeyFingerprint(renewed));
+
+        // The old key's "done" names the new key: that binding is what lets the Controller approve the new key at once.
+        var rotated = ack.Result!.Value.Deserialize(Protocol.ProtocolJsonContext.Default.RotatedIdentity);
+        Assert.Equal(KeyFingerprint(renewed), rotated!.Fingerprint);
         using (var stored = IdentityFiles.LoadOrCreate(_data, out _))
         {
             Assert.Equal(KeyFingerprint(renewed), stored.Fingerprint);

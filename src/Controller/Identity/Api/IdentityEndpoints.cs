@@ -1,12 +1,12 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using SmartLoudspeaker.Controller.Fleet;
+using SmartLoudspeaker.Controller.Commands;
 using SmartLoudspeaker.Protocol;
 
 namespace SmartLoudspeaker.Controller.Identity.Api;
 
 /// <summary>
-/// The technician's enrolment API: pending requests (approve, refuse), enrolled nodes (revoke, retire, zones) and
+/// The technician's enrolment API: pending requests (approve, refuse), enrolled nodes (revoke, retire, zones, rotate) and
 /// enrolment tokens (make, list, revoke). Mapped on the technician's route group, so it takes that group's policy.
 /// </summary>
 public static class IdentityEndpoints
@@ -41,6 +41,8 @@ public static class IdentityEndpoints
             .WithSummary("Revokes a node: its broker account is removed (the broker disconnects it), what it signs stops counting, no token re-enrols it.");
         identities.MapPut("/{id}/zones", SetZones).WithName("SetIdentityZones")
             .WithSummary("Replaces an enrolled node's approved zones; its broker account is replaced, so it resubscribes under the new ones.");
+        identities.MapPost("/{id}/rotate", Rotate).WithName("RotateIdentity")
+            .WithSummary("Asks the node to rotate its key and broker password (signed \"rotate-identity\"); its request with the new key its signed answer names is approved at once and the old credentials stop working; 202 with the rotation, 409 while one is under way or for a revoked node.");
         identities.MapDelete("/{id}", Retire).WithName("RetireNode")
             .WithSummary("Retires a node: identity, pending request, broker account and fleet entry are removed.");
         return endpoints;
@@ -50,7 +52,7 @@ public static class IdentityEndpoints
         TypedResults.Ok(service.Pending().Select(pending => IdentityViews.View(pending, service.FindIdentity(pending.NodeId))).ToArray());
 
     private static async Task<Results<Ok<NodeIdentityView>, BadRequest<ProblemDetails>, NotFound<ProblemDetails>>> Approve(
-        string id, ZonesBody? body, EnrolmentService service, FleetRegistry fleet, CancellationToken cancellationToken)
+        string id, ZonesBody? body, EnrolmentService service, IdentityViewer views, CancellationToken cancellationToken)
     {
         if (!Identifiers.IsValid(id))
         {
@@ -59,7 +61,7 @@ public static class IdentityEndpoints
 
         return await service.ApproveAsync(id, body?.Zones, EnrolmentService.Technician, cancellationToken) switch
         {
-            IdentityOutcome.Done => TypedResults.Ok(IdentityViews.View(service.FindIdentity(id)!, fleet.Find(id))),
+            IdentityOutcome.Done => TypedResults.Ok(views.Find(id)!),
             IdentityOutcome.BadZones => TypedResults.BadRequest(Invalid("Invalid zones", ZonesRule)),
             _ => TypedResults.NotFound(NoRequest(id)),
         };
@@ -109,41 +111,61 @@ public static class IdentityEndpoints
             ? TypedResults.Ok(IdentityViews.View(service.Tokens().First(token => token.Id == tokenId), timeProvider.GetUtcNow()))
             : TypedResults.NotFound(new ProblemDetails { Title = "Unknown token", Detail = $"No enrolment token '{tokenId}'.", Status = StatusCodes.Status404NotFound });
 
-    private static Ok<NodeIdentityView[]> ListIdentities(EnrolmentService service, FleetRegistry fleet) =>
-        TypedResults.Ok(service.Identities().Select(identity => IdentityViews.View(identity, fleet.Find(identity.NodeId))).ToArray());
+    private static Ok<NodeIdentityView[]> ListIdentities(IdentityViewer views) => TypedResults.Ok(views.All());
 
-    private static Results<Ok<NodeIdentityView>, NotFound<ProblemDetails>> GetIdentity(string id, EnrolmentService service, FleetRegistry fleet) =>
-        service.FindIdentity(id) is { } identity ? TypedResults.Ok(IdentityViews.View(identity, fleet.Find(id))) : TypedResults.NotFound(NoIdentity(id));
+    private static Results<Ok<NodeIdentityView>, NotFound<ProblemDetails>> GetIdentity(string id, IdentityViewer views) =>
+        views.Find(id) is { } identity ? TypedResults.Ok(identity) : TypedResults.NotFound(NoIdentity(id));
 
     private static async Task<Results<Ok<NodeIdentityView>, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> Revoke(
-        string id, EnrolmentService service, FleetRegistry fleet, CancellationToken cancellationToken) =>
+        string id, EnrolmentService service, IdentityViewer views, CancellationToken cancellationToken) =>
         await service.RevokeAsync(id, cancellationToken) switch
         {
-            IdentityOutcome.Done => TypedResults.Ok(IdentityViews.View(service.FindIdentity(id)!, fleet.Find(id))),
-            IdentityOutcome.Conflict => TypedResults.Conflict(new ProblemDetails
-            {
-                Title = "Already revoked", Detail = $"Node '{id}' is already revoked.", Status = StatusCodes.Status409Conflict,
-            }),
+            IdentityOutcome.Done => TypedResults.Ok(views.Find(id)!),
+            IdentityOutcome.Conflict => TypedResults.Conflict(Conflicting("Already revoked", $"Node '{id}' is already revoked.")),
             _ => TypedResults.NotFound(NoIdentity(id)),
         };
 
     private static async Task<Results<Ok<NodeIdentityView>, BadRequest<ProblemDetails>, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> SetZones(
-        string id, ZonesBody body, EnrolmentService service, FleetRegistry fleet, CancellationToken cancellationToken) =>
+        string id, ZonesBody body, EnrolmentService service, IdentityViewer views, CancellationToken cancellationToken) =>
         await service.SetZonesAsync(id, body.Zones ?? [], cancellationToken) switch
         {
-            IdentityOutcome.Done => TypedResults.Ok(IdentityViews.View(service.FindIdentity(id)!, fleet.Find(id))),
+            IdentityOutcome.Done => TypedResults.Ok(views.Find(id)!),
             IdentityOutcome.BadZones => TypedResults.BadRequest(Invalid("Invalid zones", ZonesRule)),
-            IdentityOutcome.Conflict => TypedResults.Conflict(new ProblemDetails
-            {
-                Title = "Node revoked", Detail = $"Node '{id}' is revoked; approve a new request to enrol it again.", Status = StatusCodes.Status409Conflict,
-            }),
+            IdentityOutcome.Conflict => TypedResults.Conflict(Revoked(id)),
             _ => TypedResults.NotFound(NoIdentity(id)),
         };
+
+    private static async Task<Results<Accepted<NodeIdentityView>, BadRequest<ProblemDetails>, NotFound<ProblemDetails>, Conflict<ProblemDetails>, ProblemHttpResult>> Rotate(
+        string id, IdentityRotator rotator, IdentityViewer views, CancellationToken cancellationToken)
+    {
+        if (!Identifiers.IsValid(id))
+        {
+            return TypedResults.BadRequest(Invalid("Invalid node id", NodeIdRule));
+        }
+
+        var (outcome, issued) = await rotator.RotateAsync(id, EnrolmentService.Technician, cancellationToken);
+        return (outcome, issued?.Failure) switch
+        {
+            (IdentityOutcome.Done, IssueFailure.None) => TypedResults.Accepted($"/api/commands/{issued!.Command!.Id}", views.Find(id)!),
+            (IdentityOutcome.Done, IssueFailure.NoRecipient) => TypedResults.Conflict(Conflicting(
+                "Node never connected", $"Node '{id}' has not connected since it was enrolled, so it cannot be asked to rotate yet.")),
+            (IdentityOutcome.Done, _) => TypedResults.Problem(title: "Commands unavailable", detail: issued!.Problem, statusCode: StatusCodes.Status503ServiceUnavailable),
+            (IdentityOutcome.Conflict, _) when views.Find(id) is { Status: "enrolled", Rotation: { } rotation } => TypedResults.Conflict(Conflicting(
+                "Already rotating", $"Node '{id}' is rotating its key since {rotation.RequestedAt:o} (command {rotation.CommandId}); wait until it completes or fails at {rotation.Deadline:o}.")),
+            (IdentityOutcome.Conflict, _) => TypedResults.Conflict(Revoked(id)),
+            _ => TypedResults.NotFound(NoIdentity(id)),
+        };
+    }
 
     private static async Task<Results<NoContent, NotFound<ProblemDetails>>> Retire(string id, EnrolmentService service, CancellationToken cancellationToken) =>
         await service.RetireAsync(id, cancellationToken) == IdentityOutcome.Done ? TypedResults.NoContent() : TypedResults.NotFound(NoIdentity(id));
 
     private static ProblemDetails Invalid(string title, string detail) => new() { Title = title, Detail = detail, Status = StatusCodes.Status400BadRequest };
+
+    private static ProblemDetails Conflicting(string title, string detail) => new() { Title = title, Detail = detail, Status = StatusCodes.Status409Conflict };
+
+    private static ProblemDetails Revoked(string id) =>
+        Conflicting("Node revoked", $"Node '{id}' is revoked; approve a new request to enrol it again.");
 
     private static ProblemDetails NoRequest(string id) => new()
     {

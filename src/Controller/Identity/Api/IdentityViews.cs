@@ -20,7 +20,7 @@ internal static class IdentityViews
         pending.Request.TokenId,
         pending.Request.Ts);
 
-    public static NodeIdentityView View(NodeIdentityRecord identity, NodeState? node) => new(
+    public static NodeIdentityView View(NodeIdentityRecord identity, NodeState? node, RotationView? rotation) => new(
         identity.NodeId,
         identity.Status == IdentityStatus.Enrolled ? "enrolled" : "revoked",
         identity.Fingerprint,
@@ -35,7 +35,18 @@ internal static class IdentityViews
         identity.Via,
         identity.ChangedAt,
         node?.LastSeen,
-        node?.Online ?? false);
+        node?.Online ?? false,
+        identity.RotatedAt,
+        rotation);
+
+    public static RotationView View(IdentityRotation rotation, DateTimeOffset now, TimeSpan timeout) => new(
+        rotation.HasFailedAt(now, timeout) ? "failed" : "rotating",
+        rotation.CommandId,
+        rotation.RequestedAt,
+        rotation.RequestedBy,
+        rotation.RequestedAt + timeout,
+        rotation.OldFingerprint,
+        rotation.ExpectedFingerprint);
 
     public static EnrolmentTokenView View(EnrolmentTokenRecord token, DateTimeOffset now) =>
         new(token.Id, token.Zones, token.Expires, token.MaxUses, token.Uses, token.CreatedAt, token.CreatedBy, token.Revoked, token.UsableAt(now));

@@ -15,9 +15,11 @@ namespace SmartLoudspeaker.Controller.Identity.Api;
 /// <param name="EnrolledAt">When it was approved.</param>
 /// <param name="EnrolledBy">Who approved it.</param>
 /// <param name="Via"><c>approval</c> or <c>token:{id}</c>.</param>
-/// <param name="ChangedAt">Last change of status or zones.</param>
+/// <param name="ChangedAt">Last change of status, zones or key.</param>
 /// <param name="LastSeen">Last message from it (the fleet view's), or null.</param>
 /// <param name="Online">Whether the fleet view has it online.</param>
+/// <param name="RotatedAt">When its key was last replaced by a rotation, or null.</param>
+/// <param name="Rotation">A rotation under way (or failed and not replaced), or null.</param>
 public sealed record NodeIdentityView(
     string NodeId,
     string Status,
@@ -33,4 +35,6 @@ public sealed record NodeIdentityView(
     string Via,
     DateTimeOffset ChangedAt,
     DateTimeOffset? LastSeen,
-    bool Online);
+    bool Online,
+    DateTimeOffset? RotatedAt,
+    RotationView? Rotation);

@@ -9,12 +9,12 @@ namespace SmartLoudspeaker.Controller.Identity.Pages;
 
 /// <summary>
 /// Enrolled (and revoked) nodes for technicians: fingerprint, approved zones (and a warning when the birth declares
-/// others), how and when enrolled, last seen; edit zones here, revoke and retire through a confirmation page
-/// (<see cref="ConfirmModel"/>) because both cut the node off at once.
+/// others), how and when enrolled, last seen, a key rotation under way or the last one; edit zones here, revoke, retire
+/// and rotate the key through a confirmation page (<see cref="ConfirmModel"/>) because each cuts the node off at once.
 /// </summary>
-internal sealed class IdentitiesModel(EnrolmentService service, FleetRegistry fleet, UiText text) : PageModel
+internal sealed class IdentitiesModel(EnrolmentService service, IdentityViewer views, FleetRegistry fleet, UiText text) : PageModel
 {
-    private static readonly string[] Outcomes = ["revoked", "retired", "zones"];
+    private static readonly string[] Outcomes = ["revoked", "retired", "zones", "rotating"];
 
     public IReadOnlyList<NodeIdentityView> Identities { get; private set; } = [];
 
@@ -78,7 +78,7 @@ internal sealed class IdentitiesModel(EnrolmentService service, FleetRegistry fl
 
     private void Load()
     {
-        Identities = [.. service.Identities().Select(identity => IdentityViews.View(identity, fleet.Find(identity.NodeId)))];
+        Identities = views.All();
         var nodes = fleet.Snapshot();
         InFleet = nodes.Select(node => node.Id).ToHashSet(StringComparer.Ordinal);
         KnownZones = [.. Identities.SelectMany(identity => identity.Zones).Concat(nodes.SelectMany(node => node.Zones))

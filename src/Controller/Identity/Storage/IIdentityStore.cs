@@ -18,7 +18,7 @@ internal interface IIdentityStore
     /// <summary>Stores an identity, drops the node's pending request and, when given, stores the token it used.</summary>
     Task SaveIdentityAsync(NodeIdentityRecord identity, EnrolmentTokenRecord? usedToken = null);
 
-    /// <summary>Forgets an identity and any pending request of the node (retired).</summary>
+    /// <summary>Forgets an identity and any pending request and rotation of the node (retired).</summary>
     Task RemoveIdentityAsync(string nodeId);
 
     /// <summary>Stores (replaces) a node's pending request.</summary>
@@ -29,4 +29,16 @@ internal interface IIdentityStore
 
     /// <summary>Stores a token.</summary>
     Task SaveTokenAsync(EnrolmentTokenRecord token);
+
+    /// <summary>Every rotation under way (or failed and not replaced).</summary>
+    IReadOnlyList<IdentityRotation> LoadRotations();
+
+    /// <summary>Stores (replaces) a node's rotation.</summary>
+    Task SaveRotationAsync(IdentityRotation rotation);
+
+    /// <summary>Forgets a node's rotation (its command could not be sent, the node was revoked, a technician chose its key).</summary>
+    Task RemoveRotationAsync(string nodeId);
+
+    /// <summary>Stores the identity with its new key, drops the node's pending request and its rotation, as one unit.</summary>
+    Task SaveRotatedIdentityAsync(NodeIdentityRecord identity);
 }

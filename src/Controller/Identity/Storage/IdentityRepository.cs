@@ -46,7 +46,8 @@ internal sealed class IdentityRepository : IIdentityStore
     }
 
     public Task RemoveIdentityAsync(string nodeId) =>
-        _engine.Enqueue(StoreOp.Delete(IdentitySchema.Identities, nodeId), StoreOp.Delete(IdentitySchema.Requests, nodeId));
+        _engine.Enqueue(
+            StoreOp.Delete(IdentitySchema.Identities, nodeId), StoreOp.Delete(IdentitySchema.Requests, nodeId), StoreOp.Delete(IdentitySchema.Rotations, nodeId));
 
     public Task SavePendingAsync(PendingEnrolment pending)
     {
@@ -69,6 +70,38 @@ internal sealed class IdentityRepository : IIdentityStore
     public Task RemovePendingAsync(string nodeId) => _engine.Enqueue(StoreOp.Delete(IdentitySchema.Requests, nodeId));
 
     public Task SaveTokenAsync(EnrolmentTokenRecord token) => _engine.Enqueue(StoreOp.Upsert(IdentitySchema.Tokens, ToDocument(token)));
+
+    public IReadOnlyList<IdentityRotation> LoadRotations() => Read(IdentitySchema.Rotations, ToRotation);
+
+    public Task SaveRotationAsync(IdentityRotation rotation)
+    {
+        ArgumentNullException.ThrowIfNull(rotation);
+        var document = new BsonDocument
+        {
+            ["_id"] = rotation.NodeId,
+            ["commandId"] = rotation.CommandId,
+            ["at"] = rotation.RequestedAt.UtcTicks,
+            ["by"] = rotation.RequestedBy,
+            ["oldFingerprint"] = rotation.OldFingerprint,
+        };
+        if (rotation.ExpectedFingerprint is { } expected)
+        {
+            document["expectedFingerprint"] = expected;
+        }
+
+        return _engine.Enqueue(StoreOp.Upsert(IdentitySchema.Rotations, document));
+    }
+
+    public Task RemoveRotationAsync(string nodeId) => _engine.Enqueue(StoreOp.Delete(IdentitySchema.Rotations, nodeId));
+
+    public Task SaveRotatedIdentityAsync(NodeIdentityRecord identity)
+    {
+        ArgumentNullException.ThrowIfNull(identity);
+        return _engine.Enqueue(
+            StoreOp.Upsert(IdentitySchema.Identities, ToDocument(identity)),
+            StoreOp.Delete(IdentitySchema.Requests, identity.NodeId),
+            StoreOp.Delete(IdentitySchema.Rotations, identity.NodeId));
+    }
 
     private List<T> Read<T>(string collection, Func<BsonDocument, T> convert)
     {
@@ -101,7 +134,7 @@ internal sealed class IdentityRepository : IIdentityStore
             hardware["os"] = os;
         }
 
-        return new BsonDocument
+        var document = new BsonDocument
         {
             ["_id"] = identity.NodeId,
             ["publicKey"] = identity.PublicKey,
@@ -117,6 +150,12 @@ internal sealed class IdentityRepository : IIdentityStore
             ["via"] = identity.Via,
             ["changedAt"] = identity.ChangedAt.UtcTicks,
         };
+        if (identity.RotatedAt is { } rotatedAt)
+        {
+            document["rotatedAt"] = rotatedAt.UtcTicks;
+        }
+
+        return document;
     }
 
     private static NodeIdentityRecord ToIdentity(BsonDocument document)
@@ -141,8 +180,17 @@ internal sealed class IdentityRepository : IIdentityStore
             FromTicks(document["enrolledAt"]),
             document["enrolledBy"].AsString,
             document["via"].AsString,
-            FromTicks(document["changedAt"]));
+            FromTicks(document["changedAt"]),
+            document.TryGetValue("rotatedAt", out var rotatedAt) ? FromTicks(rotatedAt) : null);
     }
+
+    private static IdentityRotation ToRotation(BsonDocument document) => new(
+        document["_id"].AsString,
+        document["commandId"].AsString,
+        FromTicks(document["at"]),
+        document["by"].AsString,
+        document["oldFingerprint"].AsString,
+        document.TryGetValue("expectedFingerprint", out var expected) ? expected.AsString : null);
 
     private static PendingEnrolment ToPending(BsonDocument document)
     {

@@ -15,7 +15,8 @@ namespace SmartLoudspeaker.Controller.Identity.Storage;
 /// <param name="EnrolledAt">When it was approved.</param>
 /// <param name="EnrolledBy">Who approved it (a technician's name, or <c>token:{id}</c>).</param>
 /// <param name="Via"><c>approval</c> or <c>token:{id}</c>.</param>
-/// <param name="ChangedAt">Last change of status or zones.</param>
+/// <param name="ChangedAt">Last change of status, zones or key.</param>
+/// <param name="RotatedAt">When its key was last replaced by a rotation the Controller asked for, or null.</param>
 public sealed record NodeIdentityRecord(
     string NodeId,
     string PublicKey,
@@ -29,4 +30,5 @@ public sealed record NodeIdentityRecord(
     DateTimeOffset EnrolledAt,
     string EnrolledBy,
     string Via,
-    DateTimeOffset ChangedAt);
+    DateTimeOffset ChangedAt,
+    DateTimeOffset? RotatedAt = null);

@@ -200,10 +200,7 @@ public sealed class EmbeddedBroker : IHostedService, IDisposable
         }
 
         BrokerSessionAccount.Set(connection.SessionItems, account);
-        if (account.Kind == BrokerAccountKind.Enrolment)
-        {
-            EnrolmentSenders.Remember(connection.SessionItems, connection.RemoteEndPoint);
-        }
+        BrokerSessionEndpoint.Set(connection.SessionItems, connection.RemoteEndPoint);
 
         var clientId = connection.ClientId ?? string.Empty;
         if (_server is not { } server)
@@ -340,7 +337,7 @@ public sealed class EmbeddedBroker : IHostedService, IDisposable
         {
             args.Response.ReasonCode = MqttSubscribeReasonCode.NotAuthorized;
             _metrics.BrokerRefused.WithLabels(BrokerAccessRules.SubscribeNotPermitted).Inc();
-            _refusals.Record(null, args.UserName, clientId, BrokerAccessRules.SubscribeNotPermitted, args.TopicFilter.Topic);
+            _refusals.Record(BrokerSessionEndpoint.Of(args.SessionItems), args.UserName, clientId, BrokerAccessRules.SubscribeNotPermitted, args.TopicFilter.Topic);
             if (subscriptions.FirstRefusalOnThisConnection())
             {
                 _logger.LogWarning(
@@ -364,7 +361,7 @@ public sealed class EmbeddedBroker : IHostedService, IDisposable
         // A reason code of 0x80 or more is not granted: the broker answers it in the SUBACK and keeps no subscription.
         args.Response.ReasonCode = MqttSubscribeReasonCode.QuotaExceeded;
         _metrics.BrokerRefused.WithLabels("subscription-limit").Inc();
-        _refusals.Record(null, args.UserName, clientId, "subscription-limit", args.TopicFilter.Topic);
+        _refusals.Record(BrokerSessionEndpoint.Of(args.SessionItems), args.UserName, clientId, "subscription-limit", args.TopicFilter.Topic);
         if (subscriptions.FirstRefusalOnThisConnection())
         {
             _logger.LogWarning(
@@ -422,7 +419,7 @@ public sealed class EmbeddedBroker : IHostedService, IDisposable
         // Consumed without routing: a QoS 1 sender still gets its PUBACK, so a misconfigured client does not retry.
         args.ProcessPublish = false;
         _metrics.BrokerRefused.WithLabels(reason).Inc();
-        _refusals.Record(null, args.UserName, clientId, reason, topic);
+        _refusals.Record(BrokerSessionEndpoint.Of(args.SessionItems), args.UserName, clientId, reason, topic);
         _logger.LogWarning("Broker refused a publish by client {ClientId} on {Topic}: {Reason}", clientId, topic, reason);
         PublishRefused?.Invoke(new BrokerRefusal(clientId, topic, reason));
         return Task.CompletedTask;

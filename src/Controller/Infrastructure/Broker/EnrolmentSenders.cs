@@ -15,24 +15,22 @@ public sealed class EnrolmentSenders
     /// <summary>Requests remembered at once: far more than ingest ever lags behind the broker.</summary>
     public const int Capacity = 1000;
 
-    private const string AddressKey = "sl.broker.address";
     private readonly Lock _gate = new();
     private readonly Dictionary<string, string> _latest = new(StringComparer.Ordinal);
-
-    /// <summary>Keeps the address (without the port, which changes with every connection) in a session's items at CONNECT.</summary>
-    public static void Remember(IDictionary sessionItems, EndPoint? endpoint)
-    {
-        ArgumentNullException.ThrowIfNull(sessionItems);
-        sessionItems[AddressKey] = endpoint is IPEndPoint ip
-            ? (ip.Address.IsIPv4MappedToIPv6 ? ip.Address.MapToIPv4() : ip.Address).ToString()
-            : endpoint?.ToString();
-    }
 
     /// <summary>The session with <paramref name="sessionItems"/> published a request claiming <paramref name="nodeId"/>.</summary>
     public void Published(string nodeId, IDictionary sessionItems)
     {
         ArgumentNullException.ThrowIfNull(sessionItems);
-        if (sessionItems[AddressKey] is not string address)
+
+        // The address without the port, which changes with every connection.
+        var address = BrokerSessionEndpoint.Of(sessionItems) switch
+        {
+            IPEndPoint ip => (ip.Address.IsIPv4MappedToIPv6 ? ip.Address.MapToIPv4() : ip.Address).ToString(),
+            null => null,
+            var other => other.ToString(),
+        };
+        if (address is null)
         {
             return;
         }

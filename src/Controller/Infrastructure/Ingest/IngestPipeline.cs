@@ -317,7 +317,7 @@ internal sealed class IngestPipeline
                 var storing = _commands.AddCommandAckAsync(new CommandAckRecord(parsed.NodeId, now, ack));
                 _fleet.Touch(parsed.NodeId, now);
                 await storing;
-                _control.AckReceived(parsed.NodeId, ack, now);
+                await _control.AckReceivedAsync(parsed.NodeId, ack, now, cancellationToken);
                 _logger.LogInformation(
                     "Node {NodeId} answered command {CommandId}: {Status} {Reason}", parsed.NodeId, ack.Id, ack.Status, ack.Reason);
                 return Accepted(topic, parsed);

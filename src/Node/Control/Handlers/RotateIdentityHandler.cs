@@ -6,7 +6,9 @@ namespace SmartLoudspeaker.Node.Control.Handlers;
 
 /// <summary>
 /// "rotate-identity": a new key and broker password, stored before the "done" goes out; the node switches to them once
-/// it has (see <see cref="INodeControlHost.PrepareNewIdentity"/>). Not stored: "failed", nothing changed.
+/// it has (see <see cref="INodeControlHost.PrepareNewIdentity"/>). The "done" carries the new key's fingerprint
+/// (<see cref="RotatedIdentity"/>): signed with the old key, it tells the Controller which request to approve at once.
+/// Not stored: "failed", nothing changed.
 /// </summary>
 internal sealed class RotateIdentityHandler(INodeControlHost host) : ICommandHandler
 {
@@ -19,8 +21,12 @@ internal sealed class RotateIdentityHandler(INodeControlHost host) : ICommandHan
         ArgumentNullException.ThrowIfNull(command);
         try
         {
-            host.PrepareNewIdentity(command.Id);
-            return Task.FromResult(started with { Status = CommandAckStatus.Done });
+            var fingerprint = host.PrepareNewIdentity(command.Id);
+            return Task.FromResult(started with
+            {
+                Status = CommandAckStatus.Done,
+                Result = CommandCatalog.WriteBody(new RotatedIdentity { Fingerprint = fingerprint }),
+            });
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
