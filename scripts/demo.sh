@@ -58,6 +58,23 @@ token_expires="$(date -u -d '+1 day' +%Y-%m-%dT%H:%M:%SZ)"
 token_zones=()
 for zone in $(seq 1 "$zones"); do token_zones+=("--Enrolment:BootstrapTokens:0:Zones:$((zone - 1))=zone-$zone"); done
 
+# The demo's admin, made on this machine before the Controller starts (as a commune's technician makes the first
+# admin): a random password printed below, never a default one; a store kept from an earlier run gets a new one.
+# And a token for the curl lines below, valid one day.
+controller() { (cd src/Controller/bin/Release/net10.0 && dotnet SmartLoudspeaker.Controller.dll "$@" --Store:DataDirectory="$data/controller"); }
+printed() { sed -n 's/.*(shown this once[^)]*): //p'; }
+if ! admin_out=$(controller accounts add-admin demo --display "Demo" 2>&1); then
+  if grep -q "exists already" <<<"$admin_out"; then
+    admin_out=$(controller accounts reset-password demo)
+  else
+    echo "$admin_out" >&2
+    exit 1
+  fi
+fi
+demo_password=$(printed <<<"$admin_out")
+demo_token=$(controller accounts add-token demo --roles admin,technician --days 1 --name "demo curl" | printed)
+auth="Authorization: Bearer $demo_token"
+
 (cd src/Controller/bin/Release/net10.0 && exec dotnet SmartLoudspeaker.Controller.dll \
   --Urls="http://127.0.0.1:$http_port" \
   --Broker:Mode=Embedded --Broker:Port="$mqtt_port" --Broker:BindAddress=127.0.0.1 \
@@ -92,21 +109,25 @@ cat <<INFO
 SmartLoudspeaker demo is running: Controller + $nodes simulated nodes in $zones zones.
 The demo enrols its simulated nodes automatically: they carry this run's enrolment token ($token_id, $nodes uses,
 expires $token_expires). A real node without a token waits for a technician:
-  Requests:         curl http://127.0.0.1:$http_port/api/enrolment/requests
-  Approve one:      curl -X POST http://127.0.0.1:$http_port/api/enrolment/requests/NODE-ID/approve
-  Enrolled nodes:   curl http://127.0.0.1:$http_port/api/identities
   Web UI:           http://127.0.0.1:$http_port/   (Vietnamese; English from the switch at the top)
-  Fleet (JSON):     curl http://127.0.0.1:$http_port/api/nodes
-  One node:         curl http://127.0.0.1:$http_port/api/nodes/sim-01
+  Sign in as:       demo   password: $demo_password
+                    (made for this run and shown once; more accounts: SmartLoudspeaker.Controller accounts --help)
+  API token:        $demo_token
+                    (roles admin and technician, valid one day; the curl lines below send it)
+  Requests:         curl -H "$auth" http://127.0.0.1:$http_port/api/enrolment/requests
+  Approve one:      curl -X POST -H "$auth" http://127.0.0.1:$http_port/api/enrolment/requests/NODE-ID/approve
+  Enrolled nodes:   curl -H "$auth" http://127.0.0.1:$http_port/api/identities
+  Fleet (JSON):     curl -H "$auth" http://127.0.0.1:$http_port/api/nodes
+  One node:         curl -H "$auth" http://127.0.0.1:$http_port/api/nodes/sim-01
   Health check:     curl http://127.0.0.1:$http_port/healthz
   Metrics:          curl http://127.0.0.1:$http_port/metrics
   API description:  http://127.0.0.1:$http_port/openapi/v1.json
   The wire:         mosquitto_sub -h 127.0.0.1 -p $mqtt_port -u observer -P '$observer_password' -t 'sl/v1/#' -v
-                    (read-only observer account; also at curl http://127.0.0.1:$http_port/api/broker/observer)
+                    (read-only observer account; also at curl -H "$auth" http://127.0.0.1:$http_port/api/broker/observer)
   The wire, TLS:    mosquitto_sub -h 127.0.0.1 -p $tls_port --cafile $data/controller/broker-ca.pem -u observer -P '$observer_password' -t 'sl/v1/#' -v
                     (the demo's nodes use plain MQTT on loopback; a real node uses TLS: see the README)
   Send a command:   the node page's buttons, or
-    curl -X POST -H 'Content-Type: application/json' -d '{"type":"identify"}' http://127.0.0.1:$http_port/api/nodes/sim-01/commands
+    curl -X POST -H "$auth" -H 'Content-Type: application/json' -d '{"type":"identify"}' http://127.0.0.1:$http_port/api/nodes/sim-01/commands
 Data is kept in $data (demo keys in $data/controller/keys: production keeps the root key offline).
 Press Ctrl-C to stop.
 

@@ -1,4 +1,6 @@
 using SmartLoudspeaker.Controller;
+using SmartLoudspeaker.Controller.Accounts;
+using SmartLoudspeaker.Controller.Accounts.Api;
 using SmartLoudspeaker.Controller.Commands;
 using SmartLoudspeaker.Controller.Fleet;
 using SmartLoudspeaker.Controller.Hosting;
@@ -12,12 +14,19 @@ if (KeyCommandLine.Handles(args))
     return KeyCommandLine.Run(args, Console.Out, Console.Error, TimeProvider.System);
 }
 
+// "accounts …" makes the first admin or an API token on the Controller's machine (docs/security.md, "Accounts and roles").
+if (AccountCommandLine.Handles(args))
+{
+    return await AccountCommandLine.RunAsync(args, Console.Out, Console.Error);
+}
+
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddSystemd();
 builder.AddSmartLoudspeakerController();
 builder.AddControllerSecurity();
 builder.AddControllerCommands();
 builder.AddSmartLoudspeakerWeb();
+builder.AddControllerAccounts();
 
 var app = builder.Build();
 
@@ -30,9 +39,10 @@ if (System.Reflection.Assembly.GetEntryAssembly() == typeof(Program).Assembly
     return ControllerExitCodes.InvalidSetting;
 }
 
-// One route group per user's job, on which the accounts issue puts that job's role policy; operations and the shared
-// web UI (layout, languages, error pages) belong to no job.
+// One route group per user's job, each with that job's role policy; everyone's own account; operations and the shared
+// web UI (layout, languages, error pages, sign-in) belong to no job.
 app.MapTechnicianEndpoints();
+app.MapAccountApi();
 app.MapOperationsEndpoints();
 app.MapSmartLoudspeakerWeb();
 

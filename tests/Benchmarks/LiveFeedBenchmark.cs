@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using SmartLoudspeaker.Controller.Accounts;
 using SmartLoudspeaker.Controller.Commands;
 using SmartLoudspeaker.Controller.Fleet;
 using SmartLoudspeaker.Controller.Hosting;
@@ -44,6 +45,7 @@ internal static class LiveFeedBenchmark
         builder.AddControllerSecurity();
         builder.AddControllerCommands();
         builder.AddSmartLoudspeakerWeb();
+        builder.AddControllerAccounts();
         await using var app = builder.Build();
         app.MapTechnicianEndpoints();
         app.MapSmartLoudspeakerWeb();
@@ -61,6 +63,12 @@ internal static class LiveFeedBenchmark
         var changedAt = new long[Nodes];
         var latencies = new long[Subscribers][];
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Subscribers + 10 }) { BaseAddress = new Uri(address), Timeout = Timeout.InfiniteTimeSpan };
+
+        // The streams read as a viewer would: with an account (a token here) of a role that may read the fleet.
+        var accounts = app.Services.GetRequiredService<AccountDirectory>();
+        await accounts.CreateUserAsync("benchmark", null, AccountSecrets.NewPassword(), [AccountRoles.Viewer]);
+        var token = await accounts.CreateTokenAsync("benchmark", "benchmark", [AccountRoles.Viewer], TimeSpan.FromDays(1));
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token.Value!.Token);
         using var stop = new CancellationTokenSource();
         var connected = new CountdownEvent(Subscribers);
         var readers = Enumerable.Range(0, Subscribers).Select(s => Task.Run(() => ReadAsync(http, s % 2 == 0 ? "vi" : "en", changedAt, latencies[s] = new long[5001], connected, stop.Token))).ToArray();

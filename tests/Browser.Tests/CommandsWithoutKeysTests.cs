@@ -43,7 +43,7 @@ public sealed class CommandsWithoutKeysTests
             ("en-GB", "Commands cannot be sent: the Controller has no signing key."),
         })
         {
-            using var http = new HttpClient { BaseAddress = controller.BaseAddress };
+            using var http = controller.Client();
             http.DefaultRequestHeaders.Add("Cookie", $".AspNetCore.Culture=c={culture}|uic={culture}");
             var body = await http.GetStringAsync(new Uri("/nodes/loa-khong-khoa", UriKind.Relative));
             Assert.Contains(expected, body, StringComparison.Ordinal);

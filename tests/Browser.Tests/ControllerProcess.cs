@@ -14,6 +14,7 @@ public sealed class ControllerProcess : IAsyncDisposable
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
     private readonly string dataDirectory;
     private ProgramProcess? process;
+    private string? sessionSecret;
 
     private readonly bool demoKeys;
     private readonly bool externalBroker;
@@ -48,8 +49,12 @@ public sealed class ControllerProcess : IAsyncDisposable
 
     public Uri BaseAddress => new($"http://127.0.0.1:{HttpPort.ToString(CultureInfo.InvariantCulture)}/");
 
+    /// <summary>The test admin (roles admin, technician), made with <c>accounts add-admin</c> before the first start.</summary>
+    public ControllerAccount Account { get; private set; } = null!;
+
     public async Task StartAsync()
     {
+        Account = await ControllerAccount.ForStoreAsync(dataDirectory);
         process = ControllerProgram.Start(
             [
                 $"--Urls=http://127.0.0.1:{HttpPort.ToString(CultureInfo.InvariantCulture)}",
@@ -80,6 +85,48 @@ public sealed class ControllerProcess : IAsyncDisposable
     }
 
     public string RecentOutput => process?.RecentOutput ?? string.Empty;
+
+    /// <summary>A client of this Controller that acts as <see cref="Account"/> by its API token.</summary>
+    public HttpClient Client(HttpMessageHandler? handler = null)
+    {
+        var client = handler is null ? new HttpClient() : new HttpClient(handler);
+        client.BaseAddress = BaseAddress;
+        Account.Authorize(client);
+        return client;
+    }
+
+    /// <summary>
+    /// The session cookie of <see cref="Account"/>, signed in once through the sign-in page's form (with its antiforgery
+    /// token) and put into every browser context, so pages open signed in as a technician does after signing in.
+    /// </summary>
+    public async Task<Microsoft.Playwright.Cookie> SessionCookieAsync()
+    {
+        if (sessionSecret is null)
+        {
+            using var handler = new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new System.Net.CookieContainer() };
+            using var browser = new HttpClient(handler) { BaseAddress = BaseAddress };
+            var page = await browser.GetStringAsync(new Uri("/signin", UriKind.Relative));
+            var token = System.Text.RegularExpressions.Regex.Match(page, @"name=""__RequestVerificationToken"" type=""hidden"" value=""(?<token>[^""]+)""").Groups["token"].Value;
+            using var signedIn = await browser.PostAsync(new Uri("/signin", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["name"] = Account.Name,
+                ["password"] = Account.Password,
+                ["__RequestVerificationToken"] = token,
+            }));
+            sessionSecret = handler.CookieContainer.GetCookies(BaseAddress)["sl_session"]?.Value
+                ?? throw new InvalidOperationException($"Signing in as {Account.Name} answered {(int)signedIn.StatusCode} without a session cookie.");
+        }
+
+        return new Microsoft.Playwright.Cookie
+        {
+            Name = "sl_session",
+            Value = sessionSecret,
+            Domain = "127.0.0.1",
+            Path = "/",
+            HttpOnly = true,
+            SameSite = Microsoft.Playwright.SameSiteAttribute.Strict,
+        };
+    }
 
     public async ValueTask DisposeAsync()
     {

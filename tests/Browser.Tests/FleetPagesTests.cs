@@ -167,7 +167,7 @@ public sealed partial class FleetPagesTests(FleetUiFixture fixture, ITestOutputH
     [Fact]
     public async Task An_invalid_range_gets_a_clear_message_in_the_users_language_and_the_default_range()
     {
-        using var http = new HttpClient { BaseAddress = fixture.Controller.BaseAddress };
+        using var http = fixture.Controller.Client();
         var path = $"/nodes/{FleetUiFixture.HistoryNode}?range=1nam";
 
         var response = await http.GetAsync(new Uri(path, UriKind.Relative));
@@ -233,10 +233,7 @@ public sealed partial class FleetPagesTests(FleetUiFixture fixture, ITestOutputH
     [Fact]
     public async Task The_node_list_first_load_fits_the_page_budget()
     {
-        using var http = new HttpClient(new HttpClientHandler { AutomaticDecompression = DecompressionMethods.None })
-        {
-            BaseAddress = fixture.Controller.BaseAddress,
-        };
+        using var http = fixture.Controller.Client(new HttpClientHandler { AutomaticDecompression = DecompressionMethods.None });
         http.DefaultRequestHeaders.AcceptEncoding.ParseAdd("br, gzip");
 
         var html = await http.GetAsync(new Uri("/", UriKind.Relative));
@@ -245,7 +242,7 @@ public sealed partial class FleetPagesTests(FleetUiFixture fixture, ITestOutputH
         var total = (await html.Content.ReadAsByteArrayAsync()).Length;
         output.WriteLine($"HTML: {total} bytes ({string.Join(",", html.Content.Headers.ContentEncoding)})");
 
-        using var plain = new HttpClient(new HttpClientHandler { AutomaticDecompression = DecompressionMethods.All }) { BaseAddress = fixture.Controller.BaseAddress };
+        using var plain = fixture.Controller.Client(new HttpClientHandler { AutomaticDecompression = DecompressionMethods.All });
         var text = await plain.GetStringAsync(new Uri("/", UriKind.Relative));
         foreach (Match asset in AssetLink().Matches(text))
         {
@@ -263,7 +260,7 @@ public sealed partial class FleetPagesTests(FleetUiFixture fixture, ITestOutputH
     [Fact]
     public async Task The_favicon_is_linked_from_every_page_and_cached_for_a_year()
     {
-        using var http = new HttpClient { BaseAddress = fixture.Controller.BaseAddress };
+        using var http = fixture.Controller.Client();
         foreach (var path in new[] { "/", "/nodes/" + FleetUiFixture.HotNode, "/nodes/khong-co" })
         {
             using var page = await http.GetAsync(new Uri(path, UriKind.Relative));
@@ -279,7 +276,7 @@ public sealed partial class FleetPagesTests(FleetUiFixture fixture, ITestOutputH
     [Fact]
     public async Task Bad_input_gets_a_clear_message_in_the_users_language_and_no_stack_trace()
     {
-        using var http = new HttpClient { BaseAddress = fixture.Controller.BaseAddress };
+        using var http = fixture.Controller.Client();
         // Long enough to be absurd, short enough for Kestrel's 8 KB request line (beyond it Kestrel answers 414 itself).
         var longValue = new string('z', 3000);
 
@@ -322,7 +319,7 @@ public sealed partial class FleetPagesTests(FleetUiFixture fixture, ITestOutputH
     [InlineData(English)]
     public async Task Every_page_is_fully_translated(string culture)
     {
-        using var http = new HttpClient { BaseAddress = fixture.Controller.BaseAddress };
+        using var http = fixture.Controller.Client();
         http.DefaultRequestHeaders.Add("Cookie", $".AspNetCore.Culture=c={culture}|uic={culture}");
         string[] paths =
         [

@@ -63,8 +63,9 @@ public sealed class FleetUiFixture : IAsyncLifetime
         phone = await PhoneBrowser.LaunchAsync();
     }
 
-    /// <summary>A fresh browser context (no cookies) at phone size, in Vietnamese unless told otherwise.</summary>
-    public Task<IPage> NewPageAsync(string? culture = null) => phone!.NewPageAsync(Controller.BaseAddress, culture, locale: "en-US");
+    /// <summary>A fresh browser context at phone size, signed in as the test admin, in Vietnamese unless told otherwise.</summary>
+    public async Task<IPage> NewPageAsync(string? culture = null) =>
+        await phone!.NewPageAsync(Controller.BaseAddress, culture, locale: "en-US", session: await Controller.SessionCookieAsync());
 
     /// <summary>Cuts a node off without a goodbye: the broker's Last Will or the silence rule must find it out.</summary>
     public async Task CutNodeAsync(string id)

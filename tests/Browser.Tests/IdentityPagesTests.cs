@@ -115,7 +115,7 @@ public sealed partial class IdentityPagesTests(IdentityUiFixture fixture, ITestO
         var node = await fixture.EnrolWithTokenAsync("loa-doi-khoa");
         using var client = await fixture.ConnectAsync(node);
         await IdentityUiFixture.PublishBirthAsync(client, node.NodeId, "thon-1");
-        using var http = new HttpClient { BaseAddress = fixture.Controller.BaseAddress };
+        using var http = fixture.Controller.Client();
         using (var deadline = new CancellationTokenSource(Eventually.Timeout))
         {
             // The birth is ingested asynchronously; a node the fleet has not seen cannot be sent a command yet.
@@ -146,7 +146,7 @@ public sealed partial class IdentityPagesTests(IdentityUiFixture fixture, ITestO
     /// <summary>The identity's status as the technician's API reports it.</summary>
     private async Task<string?> StatusAsync(string nodeId)
     {
-        using var http = new HttpClient { BaseAddress = fixture.Controller.BaseAddress };
+        using var http = fixture.Controller.Client();
         var identity = await http.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/identities/{nodeId}");
         return identity.GetProperty("status").GetString();
     }

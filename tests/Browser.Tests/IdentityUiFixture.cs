@@ -47,8 +47,9 @@ public sealed class IdentityUiFixture : IAsyncLifetime
         phone = await PhoneBrowser.LaunchAsync();
     }
 
-    /// <summary>A fresh phone-sized context (360×740, no cookies) in <paramref name="culture"/> (Vietnamese by default), script off unless asked.</summary>
-    public Task<IPage> NewPageAsync(string? culture = null, bool script = false) => phone!.NewPageAsync(Controller.BaseAddress, culture, script);
+    /// <summary>A fresh phone-sized context (360×740), signed in as the test admin, in <paramref name="culture"/> (Vietnamese by default), script off unless asked.</summary>
+    public async Task<IPage> NewPageAsync(string? culture = null, bool script = false) =>
+        await phone!.NewPageAsync(Controller.BaseAddress, culture, script, session: await Controller.SessionCookieAsync());
 
     /// <summary>Enrols <paramref name="nodeId"/> with the configured token, as a node installed with it does.</summary>
     public async Task<NodeCredentials> EnrolWithTokenAsync(string nodeId)

@@ -4,7 +4,7 @@ namespace SmartLoudspeaker.Browser.Tests;
 
 /// <summary>
 /// What every browser fixture starts the same way: one headless Chromium (Debian's, launched by Playwright), and fresh
-/// phone-sized contexts (360×740, no cookies) in a chosen language.
+/// phone-sized contexts (360×740) in a chosen language, signed in or not.
 /// </summary>
 public sealed class PhoneBrowser : IAsyncDisposable
 {
@@ -45,9 +45,9 @@ public sealed class PhoneBrowser : IAsyncDisposable
     /// <summary>
     /// A fresh context on <paramref name="baseAddress"/> at phone size, in <paramref name="culture"/> (the
     /// Controller's choice, Vietnamese, when null), script on unless told otherwise, with the browser's own
-    /// <paramref name="locale"/> when a test depends on it.
+    /// <paramref name="locale"/> when a test depends on it, signed in with the <paramref name="session"/> cookie when given.
     /// </summary>
-    public async Task<IPage> NewPageAsync(Uri baseAddress, string? culture, bool script = true, string? locale = null)
+    public async Task<IPage> NewPageAsync(Uri baseAddress, string? culture, bool script = true, string? locale = null, Cookie? session = null)
     {
         ArgumentNullException.ThrowIfNull(baseAddress);
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
@@ -64,6 +64,11 @@ public sealed class PhoneBrowser : IAsyncDisposable
             [
                 new Cookie { Name = ".AspNetCore.Culture", Value = $"c={culture}|uic={culture}", Domain = "127.0.0.1", Path = "/" },
             ]);
+        }
+
+        if (session is not null)
+        {
+            await context.AddCookiesAsync([session]);
         }
 
         return await context.NewPageAsync();

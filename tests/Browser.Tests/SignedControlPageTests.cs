@@ -33,7 +33,7 @@ public sealed class SignedControlPageTests(SignedControlUiFixture fixture, ITest
         await Assertions.Expect(line.Locator("dd").Nth(1)).Not.ToBeEmptyAsync();
 
         // A command sent elsewhere (the API, another technician) appears on the open page, pending then done.
-        using var http = new HttpClient { BaseAddress = fixture.Controller.BaseAddress };
+        using var http = fixture.Controller.Client();
         var other = await CommandTraffic.IssueAsync(http, SignedControlUiFixture.IdentifyNode, "rebirth");
         await Assertions.Expect(page.Locator($"[data-cmd='{other}']")).ToHaveAttributeAsync("data-s", "done", new() { Timeout = (float)Eventually.Timeout.TotalMilliseconds });
         await Assertions.Expect(page.Locator($"[data-cmd='{other}'] [data-f=type]")).ToHaveTextAsync("Gửi lại thông tin cụm loa");
@@ -85,7 +85,7 @@ public sealed class SignedControlPageTests(SignedControlUiFixture fixture, ITest
         var node = SignedControlUiFixture.ReplayNode;
         await using var eavesdropper = await MqttProbe.ConnectAsync(
             fixture.Mosquitto.Port, "eavesdropper-" + Guid.NewGuid().ToString("N")[..8], CommandTraffic.CommandTopic(node), CommandTraffic.AckTopic(node));
-        using var http = new HttpClient { BaseAddress = fixture.Controller.BaseAddress };
+        using var http = fixture.Controller.Client();
         var page = await fixture.NewPageAsync();
         await page.GotoAsync("/nodes/" + node);
         await Assertions.Expect(page.Locator("#security")).ToBeHiddenAsync();
@@ -129,7 +129,7 @@ public sealed class SignedControlPageTests(SignedControlUiFixture fixture, ITest
         var node = SignedControlUiFixture.MosquittoPubNode;
         await using var eavesdropper = await MqttProbe.ConnectAsync(
             fixture.Mosquitto.Port, "eavesdropper-" + Guid.NewGuid().ToString("N")[..8], CommandTraffic.CommandTopic(node), CommandTraffic.AckTopic(node));
-        using var http = new HttpClient { BaseAddress = fixture.Controller.BaseAddress };
+        using var http = fixture.Controller.Client();
         var commandId = await CommandTraffic.IssueAsync(http, node, "identify");
         var captured = (await eavesdropper.WaitForTopicAsync(CommandTraffic.CommandTopic(node), Eventually.Timeout)).Payload;
         Assert.Equal(commandId, CommandTraffic.CommandIdOf(captured));
@@ -165,7 +165,7 @@ public sealed class SignedControlPageTests(SignedControlUiFixture fixture, ITest
     {
         var node = SignedControlUiFixture.PanelNode;
         await using var attacker = await MqttProbe.ConnectAsync(fixture.Mosquitto.Port, "attacker-" + Guid.NewGuid().ToString("N")[..8], CommandTraffic.AckTopic(node));
-        using var http = new HttpClient { BaseAddress = fixture.Controller.BaseAddress };
+        using var http = fixture.Controller.Client();
         var identify = await CommandTraffic.IssueAsync(http, node, "identify");
         Assert.Equal("done", (await CommandTraffic.AckAsync(attacker, node, identify)).Status);
 

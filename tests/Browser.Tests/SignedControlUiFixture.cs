@@ -48,8 +48,9 @@ public sealed class SignedControlUiFixture : IAsyncLifetime
         phone = await PhoneBrowser.LaunchAsync();
     }
 
-    /// <summary>A fresh phone-sized context (no cookies) in <paramref name="culture"/>.</summary>
-    public Task<IPage> NewPageAsync(string culture = "vi-VN") => phone!.NewPageAsync(Controller.BaseAddress, culture);
+    /// <summary>A fresh phone-sized context, signed in as the test admin, in <paramref name="culture"/>.</summary>
+    public async Task<IPage> NewPageAsync(string culture = "vi-VN") =>
+        await phone!.NewPageAsync(Controller.BaseAddress, culture, session: await Controller.SessionCookieAsync());
 
     public async Task DisposeAsync()
     {

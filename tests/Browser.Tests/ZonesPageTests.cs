@@ -23,6 +23,7 @@ public sealed partial class ZonesPageTests(FleetUiFixture fixture, ITestOutputHe
             ViewportSize = new ViewportSize { Width = 360, Height = 740 },
             JavaScriptEnabled = false,
         });
+        await context.AddCookiesAsync([await fixture.Controller.SessionCookieAsync()]);
         var page = await context.NewPageAsync();
         await page.GotoAsync("/");
         await page.GetByRole(AriaRole.Link, new() { Name = "Khu vực", Exact = true }).ClickAsync();
@@ -111,10 +112,7 @@ public sealed partial class ZonesPageTests(FleetUiFixture fixture, ITestOutputHe
     [Fact]
     public async Task The_zones_page_is_a_few_kilobytes_compressed()
     {
-        using var http = new HttpClient(new HttpClientHandler { AutomaticDecompression = DecompressionMethods.None })
-        {
-            BaseAddress = fixture.Controller.BaseAddress,
-        };
+        using var http = fixture.Controller.Client(new HttpClientHandler { AutomaticDecompression = DecompressionMethods.None });
         http.DefaultRequestHeaders.AcceptEncoding.ParseAdd("br, gzip");
         using var response = await http.GetAsync(new Uri("/zones", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

@@ -5,10 +5,12 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
+using SmartLoudspeaker.Controller.Accounts;
 using SmartLoudspeaker.Controller.Fleet;
 using SmartLoudspeaker.Controller.Infrastructure.Broker;
 using SmartLoudspeaker.Controller.Infrastructure.Broker.Accounts;
 using SmartLoudspeaker.Controller.Infrastructure.Mqtt;
+using SmartLoudspeaker.TestUtilities;
 using SmartLoudspeaker.TestUtilities.Enrolment;
 
 namespace SmartLoudspeaker.EndToEnd.Tests;
@@ -21,6 +23,8 @@ internal sealed class ControllerUnderTest : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> settings;
     private readonly TimeProvider? time;
+    private readonly Lock tokenLock = new();
+    private CreatedApiToken? token;
 
     private ControllerUnderTest(Dictionary<string, string?> settings, TimeProvider? time)
     {
@@ -215,6 +219,40 @@ internal sealed class ControllerUnderTest : WebApplicationFactory<Program>
         using var response = await http.GetAsync(new Uri("/healthz", UriKind.Relative));
         var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
         return body.TryGetProperty("storeDegraded", out var degraded) && degraded.ValueKind == JsonValueKind.String ? degraded.GetString() : null;
+    }
+
+    /// <summary>
+    /// Every client acts as the test admin (roles admin and technician) by an API token: the Controller refuses callers
+    /// without an account. A token is made again once the Controller's clock (which a test may move by years) passes it.
+    /// </summary>
+    protected override void ConfigureClient(HttpClient client)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        base.ConfigureClient(client);
+        var now = Services.GetRequiredService<TimeProvider>().GetUtcNow();
+        lock (tokenLock)
+        {
+            if (token is null || token.Record.ExpiresAt <= now + TimeSpan.FromDays(1))
+            {
+                token = Task.Run(() => MakeTokenAsync(Services.GetRequiredService<AccountDirectory>())).GetAwaiter().GetResult();
+            }
+
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token.Token);
+        }
+    }
+
+    private static async Task<CreatedApiToken> MakeTokenAsync(AccountDirectory accounts)
+    {
+        string[] roles = [AccountRoles.Admin, AccountRoles.Technician];
+        if (accounts.FindUser(ControllerAccount.TestAdmin) is null)
+        {
+            var created = await accounts.CreateUserAsync(ControllerAccount.TestAdmin, null, AccountSecrets.NewPassword(), roles);
+            Assert.True(created.Value is not null, created.Problem);
+        }
+
+        var made = await accounts.CreateTokenAsync(ControllerAccount.TestAdmin, "tests", roles, TimeSpan.FromDays(366));
+        Assert.True(made.Value is not null, made.Problem);
+        return made.Value;
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

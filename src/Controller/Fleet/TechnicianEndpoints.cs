@@ -1,3 +1,4 @@
+using SmartLoudspeaker.Controller.Accounts;
 using SmartLoudspeaker.Controller.Commands;
 using SmartLoudspeaker.Controller.Fleet.Api;
 using SmartLoudspeaker.Controller.Fleet.Pages;
@@ -20,13 +21,15 @@ public static class TechnicianEndpoints
     public static RouteGroupBuilder MapTechnicianEndpoints(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var technician = endpoints.MapGroup(string.Empty);
-        technician.MapFleetApi();
+        var fleetReaders = endpoints.MapGroup(string.Empty).RequireAuthorization(AccountPolicies.FleetRead);
+        fleetReaders.MapFleetApi();
+        FleetStreamEndpoints.Map(fleetReaders);
+
+        var technician = endpoints.MapGroup(string.Empty).RequireAuthorization(AccountPolicies.Technician);
         technician.MapCommandApi();
         technician.MapIdentityApi();
         technician.MapZoneApi();
         technician.MapBrokerApi();
-        FleetStreamEndpoints.Map(technician);
         return technician;
     }
 }

@@ -10,7 +10,9 @@ namespace SmartLoudspeaker.Controller.Hosting;
 
 /// <summary>
 /// What operators and their tools ask of the running Controller, whatever job a person does: health, the OpenAPI
-/// document and metrics. Not part of any job's group: a monitor has no account.
+/// document and metrics. Not part of any job's group and open without an account: a monitor has none. They only read
+/// (states, counters, the API's shape, a random id of this run), the web host listens on loopback unless configured
+/// otherwise, and nothing here changes state (docs/security.md, "Accounts and roles").
 /// </summary>
 public static class OperationsEndpoints
 {
@@ -18,9 +20,9 @@ public static class OperationsEndpoints
     public static WebApplication MapOperationsEndpoints(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.MapGet("/healthz", GetHealth).WithName("Health").WithTags("Operations").WithSummary("Broker, MQTT client and store state.");
-        app.MapOpenApi();
-        app.MapMetrics("/metrics", app.Services.GetRequiredService<ControllerMetrics>().Registry);
+        app.MapGet("/healthz", GetHealth).WithName("Health").WithTags("Operations").WithSummary("Broker, MQTT client and store state.").AllowAnonymous();
+        app.MapOpenApi().AllowAnonymous();
+        app.MapMetrics("/metrics", app.Services.GetRequiredService<ControllerMetrics>().Registry).AllowAnonymous();
         return app;
     }
 

@@ -13,7 +13,7 @@ internal static class LanguageEndpoints
     public const string Path = "/language";
 
     public static void Map(IEndpointRouteBuilder endpoints) =>
-        endpoints.MapGet(Path, SwitchLanguage).ExcludeFromDescription();
+        endpoints.MapGet(Path, SwitchLanguage).ExcludeFromDescription().AllowAnonymous();
 
     public static string LinkTo(string culture, string returnUrl) =>
         Path + QueryString.Create([new KeyValuePair<string, string?>("culture", culture), new("returnUrl", returnUrl)]);

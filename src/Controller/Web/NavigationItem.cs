@@ -1,10 +1,13 @@
+using SmartLoudspeaker.Controller.Accounts;
+
 namespace SmartLoudspeaker.Controller.Web;
 
 /// <summary>One entry of the main navigation.</summary>
 /// <param name="RoleKey">Resource key of the role the page serves (the menu is grouped by role).</param>
 /// <param name="TitleKey">Resource key of the link text.</param>
 /// <param name="Path">Where it leads; also the prefix that marks it as the current section.</param>
-internal sealed record NavigationItem(string RoleKey, string TitleKey, string Path)
+/// <param name="Roles">The account roles that may open it: the menu shows a person only what their roles allow.</param>
+internal sealed record NavigationItem(string RoleKey, string TitleKey, string Path, IReadOnlyList<string> Roles)
 {
     /// <summary>
     /// Every page the web UI has, by role. Only pages that exist are listed: broadcasters' and emergency staff's
@@ -12,12 +15,16 @@ internal sealed record NavigationItem(string RoleKey, string TitleKey, string Pa
     /// </summary>
     public static IReadOnlyList<NavigationItem> All { get; } =
     [
-        new("Role.Technician", "Nav.Fleet", "/"),
-        new("Role.Technician", "Nav.Zones", "/zones"),
-        new("Role.Technician", "Nav.Enrolment", "/enrolment"),
-        new("Role.Technician", "Nav.Identities", "/identities"),
-        new("Role.Technician", "Nav.Broker", "/broker"),
+        new("Role.Technician", "Nav.Fleet", "/", [AccountRoles.Technician, AccountRoles.Viewer]),
+        new("Role.Technician", "Nav.Zones", "/zones", [AccountRoles.Technician]),
+        new("Role.Technician", "Nav.Enrolment", "/enrolment", [AccountRoles.Technician]),
+        new("Role.Technician", "Nav.Identities", "/identities", [AccountRoles.Technician]),
+        new("Role.Technician", "Nav.Broker", "/broker", [AccountRoles.Technician]),
     ];
+
+    /// <summary>The entries <paramref name="user"/> may open (none for someone not signed in).</summary>
+    public static IEnumerable<NavigationItem> For(System.Security.Claims.ClaimsPrincipal user) =>
+        All.Where(item => item.Roles.Any(user.IsInRole));
 
     public bool IsCurrent(string requestPath) =>
         Path == "/" ? requestPath == "/" || requestPath.StartsWith("/nodes", StringComparison.Ordinal)

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.ResponseCompression;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.WebEncoders;
+using SmartLoudspeaker.Controller.Accounts;
 using SmartLoudspeaker.Controller.Web.Live;
 using SmartLoudspeaker.Controller.Web.Localization;
 
@@ -33,7 +34,20 @@ public static class WebHostExtensions
 
         // Pages live with their job (Fleet/Pages, …) and the shared ones in Web/Pages, so the pages' root is the
         // project's; every page states its URL with an absolute @page route, whatever its folder.
-        services.AddRazorPages(options => options.RootDirectory = "/");
+        // Each job's pages take its role policy by folder, as its API takes it by route group
+        // (Fleet.TechnicianEndpoints); the fleet overview is also a viewer's. The sign-in page and the error pages are
+        // open to all; any other page needs someone signed in (the fallback policy).
+        services.AddRazorPages(options =>
+        {
+            options.RootDirectory = "/";
+            options.Conventions.AuthorizePage("/Fleet/Pages/Index", AccountPolicies.FleetRead);
+            options.Conventions.AuthorizeFolder("/Fleet/Pages/Nodes", AccountPolicies.Technician);
+            options.Conventions.AuthorizeFolder("/Zones/Pages", AccountPolicies.Technician);
+            options.Conventions.AuthorizeFolder("/Identity/Pages", AccountPolicies.Technician);
+            options.Conventions.AuthorizeFolder("/Infrastructure/Broker/Pages", AccountPolicies.Technician);
+            options.Conventions.AllowAnonymousToPage("/Accounts/Pages/SignIn");
+            options.Conventions.AllowAnonymousToFolder("/Web/Pages");
+        });
 
         // Razor would otherwise write every Vietnamese letter as an entity (&#x1EBF; for "ế"): three times the bytes.
         services.Configure<WebEncoderOptions>(options => options.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
@@ -54,8 +68,8 @@ public static class WebHostExtensions
     }
 
     /// <summary>
-    /// Sets up languages, compression, static files and the friendly error pages, and maps the pages and the language
-    /// switch. A job's own endpoints are mapped on its group (<see cref="Fleet.TechnicianEndpoints"/>).
+    /// Sets up languages, compression, static files, the friendly error pages and the accounts' middleware
+    /// (authentication, authorization), and maps the pages and the language switch. A job's own endpoints are mapped on its group (<see cref="Fleet.TechnicianEndpoints"/>).
     /// </summary>
     public static WebApplication MapSmartLoudspeakerWeb(this WebApplication app)
     {
@@ -102,6 +116,7 @@ public static class WebHostExtensions
             },
         });
 
+        app.UseControllerAccounts();
         app.MapRazorPages();
         LanguageEndpoints.Map(app);
         return app;

@@ -1,5 +1,7 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
+using SmartLoudspeaker.Controller.Accounts;
 using SmartLoudspeaker.Controller.Commands;
 using SmartLoudspeaker.Controller.Fleet;
 using SmartLoudspeaker.Controller.Hosting;
@@ -9,8 +11,9 @@ using SmartLoudspeaker.Controller.Web;
 namespace SmartLoudspeaker.Controller.Tests.Fleet;
 
 /// <summary>
-/// The technician's job is one route group: what is put on the group (the accounts issue's role policy) reaches every
-/// technician endpoint, at its unchanged URL, and no endpoint of another job or of operations.
+/// The technician's job is one route group with the technician policy: what is put on the group reaches every
+/// technician endpoint, at its unchanged URL, and no endpoint of another job or of operations; the fleet overview's
+/// reads are on a second group with the fleet readers' policy.
 /// </summary>
 public sealed class TechnicianEndpointsTests
 {
@@ -42,15 +45,10 @@ public sealed class TechnicianEndpointsTests
                 "GET /api/enrolment/tokens",
                 "GET /api/identities/",
                 "GET /api/identities/{id}",
-                "GET /api/nodes/",
-                "GET /api/nodes/{id}",
                 "GET /api/nodes/{id}/commands",
-                "GET /api/nodes/{id}/events",
-                "GET /api/nodes/{id}/history",
                 "GET /api/security/refusals",
                 "GET /api/zones/",
                 "GET /api/zones/{id}",
-                "GET /events/fleet",
                 "POST /api/enrolment/requests/{id}/approve",
                 "POST /api/enrolment/requests/{id}/refuse",
                 "POST /api/enrolment/tokens",
@@ -66,6 +64,15 @@ public sealed class TechnicianEndpointsTests
             ],
             endpoints.Where(endpoint => endpoint.Metadata.Contains(marker)).Select(Describe).Order(StringComparer.Ordinal));
         Assert.Contains(endpoints, endpoint => endpoint.RoutePattern.RawText == "/healthz" && !endpoint.Metadata.Contains(marker));
+
+        // The fleet overview's reads are the job's too, on the second group that viewers may also read.
+        Assert.Equal(
+            ["GET /api/nodes/", "GET /api/nodes/{id}", "GET /api/nodes/{id}/events", "GET /api/nodes/{id}/history", "GET /events/fleet"],
+            endpoints.Where(endpoint => endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>().Any(data => data.Policy == AccountPolicies.FleetRead))
+                .Select(Describe).Order(StringComparer.Ordinal));
+        Assert.All(
+            endpoints.Where(endpoint => endpoint.Metadata.Contains(marker)),
+            endpoint => Assert.Contains(endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>(), data => data.Policy == AccountPolicies.Technician));
     }
 
     private sealed class TechnicianMarker;

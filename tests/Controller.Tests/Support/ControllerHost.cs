@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
+using SmartLoudspeaker.Controller.Accounts;
 using SmartLoudspeaker.Controller.Fleet;
 using SmartLoudspeaker.Controller.Infrastructure.Broker;
 using SmartLoudspeaker.Controller.Infrastructure.Broker.Accounts;
@@ -24,6 +25,9 @@ namespace SmartLoudspeaker.Controller.Tests.Support;
 internal sealed class ControllerHost : WebApplicationFactory<Program>
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>The account <see cref="Http"/> acts as.</summary>
+    public const string TestUser = "test-admin";
 
     /// <summary>The bootstrap token every test host is configured with, so test nodes enrol the real way.</summary>
     public static readonly BootstrapToken Token = BootstrapToken.Create("thon-1");
@@ -47,7 +51,11 @@ internal sealed class ControllerHost : WebApplicationFactory<Program>
 
     public int MqttPort => Services.GetRequiredService<EmbeddedBroker>().Port;
 
-    public HttpClient Http => _http ??= CreateClient();
+    /// <summary>
+    /// A client that acts as <see cref="TestUser"/>, who holds every role, by an API token: every existing test drives
+    /// the API and pages as someone allowed to. Tests of who may do what make their own (<see cref="ClientAs"/>).
+    /// </summary>
+    public HttpClient Http => _http ??= ClientAs(TestUser, AccountRoles.All);
 
     /// <summary>Builds a host; <see cref="WebApplicationFactory{T}.StartServer"/> (or the first request) starts it.</summary>
     public static ControllerHost Create(
@@ -81,9 +89,49 @@ internal sealed class ControllerHost : WebApplicationFactory<Program>
         var host = Create(dataDirectory, clock, settings, services);
         host.StartServer();
 
-        // Tests begin once the controller's client is connected and subscribed, as a deployment settles before use.
+        // Tests begin once the controller's client is connected and subscribed, as a deployment settles before use,
+        // and with their signed-in client made (its token is stored before a test may fill the disk).
         host.Services.GetRequiredService<MqttConnectionService>().FirstConnection.WaitAsync(Timeout).GetAwaiter().GetResult();
+        try
+        {
+            _ = host.Http;
+        }
+        catch (IOException)
+        {
+            // A store that refuses writes from the start (a test of that) has no test account: such a test reads
+            // only what needs none (/healthz).
+        }
+
         return host;
+    }
+
+    /// <summary>
+    /// A client (no automatic redirects unless asked) that sends an API token of <paramref name="userName"/>, an
+    /// account made with <paramref name="roles"/> the first time; the token holds the same roles.
+    /// </summary>
+    public HttpClient ClientAs(string userName, IReadOnlyList<string> roles, bool followRedirects = true)
+    {
+        var token = Task.Run(() => CreateTokenAsync(userName, roles)).GetAwaiter().GetResult();
+        DelegatingHandler[] handlers = followRedirects
+            ? [new Microsoft.AspNetCore.Mvc.Testing.Handlers.RedirectHandler(), new Microsoft.AspNetCore.Mvc.Testing.Handlers.CookieContainerHandler(), new BearerTokenHandler(token)]
+            : [new Microsoft.AspNetCore.Mvc.Testing.Handlers.CookieContainerHandler(), new BearerTokenHandler(token)];
+        return CreateDefaultClient(new Uri("http://localhost"), handlers);
+    }
+
+    /// <summary>An API token of <paramref name="userName"/> (made with <paramref name="roles"/> if new) holding <paramref name="tokenRoles"/> (default: all of them).</summary>
+    public async Task<string> CreateTokenAsync(string userName, IReadOnlyList<string> roles, IReadOnlyList<string>? tokenRoles = null, TimeSpan? lifetime = null)
+    {
+        var accounts = Services.GetRequiredService<AccountDirectory>();
+        if (accounts.FindUser(userName) is null)
+        {
+            var created = await accounts.CreateUserAsync(userName, null, AccountSecrets.NewPassword(), roles);
+            Assert.True(created.Value is not null, created.Problem);
+        }
+
+        // The longest life a token may have: tests move the fake clock by days.
+        var token = await accounts.CreateTokenAsync(userName, "test", tokenRoles ?? roles, lifetime ?? TimeSpan.FromDays(366));
+        Assert.True(token.Value is not null, token.Problem);
+        return token.Value.Token;
     }
 
     public async Task<TestNode> ConnectNodeAsync(string nodeId, int bdSeq = 1, string? clientId = null) =>

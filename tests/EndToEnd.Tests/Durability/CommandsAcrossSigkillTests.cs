@@ -41,6 +41,7 @@ public sealed class CommandsAcrossSigkillTests : IDisposable
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
     private readonly ITestOutputHelper _output;
     private readonly string _data = Path.Combine(Path.GetTempPath(), "sl-commands-" + Guid.NewGuid().ToString("N"));
+    private ControllerAccount? _account;
     private readonly List<NodeAgent> _agents = [];
 
     public CommandsAcrossSigkillTests(ITestOutputHelper output)
@@ -60,7 +61,7 @@ public sealed class CommandsAcrossSigkillTests : IDisposable
         long highestBeforeKill;
         try
         {
-            await using (var controller = StartController(mosquitto, link.Port))
+            await using (var controller = await StartControllerAsync(mosquitto, link.Port))
             {
                 await mosquitto.StartAsync(Timeout);
                 using var http = ClientFor(await controller.WaitForBoundPortsAsync(Timeout));
@@ -94,7 +95,7 @@ public sealed class CommandsAcrossSigkillTests : IDisposable
 
             link.NewConnections = NewConnectionMode.Forward;
             // A new HTTP port after the restart: the old one is not held for us while the Controller is dead.
-            await using var restarted = StartController(mosquitto, link.Port);
+            await using var restarted = await StartControllerAsync(mosquitto, link.Port);
             using var restartedHttp = ClientFor(await restarted.WaitForBoundPortsAsync(Timeout));
 
             // Known at once after the restart, before any resend could have brought an answer.
@@ -151,20 +152,24 @@ public sealed class CommandsAcrossSigkillTests : IDisposable
         }
     }
 
-    private static HttpClient ClientFor(ControllerPorts ports) =>
-        new() { BaseAddress = new Uri($"http://127.0.0.1:{ports.Http.ToString(CultureInfo.InvariantCulture)}"), Timeout = Timeout };
+    private HttpClient ClientFor(ControllerPorts ports) =>
+        _account!.Client(new Uri($"http://127.0.0.1:{ports.Http.ToString(CultureInfo.InvariantCulture)}"), Timeout);
 
-    private ProgramProcess StartController(ControllerMosquitto mosquitto, int brokerPort) => ControllerProgram.Start(
-        [
-            "--Urls=http://127.0.0.1:0",
-            .. BootstrapToken.Arguments(mosquitto.ControllerSettings(brokerPort)),
-            .. BootstrapToken.Arguments(BootstrapToken.ForTests.ControllerSettings()),
-            $"--Store:DataDirectory={_data}",
-            "--Security:GenerateDemoKeys=true",
-            $"--Security:CommandLifetime={Lifetime}",
-            "--Security:ResendInterval=00:00:02",
-            "--Logging:LogLevel:Default=Warning",
-        ]);
+    private async Task<ProgramProcess> StartControllerAsync(ControllerMosquitto mosquitto, int brokerPort)
+    {
+        _account = await ControllerAccount.ForStoreAsync(_data);
+        return ControllerProgram.Start(
+            [
+                "--Urls=http://127.0.0.1:0",
+                .. BootstrapToken.Arguments(mosquitto.ControllerSettings(brokerPort)),
+                .. BootstrapToken.Arguments(BootstrapToken.ForTests.ControllerSettings()),
+                $"--Store:DataDirectory={_data}",
+                "--Security:GenerateDemoKeys=true",
+                $"--Security:CommandLifetime={Lifetime}",
+                "--Security:ResendInterval=00:00:02",
+                "--Logging:LogLevel:Default=Warning",
+            ]);
+    }
 
     /// <summary>A node on its own data folder (so a restart keeps its replay state and outcomes), known to the Controller when this returns.</summary>
     private async Task<NodeAgent> StartNodeAsync(int brokerPort, string nodeId, HttpClient http)

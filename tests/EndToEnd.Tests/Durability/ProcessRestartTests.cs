@@ -34,10 +34,10 @@ public sealed class ProcessRestartTests : IDisposable
     [Fact]
     public async Task A_second_Controller_process_on_the_same_store_exits_at_once_with_code_75_naming_the_holder()
     {
-        await using var first = StartController();
+        await using var first = await StartControllerAsync();
         var ports = await first.WaitForBoundPortsAsync(StartTimeout);
 
-        await using var second = StartController();
+        await using var second = await StartControllerAsync();
         await second.WaitForExitAsync(StartTimeout);
 
         Assert.True(second.ExitCode == ControllerExitCodes.StoreInUse, $"exit code {second.ExitCode}:\n{second.RecentOutput}");
@@ -62,7 +62,7 @@ public sealed class ProcessRestartTests : IDisposable
             var after = TimeSpan.FromMilliseconds(random.Next(0, duringStart ? 1500 : 800));
             // Ports of the OS's choosing at every start: a port kept across restarts could be taken by a test running
             // in parallel between a kill and the next start.
-            await using var controller = StartController();
+            await using var controller = await StartControllerAsync();
             if (duringStart)
             {
                 await Task.Delay(after);
@@ -89,9 +89,9 @@ public sealed class ProcessRestartTests : IDisposable
             }
         }
 
-        await using var last = StartController();
+        await using var last = await StartControllerAsync();
         var lastPorts = await last.WaitForBoundPortsAsync(StartTimeout);
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{lastPorts.Http}"), Timeout = StartTimeout };
+        using var http = (await ControllerAccount.ForStoreAsync(_data)).Client(new Uri($"http://127.0.0.1:{lastPorts.Http}"), StartTimeout);
         var health = await http.GetFromJsonAsync<JsonElement>("/healthz");
         Assert.True(!health.TryGetProperty("storeDegraded", out var degraded) || degraded.ValueKind == JsonValueKind.Null, $"store degraded: {degraded} (seed {seed})");
         var stored = await ReadAllEventIdsAsync(http);
@@ -142,12 +142,16 @@ public sealed class ProcessRestartTests : IDisposable
         }
     }
 
-    private ProgramProcess StartController() => ControllerProgram.Start(
-        [
-            .. ControllerProgram.AnyFreePorts,
-            $"--Store:DataDirectory={_data}",
-            "--Logging:LogLevel:Default=Warning",
-            .. BootstrapToken.Arguments(BootstrapToken.ForTests.ControllerSettings()),
-            "--Logging:LogLevel:SmartLoudspeaker.Controller.Infrastructure.Storage=Information",
-        ]);
+    private async Task<ProgramProcess> StartControllerAsync()
+    {
+        await ControllerAccount.ForStoreAsync(_data);
+        return ControllerProgram.Start(
+            [
+                .. ControllerProgram.AnyFreePorts,
+                $"--Store:DataDirectory={_data}",
+                "--Logging:LogLevel:Default=Warning",
+                .. BootstrapToken.Arguments(BootstrapToken.ForTests.ControllerSettings()),
+                "--Logging:LogLevel:SmartLoudspeaker.Controller.Infrastructure.Storage=Information",
+            ]);
+    }
 }

@@ -41,7 +41,7 @@ public sealed class SigkillDurabilityTests : IDisposable
 
         for (var round = 0; round < Rounds; round++)
         {
-            await using var controller = StartController();
+            await using var controller = await StartControllerAsync();
             await using var node = await SendingNode.ConnectAsync(_mqttPort, NodeId, acknowledged, StartTimeout, controller);
             await node.WaitForFirstAckAsync(StartTimeout);
 
@@ -52,7 +52,7 @@ public sealed class SigkillDurabilityTests : IDisposable
             _output.WriteLine($"round {round}: killed after {killAfter.TotalMilliseconds} ms; {acknowledged.Count} acknowledged so far");
         }
 
-        await using var last = StartController();
+        await using var last = await StartControllerAsync();
         await using (var node = await SendingNode.ConnectAsync(_mqttPort, NodeId, acknowledged, StartTimeout, last, sendEvents: false))
         {
             // Connected and born: the controller is up and its API serves the store.
@@ -79,20 +79,24 @@ public sealed class SigkillDurabilityTests : IDisposable
         }
     }
 
-    private ProgramProcess StartController() => ControllerProgram.Start(
-        [
-            $"--Urls=http://127.0.0.1:{_httpPort}",
-            $"--Broker:Port={_mqttPort}",
-            "--Broker:BindAddress=127.0.0.1",
-            "--Broker:Tls:Port=0",
-            $"--Store:DataDirectory={_data}",
-            "--Logging:LogLevel:Default=Warning",
-            .. BootstrapToken.Arguments(BootstrapToken.ForTests.ControllerSettings()),
-        ]);
+    private async Task<ProgramProcess> StartControllerAsync()
+    {
+        await ControllerAccount.ForStoreAsync(_data);
+        return ControllerProgram.Start(
+            [
+                $"--Urls=http://127.0.0.1:{_httpPort}",
+                $"--Broker:Port={_mqttPort}",
+                "--Broker:BindAddress=127.0.0.1",
+                "--Broker:Tls:Port=0",
+                $"--Store:DataDirectory={_data}",
+                "--Logging:LogLevel:Default=Warning",
+                .. BootstrapToken.Arguments(BootstrapToken.ForTests.ControllerSettings()),
+            ]);
+    }
 
     private async Task<List<string>> ReadAllEventIdsAsync()
     {
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_httpPort}"), Timeout = TimeSpan.FromSeconds(30) };
+        using var http = (await ControllerAccount.ForStoreAsync(_data)).Client(new Uri($"http://127.0.0.1:{_httpPort}"), TimeSpan.FromSeconds(30));
         var ids = new List<string>();
         long after = 0;
         while (true)

@@ -63,6 +63,7 @@ internal sealed class SecuredWorld : IAsyncDisposable
     /// <summary>Starts the Controller: demo keys unless <paramref name="security"/> gives the key options.</summary>
     public async Task StartControllerAsync(params string[] security)
     {
+        var account = await ControllerAccount.ForStoreAsync(Data);
         controller = ControllerProgram.Start(
             [
                 $"--Urls=http://127.0.0.1:{HttpPort.ToString(CultureInfo.InvariantCulture)}",
@@ -74,7 +75,7 @@ internal sealed class SecuredWorld : IAsyncDisposable
                 "--Logging:LogLevel:Default=Warning",
             ]);
         Http?.Dispose();
-        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{HttpPort.ToString(CultureInfo.InvariantCulture)}"), Timeout = TimeSpan.FromSeconds(10) };
+        Http = account.Client(new Uri($"http://127.0.0.1:{HttpPort.ToString(CultureInfo.InvariantCulture)}"), TimeSpan.FromSeconds(10));
         await Mosquitto.StartAsync(TimeSpan.FromSeconds(30));
         await controller.WaitUntilReadyAsync(TimeSpan.FromSeconds(30));
     }

@@ -25,7 +25,7 @@ public sealed class SequenceAcrossSigkillTests : IDisposable
     public async Task After_a_SIGKILL_the_restarted_controller_issues_strictly_larger_sequence_numbers_with_the_same_root()
     {
         var before = new List<long>();
-        await using (var controller = StartController())
+        await using (var controller = await StartControllerAsync())
         {
             using var http = await ConnectAsync(controller);
 
@@ -47,7 +47,7 @@ public sealed class SequenceAcrossSigkillTests : IDisposable
         var rootFile = Path.Combine(_data, "keys", "root.pub");
         var root = await File.ReadAllTextAsync(rootFile);
         var after = new List<long>();
-        await using (var restarted = StartController())
+        await using (var restarted = await StartControllerAsync())
         {
             using var http = await ConnectAsync(restarted);
             for (var i = 0; i < 5; i++)
@@ -75,22 +75,26 @@ public sealed class SequenceAcrossSigkillTests : IDisposable
         }
     }
 
-    private ProgramProcess StartController() => ControllerProgram.Start(
-        [
-            $"--Urls=http://127.0.0.1:{_httpPort}",
-            $"--Broker:Port={_mqttPort}",
-            "--Broker:BindAddress=127.0.0.1",
-            "--Broker:Tls:Port=0",
-            $"--Store:DataDirectory={_data}",
-            "--Security:GenerateDemoKeys=true",
-            "--Logging:LogLevel:Default=Warning",
-            .. BootstrapToken.Arguments(BootstrapToken.ForTests.ControllerSettings()),
-        ]);
+    private async Task<ProgramProcess> StartControllerAsync()
+    {
+        await ControllerAccount.ForStoreAsync(_data);
+        return ControllerProgram.Start(
+            [
+                $"--Urls=http://127.0.0.1:{_httpPort}",
+                $"--Broker:Port={_mqttPort}",
+                "--Broker:BindAddress=127.0.0.1",
+                "--Broker:Tls:Port=0",
+                $"--Store:DataDirectory={_data}",
+                "--Security:GenerateDemoKeys=true",
+                "--Logging:LogLevel:Default=Warning",
+                .. BootstrapToken.Arguments(BootstrapToken.ForTests.ControllerSettings()),
+            ]);
+    }
 
     private async Task<HttpClient> ConnectAsync(ProgramProcess controller)
     {
         await controller.WaitUntilReadyAsync(StartTimeout);
-        return new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_httpPort}"), Timeout = TimeSpan.FromSeconds(10) };
+        return (await ControllerAccount.ForStoreAsync(_data)).Client(new Uri($"http://127.0.0.1:{_httpPort}"), TimeSpan.FromSeconds(10));
     }
 
     private static async Task WaitUntilKnownAsync(HttpClient http, string nodeId)

@@ -80,7 +80,8 @@ public sealed class StoreFailureTests
         var refused = host.WaitForIngest(result => result.Kind == NodeMessageKind.Event);
         await node.PublishAsync(NodeMessageKind.Event, Wire.Event("ev-reserve"));
         Assert.Equal(IngestRefusals.StoreError, (await refused).RefusedReason);
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await host.Http.GetAsync(new Uri("/healthz", UriKind.Relative))).StatusCode);
+        using var monitor = host.CreateClient();
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await monitor.GetAsync(new Uri("/healthz", UriKind.Relative))).StatusCode);
     }
 
     [Fact]

@@ -1,0 +1,21 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using SmartLoudspeaker.Controller.Accounts.Authentication;
+
+namespace SmartLoudspeaker.Controller.Accounts.Pages;
+
+/// <summary>Ends the session this browser is signed in with (a POST with its antiforgery token: a link cannot sign anyone out).</summary>
+internal sealed class SignOutModel(AccountDirectory accounts) : PageModel
+{
+    public async Task<IActionResult> OnPostAsync()
+    {
+        if (User.FindFirstValue(AccountClaims.Session) is { } session)
+        {
+            await accounts.EndSessionAsync(User.Identity!.Name!, session);
+        }
+
+        SessionCookie.Delete(Response);
+        return Redirect(SessionAuthenticationHandler.SignInPath);
+    }
+}
