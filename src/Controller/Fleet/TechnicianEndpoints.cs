@@ -9,15 +9,15 @@ using SmartLoudspeaker.Controller.Infrastructure.Broker.Api;
 namespace SmartLoudspeaker.Controller.Fleet;
 
 /// <summary>
-/// The technician's job on one route group: the fleet API, enrolment and node identities, commands to a node, a zone or
-/// the fleet and their outcomes, what nodes refused, the zone registry, what the broker refused and the observer account,
-/// and the live stream of the fleet pages. Whatever applies to the technician's work alone (the
-/// accounts issue's role policy: <c>.RequireAuthorization(…)</c> on the group returned here) is added in this one place;
-/// the technician's pages, under <c>/Fleet/Pages</c> and <c>/Zones/Pages</c>, take the same policy by folder in <c>AddRazorPages</c>.
+/// The technician's job on two route groups, each carrying its role policy in this one place: what a viewer may read
+/// too (the fleet API's reads and the live stream of the fleet pages), and what needs the technician role (enrolment
+/// and node identities, commands to a node, a zone or the fleet and their outcomes, what nodes refused, the zone
+/// registry, what the broker refused and the observer account). The technician's pages take the same policies by
+/// folder in <c>AddRazorPages</c>.
 /// </summary>
 public static class TechnicianEndpoints
 {
-    /// <summary>Maps the technician's endpoints on a group without a prefix, so that every URL stays as it was.</summary>
+    /// <summary>Maps the technician's endpoints on groups without a prefix, so that every URL stays as it was; returns the technician-only group.</summary>
     public static RouteGroupBuilder MapTechnicianEndpoints(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
