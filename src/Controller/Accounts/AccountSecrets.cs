@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -16,7 +17,7 @@ internal static class AccountSecrets
     public static string NewPassword() => RandomNumberGenerator.GetString(PasswordAlphabet, 20);
 
     /// <summary>A session cookie's secret: 32 random bytes, base64url.</summary>
-    public static string NewSessionSecret() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    public static string NewSessionSecret() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
 
     /// <summary>An API token: the prefix and 32 random bytes, base64url.</summary>
     public static string NewToken() => TokenPrefix + NewSessionSecret();
