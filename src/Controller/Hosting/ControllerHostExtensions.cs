@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using SmartLoudspeaker.Controller.Audit;
 using SmartLoudspeaker.Controller.Commands.Storage;
 using SmartLoudspeaker.Controller.Fleet;
 using SmartLoudspeaker.Controller.Fleet.Storage;
@@ -54,6 +55,7 @@ public static class ControllerHostExtensions
         services.AddSingleton<ICommandStore>(provider => provider.GetRequiredService<CommandRepository>());
         services.AddSingleton<IStoreMaintenance>(provider => provider.GetRequiredService<CommandRepository>());
         services.AddZoneRegistry();
+        services.AddAuditTrail();
         services.AddSingleton<FleetRegistry>();
         services.AddNodeIdentity(configuration);
         services.AddSingleton<IngestPipeline>();

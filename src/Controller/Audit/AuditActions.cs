@@ -1,0 +1,11 @@
+namespace SmartLoudspeaker.Controller.Audit;
+
+/// <summary>
+/// The names of what the audit log records, grouped by their first segment so a filter on <c>account.</c> finds every
+/// account action. A name is part of the stored log: never rename one.
+/// </summary>
+internal static class AuditActions
+{
+    public const string SignIn = "account.sign-in";
+    public const string SignOut = "account.sign-out";
+}

@@ -1,0 +1,64 @@
+using System.Security.Claims;
+using SmartLoudspeaker.Controller.Accounts;
+using SmartLoudspeaker.Controller.Audit.Storage;
+
+namespace SmartLoudspeaker.Controller.Audit;
+
+/// <summary>
+/// Where every feature records what people, scripts and nodes did (docs/security.md, "Audit log"). A record is awaited
+/// until the store has it: an action the log cannot keep is logged as an error, so a full disk is seen, but the action
+/// itself is not undone by it.
+/// </summary>
+internal sealed partial class AuditTrail
+{
+    public const string SystemActor = "system";
+    public const string AnonymousActor = "anonymous";
+
+    private readonly AuditRepository _repository;
+    private readonly TimeProvider _time;
+    private readonly ILogger<AuditTrail> _logger;
+
+    public AuditTrail(AuditRepository repository, TimeProvider time, ILogger<AuditTrail> logger)
+    {
+        _repository = repository;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>Records an action with its actor and source given.</summary>
+    public async Task<AuditEntry> RecordAsync(string actor, string? source, string action, AuditOutcome outcome, string? target = null, string? detail = null)
+    {
+        var entry = new AuditEntry(Guid.CreateVersion7(_time.GetUtcNow()).ToString("N"), _time.GetUtcNow(), actor, action, outcome, target, source, detail);
+        if (!await _repository.AppendAsync(entry).ConfigureAwait(false))
+        {
+            LogNotKept(entry.Action, entry.Actor, entry.Target);
+        }
+
+        return entry;
+    }
+
+    /// <summary>Records an action of the request's caller, from the request's client address.</summary>
+    public Task<AuditEntry> RecordAsync(HttpContext context, string action, AuditOutcome outcome, string? target = null, string? detail = null)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return RecordAsync(ActorOf(context.User), context.Connection.RemoteIpAddress?.ToString(), action, outcome, target, detail);
+    }
+
+    /// <summary>How <paramref name="user"/> appears in the log: the sign-in name, and the token when it came with one.</summary>
+    public static string ActorOf(ClaimsPrincipal user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        if (user.Identity is not { IsAuthenticated: true, Name: { } name })
+        {
+            return AnonymousActor;
+        }
+
+        return user.FindFirst(AccountClaims.Token)?.Value is { } token ? $"{name} (token {token})" : name;
+    }
+
+    /// <summary>The entries from <paramref name="from"/> (inclusive) to <paramref name="to"/> (exclusive), newest first.</summary>
+    public IEnumerable<AuditEntry> Between(DateTimeOffset from, DateTimeOffset to) => _repository.Between(from, to);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The audit log could not keep {Action} by {Actor} on {Target}: the store refused the write")]
+    private partial void LogNotKept(string action, string actor, string? target);
+}
