@@ -85,4 +85,19 @@ public sealed class TranslationTests
             }
         }
     }
+
+    [Fact]
+    public void Every_account_refusal_and_role_has_words_in_both_languages()
+    {
+        var keys = Enum.GetNames<SmartLoudspeaker.Controller.Accounts.AccountRefusal>().Select(name => "Accounts.Problem." + name)
+            .Concat(SmartLoudspeaker.Controller.Accounts.AccountRoles.All.Select(role => "Accounts.Role." + role));
+        foreach (var file in new[] { "Ui.resx", "Ui.en.resx" })
+        {
+            var strings = Load(file);
+            foreach (var key in keys)
+            {
+                Assert.True(strings.ContainsKey(key), $"{file} lacks {key}.");
+            }
+        }
+    }
 }

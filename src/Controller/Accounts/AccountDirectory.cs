@@ -14,7 +14,6 @@ namespace SmartLoudspeaker.Controller.Accounts;
 /// </summary>
 internal sealed partial class AccountDirectory
 {
-    private const int MinimumPasswordLength = 10;
     private readonly IAccountStore _store;
     private readonly AccountsOptions _options;
     private readonly TimeProvider _time;
@@ -70,17 +69,17 @@ internal sealed partial class AccountDirectory
         name = NormalizeName(name);
         if (!NamePattern().IsMatch(name))
         {
-            return AccountChange<UserRecord>.Refused("A user name is 1 to 64 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit.");
+            return AccountChange<UserRecord>.Refused(AccountRefusal.InvalidName, "A user name is 1 to 64 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit.");
         }
 
-        if (password.Length < MinimumPasswordLength)
+        if (PasswordProblem(password) is { } tooShort)
         {
-            return AccountChange<UserRecord>.Refused($"A password has at least {MinimumPasswordLength} characters.");
+            return tooShort;
         }
 
-        if (roles.FirstOrDefault(role => !AccountRoles.IsKnown(role)) is { } unknown)
+        if (RoleProblem(roles) is { } unknownRole)
         {
-            return AccountChange<UserRecord>.Refused($"'{unknown}' is not a role ({string.Join(", ", AccountRoles.All)}).");
+            return unknownRole;
         }
 
         var now = _time.GetUtcNow();
@@ -92,7 +91,7 @@ internal sealed partial class AccountDirectory
             EnsureLoaded();
             if (_users.ContainsKey(name))
             {
-                return AccountChange<UserRecord>.Refused($"The user '{name}' exists already.");
+                return AccountChange<UserRecord>.Refused(AccountRefusal.NameTaken, $"The user '{name}' exists already.");
             }
 
             _users[name] = user;
@@ -271,12 +270,12 @@ internal sealed partial class AccountDirectory
         ArgumentNullException.ThrowIfNull(roles);
         if (lifetime < TimeSpan.FromDays(1) || lifetime > _options.TokenMaxLifetime)
         {
-            return AccountChange<CreatedApiToken>.Refused($"A token lives from 1 to {(int)_options.TokenMaxLifetime.TotalDays} days.");
+            return AccountChange<CreatedApiToken>.Refused(AccountRefusal.TokenLifetime, $"A token lives from 1 to {(int)_options.TokenMaxLifetime.TotalDays} days.");
         }
 
         if (roles.Count == 0)
         {
-            return AccountChange<CreatedApiToken>.Refused("A token needs at least one role.");
+            return AccountChange<CreatedApiToken>.Refused(AccountRefusal.TokenWithoutRole, "A token needs at least one role.");
         }
 
         var text = AccountSecrets.NewToken();
@@ -288,12 +287,12 @@ internal sealed partial class AccountDirectory
             EnsureLoaded();
             if (!_users.TryGetValue(NormalizeName(ownerName), out var owner) || owner.Disabled)
             {
-                return AccountChange<CreatedApiToken>.Refused($"There is no active user '{ownerName}'.");
+                return AccountChange<CreatedApiToken>.Refused(AccountRefusal.NoSuchUser, $"There is no active user '{ownerName}'.");
             }
 
             if (roles.FirstOrDefault(role => !owner.Roles.Contains(role, StringComparer.Ordinal)) is { } notHeld)
             {
-                return AccountChange<CreatedApiToken>.Refused($"'{owner.Name}' does not hold the role '{notHeld}': a token holds only roles of its owner.");
+                return AccountChange<CreatedApiToken>.Refused(AccountRefusal.RoleNotHeld, $"'{owner.Name}' does not hold the role '{notHeld}': a token holds only roles of its owner.");
             }
 
             var record = new ApiTokenRecord(
@@ -371,13 +370,16 @@ internal sealed partial class AccountDirectory
         return true;
     }
 
-    /// <summary>Changes a password (the person's own, or an admin's reset) and ends every session of the account.</summary>
-    public async Task<AccountChange<UserRecord>> SetPasswordAsync(string userName, string password)
+    /// <summary>
+    /// Changes a password (the person's own, or an admin's reset) and ends every session of the account but
+    /// <paramref name="keepSessionId"/> (the one a person changed their own password in, who stays signed in there).
+    /// </summary>
+    public async Task<AccountChange<UserRecord>> SetPasswordAsync(string userName, string password, string? keepSessionId = null)
     {
         ArgumentNullException.ThrowIfNull(password);
-        if (password.Length < MinimumPasswordLength)
+        if (PasswordProblem(password) is { } tooShort)
         {
-            return AccountChange<UserRecord>.Refused($"A password has at least {MinimumPasswordLength} characters.");
+            return tooShort;
         }
 
         var saved = new List<Task>();
@@ -387,20 +389,113 @@ internal sealed partial class AccountDirectory
             EnsureLoaded();
             if (!_users.TryGetValue(NormalizeName(userName), out var found))
             {
-                return AccountChange<UserRecord>.Refused($"There is no user '{userName}'.");
+                return AccountChange<UserRecord>.Refused(AccountRefusal.NoSuchUser, $"There is no user '{userName}'.");
             }
 
             user = found with { PasswordHash = _hasher.HashPassword(found, password), FailedAttempts = 0, LockedUntil = null, ChangedAt = _time.GetUtcNow() };
             _users[user.Name] = user;
             saved.Add(_store.SaveAsync(user));
-            foreach (var session in _sessionsBySecret.Values.Where(session => session.UserName == user.Name).ToList())
+            saved.AddRange(EndSessionsLocked(user.Name, keepSessionId));
+        }
+
+        await Task.WhenAll(saved);
+        _logger.LogInformation("Password of {User} changed; its sessions ended{Kept}", user.Name, keepSessionId is null ? string.Empty : " but the current one");
+        return AccountChange<UserRecord>.Done(user);
+    }
+
+    /// <summary>Ends every session of <paramref name="userName"/> but <paramref name="keepSessionId"/>; how many ended.</summary>
+    public async Task<int> EndOtherSessionsAsync(string userName, string keepSessionId)
+    {
+        List<Task> ended;
+        lock (_lock)
+        {
+            EnsureLoaded();
+            ended = EndSessionsLocked(userName, keepSessionId);
+        }
+
+        await Task.WhenAll(ended);
+        _logger.LogInformation("{Count} other sessions of {User} ended", ended.Count, userName);
+        return ended.Count;
+    }
+
+    /// <summary>
+    /// Gives an account exactly <paramref name="roles"/> (its sessions and tokens act with the new ones from their next
+    /// request: a token keeps only those of its roles the owner still holds). Refused when a role is unknown or when it
+    /// would take the admin role from the last active admin.
+    /// </summary>
+    public async Task<AccountChange<UserRecord>> SetRolesAsync(string userName, IReadOnlyList<string> roles)
+    {
+        ArgumentNullException.ThrowIfNull(roles);
+        if (RoleProblem(roles) is { } unknownRole)
+        {
+            return unknownRole;
+        }
+
+        UserRecord user;
+        Task saved;
+        lock (_lock)
+        {
+            EnsureLoaded();
+            if (!_users.TryGetValue(NormalizeName(userName), out var found))
             {
-                saved.Add(EndLocked(session));
+                return AccountChange<UserRecord>.Refused(AccountRefusal.NoSuchUser, $"There is no user '{userName}'.");
+            }
+
+            var normalized = AccountRoles.Normalize(roles);
+            if (IsLastActiveAdminLocked(found) && !normalized.Contains(AccountRoles.Admin, StringComparer.Ordinal))
+            {
+                return AccountChange<UserRecord>.Refused(AccountRefusal.LastAdmin,
+                    $"'{found.Name}' is the last active admin: give another account the admin role first.");
+            }
+
+            user = found with { Roles = normalized, ChangedAt = _time.GetUtcNow() };
+            _users[user.Name] = user;
+            saved = _store.SaveAsync(user);
+        }
+
+        await saved;
+        _logger.LogInformation("Roles of {User} set to {Roles}", user.Name, string.Join(",", user.Roles));
+        return AccountChange<UserRecord>.Done(user);
+    }
+
+    /// <summary>
+    /// Disables an account (it signs in to nothing, all its sessions end at once and its tokens stop working) or enables
+    /// it again. <paramref name="actorName"/> may not disable their own account, nor may the last active admin be disabled.
+    /// </summary>
+    public async Task<AccountChange<UserRecord>> SetDisabledAsync(string userName, bool disabled, string actorName)
+    {
+        ArgumentNullException.ThrowIfNull(actorName);
+        var saved = new List<Task>();
+        UserRecord user;
+        lock (_lock)
+        {
+            EnsureLoaded();
+            if (!_users.TryGetValue(NormalizeName(userName), out var found))
+            {
+                return AccountChange<UserRecord>.Refused(AccountRefusal.NoSuchUser, $"There is no user '{userName}'.");
+            }
+
+            if (disabled && found.Name == NormalizeName(actorName))
+            {
+                return AccountChange<UserRecord>.Refused(AccountRefusal.OwnAccount, "An admin cannot disable their own account.");
+            }
+
+            if (disabled && IsLastActiveAdminLocked(found))
+            {
+                return AccountChange<UserRecord>.Refused(AccountRefusal.LastAdmin, $"'{found.Name}' is the last active admin.");
+            }
+
+            user = found with { Disabled = disabled, ChangedAt = _time.GetUtcNow() };
+            _users[user.Name] = user;
+            saved.Add(_store.SaveAsync(user));
+            if (disabled)
+            {
+                saved.AddRange(EndSessionsLocked(user.Name, null));
             }
         }
 
         await Task.WhenAll(saved);
-        _logger.LogInformation("Password of {User} changed; its sessions ended", user.Name);
+        _logger.LogInformation("Account {User} {State}", user.Name, disabled ? "disabled; its sessions ended" : "enabled");
         return AccountChange<UserRecord>.Done(user);
     }
 
@@ -412,6 +507,24 @@ internal sealed partial class AccountDirectory
     }
 
     private static string NormalizeName(string name) => name.Trim().ToLowerInvariant();
+
+    private static AccountChange<UserRecord>? RoleProblem(IReadOnlyList<string> roles) =>
+        roles.FirstOrDefault(role => !AccountRoles.IsKnown(role)) is { } unknown
+            ? AccountChange<UserRecord>.Refused(AccountRefusal.UnknownRole, $"'{unknown}' is not a role ({string.Join(", ", AccountRoles.All)}).")
+            : null;
+
+    private AccountChange<UserRecord>? PasswordProblem(string password) =>
+        password.Length < _options.MinimumPasswordLength
+            ? AccountChange<UserRecord>.Refused(AccountRefusal.PasswordTooShort, $"A password has at least {_options.MinimumPasswordLength} characters.")
+            : null;
+
+    /// <summary>Whether <paramref name="user"/> is an enabled admin and no other enabled account holds the admin role.</summary>
+    private bool IsLastActiveAdminLocked(UserRecord user) =>
+        !user.Disabled && user.Roles.Contains(AccountRoles.Admin, StringComparer.Ordinal)
+        && !_users.Values.Any(other => other.Name != user.Name && !other.Disabled && other.Roles.Contains(AccountRoles.Admin, StringComparer.Ordinal));
+
+    private List<Task> EndSessionsLocked(string userName, string? keepSessionId) =>
+        [.. _sessionsBySecret.Values.Where(session => session.UserName == userName && session.Id != keepSessionId).ToList().Select(EndLocked)];
 
     /// <summary>A name as typed, safe for one log line (an attacker chooses it).</summary>
     private static string Printable(string? name) => name is null ? "(none)" : new string([.. name.Take(64).Select(c => char.IsControl(c) ? '?' : c)]);

@@ -1,6 +1,6 @@
 namespace SmartLoudspeaker.Controller.Accounts;
 
-/// <summary>Configuration section "Accounts": sessions, lockout, the sign-in limits and token lifetimes.</summary>
+/// <summary>Configuration section "Accounts": sessions, lockout, the sign-in limits, passwords and token lifetimes.</summary>
 public sealed class AccountsOptions
 {
     /// <summary>Configuration section name.</summary>
@@ -26,6 +26,12 @@ public sealed class AccountsOptions
 
     /// <summary>Largest sign-in body accepted (a name, a password and the antiforgery token fit in far less).</summary>
     public int SignInMaxBodyBytes { get; set; } = 4096;
+
+    /// <summary>
+    /// Shortest password a person may choose (the random ones the Controller gives out are 20 characters, so it is at
+    /// most that).
+    /// </summary>
+    public int MinimumPasswordLength { get; set; } = 10;
 
     /// <summary>Longest life an API token may be given.</summary>
     public TimeSpan TokenMaxLifetime { get; set; } = TimeSpan.FromDays(366);

@@ -44,6 +44,11 @@ internal sealed class AccountsOptionsValidator : IValidateOptions<AccountsOption
             failures.Add($"Accounts:SignInMaxBodyBytes must be between 512 and 65536 (was {options.SignInMaxBodyBytes}).");
         }
 
+        if (options.MinimumPasswordLength is < 8 or > 20)
+        {
+            failures.Add($"Accounts:MinimumPasswordLength must be between 8 and 20 (was {options.MinimumPasswordLength}).");
+        }
+
         if (options.TokenMaxLifetime < TimeSpan.FromDays(1) || options.TokenMaxLifetime > TimeSpan.FromDays(3660))
         {
             failures.Add($"Accounts:TokenMaxLifetime must be between 1.00:00:00 and 3660.00:00:00 (was {options.TokenMaxLifetime}).");

@@ -97,7 +97,8 @@ public sealed partial class EndpointRoleMatrixTests : IDisposable
     {
         "/healthz" or "/metrics" or "/openapi/{documentName}.json" or "/language" => Anonymous,
         "/signin" or "/error/{code:int?}" when isPage => Anonymous,
-        "/signout" when isPage => AnyoneSignedIn,
+        "/signout" or "/account" when isPage => AnyoneSignedIn,
+        "/users" when isPage => Admins,
         _ when pattern.StartsWith("/api/account", StringComparison.Ordinal) => AnyoneSignedIn,
         _ when pattern.StartsWith("/api/users", StringComparison.Ordinal) => Admins,
         "/api/nodes" or "/api/nodes/{id}" or "/api/nodes/{id}/history" or "/api/nodes/{id}/events" when method == "GET" => FleetReaders,

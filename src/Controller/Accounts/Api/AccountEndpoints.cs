@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using SmartLoudspeaker.Controller.Accounts.Authentication;
 using SmartLoudspeaker.Controller.Accounts.Storage;
+using SmartLoudspeaker.Controller.Audit;
 
 namespace SmartLoudspeaker.Controller.Accounts.Api;
 
@@ -29,6 +30,11 @@ internal static class AccountEndpoints
         users.MapPost("/", CreateUser).WithName("CreateUser").WithSummary("Creates an account with a random password, shown once (admins).");
         users.MapPost("/{name}/password", ResetPassword).WithName("ResetPassword")
             .WithSummary("Gives an account a new random password, shown once, and ends its sessions (admins).");
+        users.MapPut("/{name}/roles", SetRoles).WithName("SetUserRoles")
+            .WithSummary("Gives an account exactly these roles; the last active admin keeps the admin role (admins).");
+        users.MapPost("/{name}/disable", Disable).WithName("DisableUser")
+            .WithSummary("Disables an account: its sessions end at once and its tokens stop working; not one's own, nor the last admin (admins).");
+        users.MapPost("/{name}/enable", Enable).WithName("EnableUser").WithSummary("Enables a disabled account again (admins).");
     }
 
     private static AccountView GetAccount(ClaimsPrincipal user) => new(
@@ -97,6 +103,40 @@ internal static class AccountEndpoints
         var changed = await accounts.SetPasswordAsync(name, password);
         return changed.Value is { } user ? TypedResults.Ok(new IssuedPasswordView(View(user), password)) : TypedResults.NotFound();
     }
+
+    private static async Task<Results<Ok<UserView>, NotFound, ProblemHttpResult>> SetRoles(
+        string name, SetRolesRequest request, HttpContext context, AccountDirectory accounts, AuditTrail audit)
+    {
+        var before = accounts.FindUser(name)?.Roles;
+        var changed = await accounts.SetRolesAsync(name, request.Roles ?? []);
+        await UserAudit.RecordRolesAsync(audit, context, name, before, changed);
+        return Answer(changed);
+    }
+
+    private static async Task<Results<Ok<UserView>, NotFound, ProblemHttpResult>> Disable(
+        string name, HttpContext context, AccountDirectory accounts, AuditTrail audit) =>
+        await SetDisabled(name, true, context, accounts, audit);
+
+    private static async Task<Results<Ok<UserView>, NotFound, ProblemHttpResult>> Enable(
+        string name, HttpContext context, AccountDirectory accounts, AuditTrail audit) =>
+        await SetDisabled(name, false, context, accounts, audit);
+
+    private static async Task<Results<Ok<UserView>, NotFound, ProblemHttpResult>> SetDisabled(
+        string name, bool disabled, HttpContext context, AccountDirectory accounts, AuditTrail audit)
+    {
+        var changed = await accounts.SetDisabledAsync(name, disabled, context.User.Identity!.Name!);
+        await UserAudit.RecordStateAsync(audit, context, name, disabled, changed);
+        return Answer(changed);
+    }
+
+    /// <summary>An admin's change to an account: 404 for no such account, 409 for a guard (last admin, one's own), else 400.</summary>
+    private static Results<Ok<UserView>, NotFound, ProblemHttpResult> Answer(AccountChange<UserRecord> changed) => changed switch
+    {
+        { Value: { } user } => TypedResults.Ok(View(user)),
+        { Reason: AccountRefusal.NoSuchUser } => TypedResults.NotFound(),
+        { Reason: AccountRefusal.LastAdmin or AccountRefusal.OwnAccount } => TypedResults.Problem(changed.Problem, statusCode: StatusCodes.Status409Conflict),
+        _ => TypedResults.Problem(changed.Problem, statusCode: StatusCodes.Status400BadRequest),
+    };
 
     private static TokenView View(ApiTokenRecord token) => new(token.Id, token.Name, token.Roles, token.CreatedAt, token.ExpiresAt, token.RevokedAt);
 
