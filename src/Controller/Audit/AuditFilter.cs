@@ -33,7 +33,8 @@ internal sealed record AuditFilter(
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(zone);
         problem = null;
-        var to = Text(query, "to") is { } toText ? Instant(toText, zone, endOfDay: true) : now;
+        // Without 'to', up to now and including it ('to' is exclusive).
+        var to = Text(query, "to") is { } toText ? Instant(toText, zone, endOfDay: true) : now.AddTicks(1);
         if (to is null)
         {
             problem = "'to' must be an ISO 8601 instant or a date (yyyy-MM-dd).";
