@@ -37,7 +37,18 @@ internal sealed partial class AuditTrail
         // the same twice (a restarted Controller on a stopped clock, as in tests, counts from zero again).
         var id = string.Create(CultureInfo.InvariantCulture, $"{at.UtcTicks:x16}-{Interlocked.Increment(ref _sequence):x8}-{RandomNumberGenerator.GetHexString(8, lowercase: true)}");
         var entry = new AuditEntry(id, at, actor, action, outcome, target, source, detail);
-        if (!await _repository.AppendAsync(entry).ConfigureAwait(false))
+        bool kept;
+        try
+        {
+            kept = await _repository.AppendAsync(entry).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is IOException or LiteDB.LiteException or InvalidOperationException or UnauthorizedAccessException)
+        {
+            // A full or failing disk (the store engine has logged why): the action stands, the missing entry is an error.
+            kept = false;
+        }
+
+        if (!kept)
         {
             LogNotKept(entry.Action, entry.Actor, entry.Target);
         }

@@ -84,9 +84,11 @@ public sealed class IdentityRotationTests : IDisposable
         // The audit log has who asked (the test admin) and who completed it (the node, by its verified answer).
         var audit = _host.Services.GetRequiredService<AuditTrail>()
             .Find(new AuditFilter(_host.Clock.GetUtcNow().AddDays(-1), _host.Clock.GetUtcNow().AddDays(1), Action: "node.identity-rot")).ToList();
-        Assert.Equal([AuditActions.IdentityRotated, AuditActions.IdentityRotationRequested], audit.Select(entry => entry.Action));
+        Assert.Equal(
+            [(AuditActions.IdentityRotated, AuditOutcome.Succeeded), (AuditActions.IdentityRotationRequested, AuditOutcome.Refused), (AuditActions.IdentityRotationRequested, AuditOutcome.Succeeded)],
+            audit.Select(entry => (entry.Action, entry.Outcome)));
         Assert.Equal(("node:" + old.NodeId, "command " + commandId), (audit[0].Actor, audit[0].Detail?[..(8 + commandId.Length)]));
-        Assert.StartsWith(ControllerHost.TestUser + " (token ", audit[1].Actor, StringComparison.Ordinal);
+        Assert.StartsWith(ControllerHost.TestUser + " (token ", audit[2].Actor, StringComparison.Ordinal);
 
         Assert.Contains("Cụm loa đã chuyển sang khoá mới", await _host.Http.GetStringAsync(new Uri($"/nodes/{old.NodeId}", UriKind.Relative)), StringComparison.Ordinal);
 
