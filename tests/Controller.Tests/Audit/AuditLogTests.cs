@@ -286,6 +286,7 @@ public sealed partial class AuditLogTests : IDisposable
         Assert.Equal(["node:thon-3-loa-1", "node:thon-2-loa-1", "node:thon-1-loa-1"], Targets(await ListAsync("?actor=lan&action=command.")));
         Assert.Equal(["zone:thon-2"], Targets(await ListAsync("?action=command.&outcome=refused")));
         Assert.Equal(["zone:thon-2", "node:thon-2-loa-1"], Targets(await ListAsync("?target=THON-2")));
+        Assert.Empty(Targets(await ListAsync("?target=" + Uri.EscapeDataString("x' OR 1=1 %_"))));
 
         var first = await ListAsync("?action=command.&limit=2");
         Assert.Equal(["zone:thon-2", "node:thon-3-loa-1"], Targets(first));
