@@ -1,6 +1,7 @@
 using SmartLoudspeaker.Controller;
 using SmartLoudspeaker.Controller.Accounts;
 using SmartLoudspeaker.Controller.Accounts.Api;
+using SmartLoudspeaker.Controller.Audit.Api;
 using SmartLoudspeaker.Controller.Commands;
 using SmartLoudspeaker.Controller.Fleet;
 using SmartLoudspeaker.Controller.Hosting;
@@ -43,6 +44,7 @@ if (System.Reflection.Assembly.GetEntryAssembly() == typeof(Program).Assembly
 // web UI (layout, languages, error pages, sign-in) belong to no job.
 app.MapTechnicianEndpoints();
 app.MapAccountApi();
+app.MapAuditApi();
 app.MapOperationsEndpoints();
 app.MapSmartLoudspeakerWeb();
 

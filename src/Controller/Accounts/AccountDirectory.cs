@@ -112,20 +112,20 @@ internal sealed partial class AccountDirectory
         {
             _hasher.VerifyHashedPassword(Decoy, _decoyHash.Value, password ?? string.Empty);
             _logger.LogWarning("Sign-in refused for {User} from {Client}: unknown name or empty password", Printable(name), clientAddress);
-            return new SignInAttempt(SignInOutcome.WrongNameOrPassword, null);
+            return new SignInAttempt(SignInOutcome.WrongNameOrPassword, null, found is null ? "unknown name" : "empty password");
         }
 
         if (found.LockedUntil is { } lockedUntil && lockedUntil > now)
         {
             _logger.LogWarning("Sign-in refused for {User} from {Client}: locked until {Until:O}", found.Name, clientAddress, lockedUntil);
-            return new SignInAttempt(SignInOutcome.Locked, null);
+            return new SignInAttempt(SignInOutcome.Locked, null, $"locked until {lockedUntil:O}");
         }
 
         var verdict = _hasher.VerifyHashedPassword(found, found.PasswordHash, password);
         if (found.Disabled)
         {
             _logger.LogWarning("Sign-in refused for {User} from {Client}: the account is disabled", found.Name, clientAddress);
-            return new SignInAttempt(SignInOutcome.Disabled, null);
+            return new SignInAttempt(SignInOutcome.Disabled, null, "disabled account");
         }
 
         Task saved;
@@ -138,7 +138,9 @@ internal sealed partial class AccountDirectory
                 var failures = user.FailedAttempts + 1;
                 var locks = failures >= _options.LockoutThreshold;
                 user = user with { FailedAttempts = locks ? 0 : failures, LockedUntil = locks ? now + _options.LockoutDuration : user.LockedUntil };
-                attempt = new SignInAttempt(locks ? SignInOutcome.Locked : SignInOutcome.WrongNameOrPassword, null);
+                attempt = locks
+                    ? new SignInAttempt(SignInOutcome.Locked, null, $"wrong password ({failures} in a row); locked for {_options.LockoutDuration}", LockoutReached: true)
+                    : new SignInAttempt(SignInOutcome.WrongNameOrPassword, null, $"wrong password ({failures} of {_options.LockoutThreshold})");
                 _users[user.Name] = user;
                 saved = _store.SaveAsync(user);
             }

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using SmartLoudspeaker.Controller.Accounts.Authentication;
 using SmartLoudspeaker.Controller.Accounts.Storage;
+using SmartLoudspeaker.Controller.Audit;
 using SmartLoudspeaker.Controller.Infrastructure.Storage;
 
 namespace SmartLoudspeaker.Controller.Accounts;
@@ -57,11 +58,12 @@ internal static class AccountsHostExtensions
                     context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                     _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = window, QueueLimit = 0 })
                 : RateLimitPartition.GetNoLimiter(SignInRateLimiterPartition));
-            limiter.OnRejected = (rejected, _) =>
+            limiter.OnRejected = async (rejected, _) =>
             {
                 rejected.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AccountsHostExtensions))
                     .LogWarning("Sign-in rate limit reached by {Client}", rejected.HttpContext.Connection.RemoteIpAddress);
-                return ValueTask.CompletedTask;
+                await rejected.HttpContext.RequestServices.GetRequiredService<AuditTrail>().RecordAsync(
+                    rejected.HttpContext, AuditActions.SignInRateLimited, AuditOutcome.Refused, detail: $"more than {permits} attempts in {window}");
             };
         });
         return builder;
@@ -109,6 +111,8 @@ internal static class AccountsHostExtensions
             {
                 app.Logger.LogWarning("Refused {Method} {Path} from {User}: cookie-authenticated API write without its antiforgery token",
                     context.Request.Method, context.Request.Path, context.User.Identity.Name);
+                await context.RequestServices.GetRequiredService<AuditTrail>().RecordAsync(
+                    context, AuditActions.AntiforgeryRefused, AuditOutcome.Refused, $"{context.Request.Method} {AuditTrail.Typed(context.Request.Path)}", "no valid antiforgery token");
                 context.Response.StatusCode = StatusCodes.Status400BadRequest;
                 return;
             }

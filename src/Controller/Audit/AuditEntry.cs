@@ -4,7 +4,7 @@ namespace SmartLoudspeaker.Controller.Audit;
 /// One line of the audit log: who did what to what, when, from where, and whether it was done. Written once, never
 /// changed (docs/security.md, "Audit log").
 /// </summary>
-/// <param name="Id">Time-ordered (a version 7 UUID), so entries of the same tick keep their order.</param>
+/// <param name="Id">Time-ordered (ticks, a count, a random part), so entries of the same tick keep their order.</param>
 /// <param name="At">When the Controller decided.</param>
 /// <param name="Actor">
 /// The person's sign-in name, <c>name (token tk_…)</c> for an API token, <c>node:…</c> for a node, <c>system</c> for

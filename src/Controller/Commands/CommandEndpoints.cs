@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using SmartLoudspeaker.Controller.Audit;
 using SmartLoudspeaker.Controller.Fleet;
 using SmartLoudspeaker.Controller.Fleet.Storage;
 using SmartLoudspeaker.Protocol;
@@ -40,31 +41,29 @@ public static class CommandEndpoints
     }
 
     private static async Task<Results<Accepted<CommandAccepted>, BadRequest<ProblemDetails>, NotFound<ProblemDetails>, UnprocessableEntity<ProblemDetails>, ProblemHttpResult>> IssueToNode(
-        string id, IssueCommandRequest request, CommandService service, CancellationToken cancellationToken) =>
+        string id, IssueCommandRequest request, CommandService service, AuditTrail audit, HttpContext context, CancellationToken cancellationToken) =>
         Identifiers.IsValid(id)
-            ? await IssueAsync(new CommandTarget { Node = id }, request, service, cancellationToken)
+            ? await IssueAsync(new CommandTarget { Node = id }, request, service, audit, context, cancellationToken)
             : TypedResults.BadRequest(Invalid("Invalid node id", "Node ids are 1–64 characters of a–z, 0–9 and '-', not starting with '-'."));
 
     private static async Task<Results<Accepted<CommandAccepted>, BadRequest<ProblemDetails>, NotFound<ProblemDetails>, UnprocessableEntity<ProblemDetails>, ProblemHttpResult>> IssueToZone(
-        string zone, IssueCommandRequest request, CommandService service, CancellationToken cancellationToken) =>
+        string zone, IssueCommandRequest request, CommandService service, AuditTrail audit, HttpContext context, CancellationToken cancellationToken) =>
         Identifiers.IsValid(zone)
-            ? await IssueAsync(new CommandTarget { Zone = zone }, request, service, cancellationToken)
+            ? await IssueAsync(new CommandTarget { Zone = zone }, request, service, audit, context, cancellationToken)
             : TypedResults.BadRequest(Invalid("Invalid zone id", "Zone ids are 1–64 characters of a–z, 0–9 and '-', not starting with '-'."));
 
     private static Task<Results<Accepted<CommandAccepted>, BadRequest<ProblemDetails>, NotFound<ProblemDetails>, UnprocessableEntity<ProblemDetails>, ProblemHttpResult>> IssueToFleet(
-        IssueCommandRequest request, CommandService service, CancellationToken cancellationToken) =>
-        IssueAsync(new CommandTarget { All = true }, request, service, cancellationToken);
+        IssueCommandRequest request, CommandService service, AuditTrail audit, HttpContext context, CancellationToken cancellationToken) =>
+        IssueAsync(new CommandTarget { All = true }, request, service, audit, context, cancellationToken);
 
     private static async Task<Results<Accepted<CommandAccepted>, BadRequest<ProblemDetails>, NotFound<ProblemDetails>, UnprocessableEntity<ProblemDetails>, ProblemHttpResult>> IssueAsync(
-        CommandTarget target, IssueCommandRequest request, CommandService service, CancellationToken cancellationToken)
+        CommandTarget target, IssueCommandRequest request, CommandService service, AuditTrail audit, HttpContext context, CancellationToken cancellationToken)
     {
         // Keys first: without them no request can succeed, and the answer says how to configure them.
-        if (service.Unavailable() is { } unavailable)
-        {
-            return Unavailable(unavailable);
-        }
-
-        var result = await service.IssueAsync(target, request.Type, request.Body, cancellationToken);
+        var result = service.Unavailable() is { } unavailable
+            ? IssueResult.Unavailable(unavailable)
+            : await service.IssueAsync(target, request.Type, request.Body, cancellationToken);
+        await CommandAudit.RecordAsync(audit, context, target, request.Type, result);
         return result.Failure switch
         {
             IssueFailure.None => TypedResults.Accepted($"/api/commands/{result.Command!.Id}", new CommandAccepted(result.Command.Id, result.Command.Command.Seq)),

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
+using SmartLoudspeaker.Controller.Audit;
 using SmartLoudspeaker.Controller.Fleet;
 using SmartLoudspeaker.Controller.Fleet.Storage;
 using SmartLoudspeaker.Controller.Identity.Storage;
@@ -40,6 +41,7 @@ internal sealed class EnrolmentService : IEnrolledNodes, IDisposable
     private readonly EnrolmentOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<EnrolmentService> _logger;
+    private readonly AuditTrail _audit;
     private readonly SemaphoreSlim _changes = new(1, 1);
     private readonly ConcurrentDictionary<string, EnrolledKey> _identities = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, PendingEnrolment> _pending = new(StringComparer.Ordinal);
@@ -57,8 +59,10 @@ internal sealed class EnrolmentService : IEnrolledNodes, IDisposable
         IFleetStore events,
         IOptions<EnrolmentOptions> options,
         TimeProvider timeProvider,
-        ILogger<EnrolmentService> logger)
+        ILogger<EnrolmentService> logger,
+        AuditTrail audit)
     {
+        _audit = audit;
         _store = store;
         _directory = directory;
         _publisher = publisher;
@@ -213,6 +217,7 @@ internal sealed class EnrolmentService : IEnrolledNodes, IDisposable
                 _logger.LogInformation(
                     "Node {NodeId} enrolled by token {TokenId} (use {Uses} of {MaxUses}), key {Fingerprint}, zones {Zones}",
                     request.NodeId, used.Id, used.Uses, used.MaxUses, fingerprint, string.Join(",", identity.ApprovedZones));
+                await _audit.RecordAsync("node:" + request.NodeId, null, AuditActions.EnrolmentApproved, AuditOutcome.Succeeded, "node:" + request.NodeId, $"by token {used.Id}; zones {string.Join(",", identity.ApprovedZones)}");
                 state = EnrolmentState.Approved;
             }
             else
@@ -565,6 +570,7 @@ internal sealed class EnrolmentService : IEnrolledNodes, IDisposable
         _logger.LogWarning(
             "Node {NodeId} identity rotated (command {CommandId}): key {OldFingerprint} replaced by {NewFingerprint}; the old key and password are no longer accepted",
             known.NodeId, rotation.CommandId, known.Fingerprint, rotated.Fingerprint);
+        await _audit.RecordAsync("node:" + known.NodeId, null, AuditActions.IdentityRotated, AuditOutcome.Succeeded, "node:" + known.NodeId, $"command {rotation.CommandId}; key {known.Fingerprint} → {rotated.Fingerprint}");
         var rotatedEvent = new NodeEvent
         {
             Id = "rotated-" + rotation.CommandId,

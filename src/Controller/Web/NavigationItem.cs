@@ -21,6 +21,7 @@ internal sealed record NavigationItem(string RoleKey, string TitleKey, string Pa
         new("Role.Technician", "Nav.Identities", "/identities", [AccountRoles.Technician]),
         new("Role.Technician", "Nav.Broker", "/broker", [AccountRoles.Technician]),
         new("Role.Admin", "Nav.Users", "/users", [AccountRoles.Admin]),
+        new("Role.Admin", "Nav.Audit", "/audit", [AccountRoles.Admin]),
     ];
 
     /// <summary>The entries <paramref name="user"/> may open (none for someone not signed in).</summary>

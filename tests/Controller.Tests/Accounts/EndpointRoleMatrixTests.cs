@@ -90,7 +90,7 @@ public sealed partial class EndpointRoleMatrixTests : IDisposable
 
     /// <summary>
     /// Who may call an endpoint: nobody needs an account for operations, the sign-in and error pages and the language
-    /// switch; everyone signed in has their own account; admins the others' accounts; technicians and viewers read the
+    /// switch; everyone signed in has their own account; admins the others' accounts and the audit log; technicians and viewers read the
     /// fleet overview; technicians everything else of theirs. Null: no rule (a new job's endpoints need theirs).
     /// </summary>
     private static string[]? Admitted(string method, string pattern, bool isPage) => pattern switch
@@ -101,6 +101,8 @@ public sealed partial class EndpointRoleMatrixTests : IDisposable
         "/users" when isPage => Admins,
         _ when pattern.StartsWith("/api/account", StringComparison.Ordinal) => AnyoneSignedIn,
         _ when pattern.StartsWith("/api/users", StringComparison.Ordinal) => Admins,
+        "/api/audit" or "/api/audit.csv" => Admins,
+        "/audit" when isPage => Admins,
         "/api/nodes" or "/api/nodes/{id}" or "/api/nodes/{id}/history" or "/api/nodes/{id}/events" when method == "GET" => FleetReaders,
         "/events/fleet" => FleetReaders,
         "/" when isPage => FleetReaders,

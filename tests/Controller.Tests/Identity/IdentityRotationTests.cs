@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using MQTTnet;
+using SmartLoudspeaker.Controller.Audit;
 using SmartLoudspeaker.Controller.Identity;
 using SmartLoudspeaker.Controller.Infrastructure.Broker.Accounts;
 using SmartLoudspeaker.Controller.Infrastructure.Ingest;
@@ -79,6 +80,15 @@ public sealed class IdentityRotationTests : IDisposable
         var rotated = Assert.Single((await _host.GetNodeAsync(old.NodeId)).GetProperty("events").EnumerateArray(),
             entry => entry.GetProperty("kind").GetString() == EnrolmentService.RotatedEventKind);
         Assert.Contains(old.Fingerprint + " → " + fresh.Fingerprint, rotated.GetProperty("text").GetString(), StringComparison.Ordinal);
+
+        // The audit log has who asked (the test admin) and who completed it (the node, by its verified answer).
+        var audit = _host.Services.GetRequiredService<AuditTrail>()
+            .Find(new AuditFilter(_host.Clock.GetUtcNow().AddDays(-1), _host.Clock.GetUtcNow().AddDays(1), Action: "node.identity-rot")).ToList();
+        Assert.Equal(
+            [(AuditActions.IdentityRotated, AuditOutcome.Succeeded), (AuditActions.IdentityRotationRequested, AuditOutcome.Refused), (AuditActions.IdentityRotationRequested, AuditOutcome.Succeeded)],
+            audit.Select(entry => (entry.Action, entry.Outcome)));
+        Assert.Equal(("node:" + old.NodeId, "command " + commandId), (audit[0].Actor, audit[0].Detail?[..(8 + commandId.Length)]));
+        Assert.StartsWith(ControllerHost.TestUser + " (token ", audit[2].Actor, StringComparison.Ordinal);
 
         Assert.Contains("Cụm loa đã chuyển sang khoá mới", await _host.Http.GetStringAsync(new Uri($"/nodes/{old.NodeId}", UriKind.Relative)), StringComparison.Ordinal);
 

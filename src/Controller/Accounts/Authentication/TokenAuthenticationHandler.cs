@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using SmartLoudspeaker.Controller.Audit;
 
 namespace SmartLoudspeaker.Controller.Accounts.Authentication;
 
@@ -10,17 +11,17 @@ namespace SmartLoudspeaker.Controller.Accounts.Authentication;
 /// An unknown, revoked or expired token is refused (401), and so is a token whose owner is disabled.
 /// </summary>
 internal sealed class TokenAuthenticationHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, AccountDirectory accounts)
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, AccountDirectory accounts, AuditTrail audit)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string BearerPrefix = "Bearer ";
 
-    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var header = Request.Headers[HeaderNames.Authorization].ToString();
         if (!header.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase))
         {
-            return Task.FromResult(AuthenticateResult.NoResult());
+            return AuthenticateResult.NoResult();
         }
 
         var principal = accounts.AuthenticateToken(header[BearerPrefix.Length..].Trim(), Scheme.Name, out var refusal);
@@ -28,10 +29,11 @@ internal sealed class TokenAuthenticationHandler(
         {
             Logger.LogWarning("API token refused from {Client} for {Method} {Path}: {Reason}",
                 Context.Connection.RemoteIpAddress, Request.Method, Request.Path, refusal);
-            return Task.FromResult(AuthenticateResult.Fail(refusal ?? "refused"));
+            await audit.RecordAsync(Context, AuditActions.TokenRefused, AuditOutcome.Refused, $"{Request.Method} {AuditTrail.Typed(Request.Path)}", refusal);
+            return AuthenticateResult.Fail(refusal ?? "refused");
         }
 
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name)));
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name));
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)

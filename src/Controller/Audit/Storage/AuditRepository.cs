@@ -32,14 +32,47 @@ internal sealed class AuditRepository
         return _engine.Enqueue(StoreOp.Upsert(AuditSchema.Collection, document));
     }
 
+    /// <summary>
+    /// The entries <paramref name="filter"/> admits, newest first, read as they are enumerated. The store narrows by
+    /// the <c>at</c> index and the other fields and orders by id (time-ordered, so newest first even within one tick);
+    /// its LIKE is wider than the filter (case, wildcards), so <see cref="AuditFilter.Admits"/> decides each entry.
+    /// The limit is the caller's (<c>Take</c>), applied after that check.
+    /// </summary>
+    public IEnumerable<AuditEntry> Find(AuditFilter filter)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        var query = _engine.Reads.Query(AuditSchema.Collection)
+            .Where(LiteDB.Query.And(LiteDB.Query.GTE("at", filter.From.UtcTicks), LiteDB.Query.LT("at", filter.To.UtcTicks)));
+        if (filter.Actor is { } actor)
+        {
+            query = query.Where(LiteDB.Query.EQ("actor", actor));
+        }
+
+        if (filter.Action is { } action)
+        {
+            query = query.Where(LiteDB.Query.StartsWith("action", action));
+        }
+
+        if (filter.Outcome is { } outcome)
+        {
+            query = query.Where(LiteDB.Query.EQ("outcome", outcome.ToString()));
+        }
+
+        if (filter.Target is { } target)
+        {
+            query = query.Where(LiteDB.Query.Contains("target", target));
+        }
+
+        if (filter.Before is { } before)
+        {
+            query = query.Where(LiteDB.Query.LT("_id", before));
+        }
+
+        return query.OrderByDescending("_id").ToEnumerable().Select(Read).Where(filter.Admits);
+    }
+
     /// <summary>The entries from <paramref name="from"/> (inclusive) to <paramref name="to"/> (exclusive), newest first.</summary>
-    public IEnumerable<AuditEntry> Between(DateTimeOffset from, DateTimeOffset to) =>
-        _engine.Reads.Find(AuditSchema.Collection, Query.And(
-                Query.GTE("at", from.UtcTicks),
-                Query.LT("at", to.UtcTicks)))
-            .OrderByDescending(document => document["at"].AsInt64)
-            .ThenByDescending(document => document["_id"].AsString, StringComparer.Ordinal)
-            .Select(Read);
+    public IEnumerable<AuditEntry> Between(DateTimeOffset from, DateTimeOffset to) => Find(new AuditFilter(from, to));
 
     private static AuditEntry Read(BsonDocument document) => new(
         document["_id"].AsString,

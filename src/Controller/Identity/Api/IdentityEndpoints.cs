@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using SmartLoudspeaker.Controller.Audit;
 using SmartLoudspeaker.Controller.Commands;
 using SmartLoudspeaker.Protocol;
 
@@ -52,14 +53,16 @@ public static class IdentityEndpoints
         TypedResults.Ok(service.Pending().Select(pending => IdentityViews.View(pending, service.FindIdentity(pending.NodeId))).ToArray());
 
     private static async Task<Results<Ok<NodeIdentityView>, BadRequest<ProblemDetails>, NotFound<ProblemDetails>>> Approve(
-        string id, ZonesBody? body, EnrolmentService service, IdentityViewer views, CancellationToken cancellationToken)
+        string id, ZonesBody? body, EnrolmentService service, IdentityViewer views, AuditTrail audit, HttpContext context, CancellationToken cancellationToken)
     {
         if (!Identifiers.IsValid(id))
         {
             return TypedResults.BadRequest(Invalid("Invalid node id", NodeIdRule));
         }
 
-        return await service.ApproveAsync(id, body?.Zones, EnrolmentService.Technician, cancellationToken) switch
+        var outcome = await service.ApproveAsync(id, body?.Zones, EnrolmentService.Technician, cancellationToken);
+        await IdentityAudit.RecordAsync(audit, context, AuditActions.EnrolmentApproved, outcome, IdentityAudit.Node(id), IdentityAudit.Zones(body?.Zones));
+        return outcome switch
         {
             IdentityOutcome.Done => TypedResults.Ok(views.Find(id)!),
             IdentityOutcome.BadZones => TypedResults.BadRequest(Invalid("Invalid zones", ZonesRule)),
@@ -68,14 +71,16 @@ public static class IdentityEndpoints
     }
 
     private static async Task<Results<NoContent, BadRequest<ProblemDetails>, NotFound<ProblemDetails>>> Refuse(
-        string id, EnrolmentService service, CancellationToken cancellationToken)
+        string id, EnrolmentService service, AuditTrail audit, HttpContext context, CancellationToken cancellationToken)
     {
         if (!Identifiers.IsValid(id))
         {
             return TypedResults.BadRequest(Invalid("Invalid node id", NodeIdRule));
         }
 
-        return await service.RefuseAsync(id, cancellationToken) == IdentityOutcome.Done ? TypedResults.NoContent() : TypedResults.NotFound(NoRequest(id));
+        var outcome = await service.RefuseAsync(id, cancellationToken);
+        await IdentityAudit.RecordAsync(audit, context, AuditActions.EnrolmentRefused, outcome, IdentityAudit.Node(id));
+        return outcome == IdentityOutcome.Done ? TypedResults.NoContent() : TypedResults.NotFound(NoRequest(id));
     }
 
     private static Ok<EnrolmentTokenView[]> ListTokens(EnrolmentService service, TimeProvider timeProvider)
@@ -85,7 +90,7 @@ public static class IdentityEndpoints
     }
 
     private static async Task<Results<Created<CreatedEnrolmentToken>, BadRequest<ProblemDetails>>> CreateToken(
-        CreateTokenBody body, EnrolmentService service, TimeProvider timeProvider, CancellationToken cancellationToken)
+        CreateTokenBody body, EnrolmentService service, TimeProvider timeProvider, AuditTrail audit, HttpContext context, CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNow();
         if (body.Expires is not { } expires || expires <= now || expires > now + LongestTokenLife)
@@ -100,16 +105,21 @@ public static class IdentityEndpoints
         }
 
         var (outcome, token, record) = await service.CreateTokenAsync(body.Zones ?? [], expires, maxUses, EnrolmentService.Technician, cancellationToken);
+        await IdentityAudit.RecordAsync(audit, context, AuditActions.EnrolmentTokenCreated, outcome, record?.Id ?? "token", $"{IdentityAudit.Zones(body.Zones ?? [])}; {maxUses} uses; expires {expires:O}");
         return outcome == IdentityOutcome.Done
             ? TypedResults.Created($"/api/enrolment/tokens/{record!.Id}", new CreatedEnrolmentToken(token!, IdentityViews.View(record, now)))
             : TypedResults.BadRequest(Invalid("Invalid zones", ZonesRule));
     }
 
     private static async Task<Results<Ok<EnrolmentTokenView>, NotFound<ProblemDetails>>> RevokeToken(
-        string tokenId, EnrolmentService service, TimeProvider timeProvider, CancellationToken cancellationToken) =>
-        await service.RevokeTokenAsync(tokenId, cancellationToken) == IdentityOutcome.Done
+        string tokenId, EnrolmentService service, TimeProvider timeProvider, AuditTrail audit, HttpContext context, CancellationToken cancellationToken)
+    {
+        var outcome = await service.RevokeTokenAsync(tokenId, cancellationToken);
+        await IdentityAudit.RecordAsync(audit, context, AuditActions.EnrolmentTokenRevoked, outcome, tokenId);
+        return outcome == IdentityOutcome.Done
             ? TypedResults.Ok(IdentityViews.View(service.Tokens().First(token => token.Id == tokenId), timeProvider.GetUtcNow()))
             : TypedResults.NotFound(new ProblemDetails { Title = "Unknown token", Detail = $"No enrolment token '{tokenId}'.", Status = StatusCodes.Status404NotFound });
+    }
 
     private static Ok<NodeIdentityView[]> ListIdentities(IdentityViewer views) => TypedResults.Ok(views.All());
 
@@ -117,26 +127,34 @@ public static class IdentityEndpoints
         views.Find(id) is { } identity ? TypedResults.Ok(identity) : TypedResults.NotFound(NoIdentity(id));
 
     private static async Task<Results<Ok<NodeIdentityView>, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> Revoke(
-        string id, EnrolmentService service, IdentityViewer views, CancellationToken cancellationToken) =>
-        await service.RevokeAsync(id, cancellationToken) switch
+        string id, EnrolmentService service, IdentityViewer views, AuditTrail audit, HttpContext context, CancellationToken cancellationToken)
+    {
+        var outcome = await service.RevokeAsync(id, cancellationToken);
+        await IdentityAudit.RecordAsync(audit, context, AuditActions.IdentityRevoked, outcome, IdentityAudit.Node(id));
+        return outcome switch
         {
             IdentityOutcome.Done => TypedResults.Ok(views.Find(id)!),
             IdentityOutcome.Conflict => TypedResults.Conflict(Conflicting("Already revoked", $"Node '{id}' is already revoked.")),
             _ => TypedResults.NotFound(NoIdentity(id)),
         };
+    }
 
     private static async Task<Results<Ok<NodeIdentityView>, BadRequest<ProblemDetails>, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> SetZones(
-        string id, ZonesBody body, EnrolmentService service, IdentityViewer views, CancellationToken cancellationToken) =>
-        await service.SetZonesAsync(id, body.Zones ?? [], cancellationToken) switch
+        string id, ZonesBody body, EnrolmentService service, IdentityViewer views, AuditTrail audit, HttpContext context, CancellationToken cancellationToken)
+    {
+        var outcome = await service.SetZonesAsync(id, body.Zones ?? [], cancellationToken);
+        await IdentityAudit.RecordAsync(audit, context, AuditActions.IdentityZonesChanged, outcome, IdentityAudit.Node(id), IdentityAudit.Zones(body.Zones ?? []));
+        return outcome switch
         {
             IdentityOutcome.Done => TypedResults.Ok(views.Find(id)!),
             IdentityOutcome.BadZones => TypedResults.BadRequest(Invalid("Invalid zones", ZonesRule)),
             IdentityOutcome.Conflict => TypedResults.Conflict(Revoked(id)),
             _ => TypedResults.NotFound(NoIdentity(id)),
         };
+    }
 
     private static async Task<Results<Accepted<NodeIdentityView>, BadRequest<ProblemDetails>, NotFound<ProblemDetails>, Conflict<ProblemDetails>, ProblemHttpResult>> Rotate(
-        string id, IdentityRotator rotator, IdentityViewer views, CancellationToken cancellationToken)
+        string id, IdentityRotator rotator, IdentityViewer views, AuditTrail audit, HttpContext context, CancellationToken cancellationToken)
     {
         if (!Identifiers.IsValid(id))
         {
@@ -144,6 +162,7 @@ public static class IdentityEndpoints
         }
 
         var (outcome, issued) = await rotator.RotateAsync(id, EnrolmentService.Technician, cancellationToken);
+        await IdentityAudit.RecordRotationAsync(audit, context, id, outcome, issued);
         return (outcome, issued?.Failure) switch
         {
             (IdentityOutcome.Done, IssueFailure.None) => TypedResults.Accepted($"/api/commands/{issued!.Command!.Id}", views.Find(id)!),
@@ -157,8 +176,13 @@ public static class IdentityEndpoints
         };
     }
 
-    private static async Task<Results<NoContent, NotFound<ProblemDetails>>> Retire(string id, EnrolmentService service, CancellationToken cancellationToken) =>
-        await service.RetireAsync(id, cancellationToken) == IdentityOutcome.Done ? TypedResults.NoContent() : TypedResults.NotFound(NoIdentity(id));
+    private static async Task<Results<NoContent, NotFound<ProblemDetails>>> Retire(
+        string id, EnrolmentService service, AuditTrail audit, HttpContext context, CancellationToken cancellationToken)
+    {
+        var outcome = await service.RetireAsync(id, cancellationToken);
+        await IdentityAudit.RecordAsync(audit, context, AuditActions.IdentityRetired, outcome, IdentityAudit.Node(id));
+        return outcome == IdentityOutcome.Done ? TypedResults.NoContent() : TypedResults.NotFound(NoIdentity(id));
+    }
 
     private static ProblemDetails Invalid(string title, string detail) => new() { Title = title, Detail = detail, Status = StatusCodes.Status400BadRequest };
 

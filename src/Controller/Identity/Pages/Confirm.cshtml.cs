@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using SmartLoudspeaker.Controller.Audit;
 using SmartLoudspeaker.Controller.Commands;
 using SmartLoudspeaker.Controller.Identity.Api;
 using SmartLoudspeaker.Controller.Web.Localization;
@@ -11,7 +12,7 @@ namespace SmartLoudspeaker.Controller.Identity.Pages;
 /// The second step of revoking, retiring or rotating the key of a node: a page of its own that says what will happen
 /// (the node is disconnected at once) and carries the one form that does it, so a slip of the thumb on the list cannot.
 /// </summary>
-internal sealed class ConfirmModel(EnrolmentService service, IdentityRotator rotator, IdentityViewer views, UiText text) : PageModel
+internal sealed class ConfirmModel(EnrolmentService service, IdentityRotator rotator, IdentityViewer views, UiText text, AuditTrail audit) : PageModel
 {
     /// <summary>Revoke: the node keeps its record, marked revoked.</summary>
     public const string Revoke = "revoke";
@@ -59,6 +60,7 @@ internal sealed class ConfirmModel(EnrolmentService service, IdentityRotator rot
         var outcome = Step == Retire
             ? await service.RetireAsync(id, HttpContext.RequestAborted)
             : await service.RevokeAsync(id, HttpContext.RequestAborted);
+        await IdentityAudit.RecordAsync(audit, HttpContext, Step == Retire ? AuditActions.IdentityRetired : AuditActions.IdentityRevoked, outcome, IdentityAudit.Node(id));
         if (outcome != IdentityOutcome.Done)
         {
             Identity = null;
@@ -72,6 +74,7 @@ internal sealed class ConfirmModel(EnrolmentService service, IdentityRotator rot
     private async Task<IActionResult> RotateAsync(string id)
     {
         var (outcome, issued) = await rotator.RotateAsync(id, EnrolmentService.Technician, HttpContext.RequestAborted);
+        await IdentityAudit.RecordRotationAsync(audit, HttpContext, id, outcome, issued);
         if (outcome == IdentityOutcome.Done && issued?.Failure == IssueFailure.None)
         {
             return LocalRedirect($"/identities?done=rotating&node={id}#node-{id}");

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using SmartLoudspeaker.Controller.Audit;
 using SmartLoudspeaker.Controller.Fleet;
 using SmartLoudspeaker.Controller.Identity.Api;
 using SmartLoudspeaker.Controller.Web.Localization;
@@ -14,7 +15,7 @@ namespace SmartLoudspeaker.Controller.Identity.Pages;
 /// source (claimed node id and sender); and enrolment tokens for bulk installs (make, list, revoke). Plain forms
 /// (POST with the antiforgery token), calling <see cref="EnrolmentService"/> as the API does.
 /// </summary>
-internal sealed class EnrolmentModel(EnrolmentService service, EnrolmentRefusalLog refusals, FleetRegistry fleet, UiText text, TimeProvider time) : PageModel
+internal sealed class EnrolmentModel(EnrolmentService service, EnrolmentRefusalLog refusals, FleetRegistry fleet, UiText text, TimeProvider time, AuditTrail audit) : PageModel
 {
     /// <summary>Sources listed one by one, loudest first: enough to see a probe's shape on a phone over 4G.</summary>
     public const int SourcesShown = 20;
@@ -86,6 +87,7 @@ internal sealed class EnrolmentModel(EnrolmentService service, EnrolmentRefusalL
 
         var zones = ZoneForm.Read(zone, more);
         var outcome = await service.ApproveAsync(id, zones, EnrolmentService.Technician, HttpContext.RequestAborted);
+        await IdentityAudit.RecordAsync(audit, HttpContext, AuditActions.EnrolmentApproved, outcome, IdentityAudit.Node(id), IdentityAudit.Zones(zones));
         return outcome switch
         {
             IdentityOutcome.Done => LocalRedirect($"/enrolment?done=approved&node={id}"),
@@ -101,7 +103,9 @@ internal sealed class EnrolmentModel(EnrolmentService service, EnrolmentRefusalL
             return NotFoundHere();
         }
 
-        return await service.RefuseAsync(id, HttpContext.RequestAborted) == IdentityOutcome.Done
+        var outcome = await service.RefuseAsync(id, HttpContext.RequestAborted);
+        await IdentityAudit.RecordAsync(audit, HttpContext, AuditActions.EnrolmentRefused, outcome, IdentityAudit.Node(id));
+        return outcome == IdentityOutcome.Done
             ? LocalRedirect($"/enrolment?done=refused&node={id}")
             : Refused(null, text.Format("Enrolment.Problem.NoRequest", id), StatusCodes.Status404NotFound);
     }
@@ -126,6 +130,7 @@ internal sealed class EnrolmentModel(EnrolmentService service, EnrolmentRefusalL
 
         var now = time.GetUtcNow();
         var (outcome, token, record) = await service.CreateTokenAsync(zones, now.AddDays(lifeDays), maxUses, EnrolmentService.Technician, HttpContext.RequestAborted);
+        await IdentityAudit.RecordAsync(audit, HttpContext, AuditActions.EnrolmentTokenCreated, outcome, record?.Id ?? "token", $"{IdentityAudit.Zones(zones)}; {maxUses} uses; {lifeDays} days");
         if (outcome != IdentityOutcome.Done)
         {
             return Refused(TokenForm, text["Enrolment.Problem.Zones"], StatusCodes.Status400BadRequest);
@@ -140,7 +145,9 @@ internal sealed class EnrolmentModel(EnrolmentService service, EnrolmentRefusalL
 
     public async Task<IActionResult> OnPostRevokeTokenAsync(string tokenId)
     {
-        return tokenId is { Length: > 0 and <= 64 } && await service.RevokeTokenAsync(tokenId, HttpContext.RequestAborted) == IdentityOutcome.Done
+        var outcome = tokenId is { Length: > 0 and <= 64 } ? await service.RevokeTokenAsync(tokenId, HttpContext.RequestAborted) : IdentityOutcome.NotFound;
+        await IdentityAudit.RecordAsync(audit, HttpContext, AuditActions.EnrolmentTokenRevoked, outcome, AuditTrail.Typed(tokenId));
+        return outcome == IdentityOutcome.Done
             ? LocalRedirect($"/enrolment?done=token-revoked&node={Uri.EscapeDataString(tokenId)}#tokens")
             : Refused(null, text["Enrolment.Problem.NoToken"], StatusCodes.Status404NotFound);
     }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using SmartLoudspeaker.Controller.Audit;
 using SmartLoudspeaker.Controller.Fleet;
 using SmartLoudspeaker.Controller.Identity.Api;
 using SmartLoudspeaker.Controller.Web.Localization;
@@ -12,7 +13,7 @@ namespace SmartLoudspeaker.Controller.Identity.Pages;
 /// others), how and when enrolled, last seen, a key rotation under way or the last one; edit zones here, revoke, retire
 /// and rotate the key through a confirmation page (<see cref="ConfirmModel"/>) because each cuts the node off at once.
 /// </summary>
-internal sealed class IdentitiesModel(EnrolmentService service, IdentityViewer views, FleetRegistry fleet, UiText text) : PageModel
+internal sealed class IdentitiesModel(EnrolmentService service, IdentityViewer views, FleetRegistry fleet, UiText text, AuditTrail audit) : PageModel
 {
     private static readonly string[] Outcomes = ["revoked", "retired", "zones", "rotating"];
 
@@ -45,6 +46,7 @@ internal sealed class IdentitiesModel(EnrolmentService service, IdentityViewer v
         var outcome = Identifiers.IsValid(id)
             ? await service.SetZonesAsync(id, ZoneForm.Read(zone, more), HttpContext.RequestAborted)
             : IdentityOutcome.NotFound;
+        await IdentityAudit.RecordAsync(audit, HttpContext, AuditActions.IdentityZonesChanged, outcome, IdentityAudit.Node(AuditTrail.Typed(id)), IdentityAudit.Zones(ZoneForm.Read(zone, more)));
         if (outcome == IdentityOutcome.Done)
         {
             return LocalRedirect($"/identities?done=zones&node={id}#node-{id}");

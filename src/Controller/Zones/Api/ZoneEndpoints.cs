@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using SmartLoudspeaker.Controller.Audit;
 
 namespace SmartLoudspeaker.Controller.Zones.Api;
 
@@ -46,23 +47,28 @@ public static class ZoneEndpoints
             : TypedResults.Problem(Problem(new ZoneChange(ZoneProblem.Unknown), id));
     }
 
-    private static async Task<Results<Created<ZoneView>, ProblemHttpResult>> CreateZone(CreateZoneRequest request, ZoneRegistry registry)
+    private static async Task<Results<Created<ZoneView>, ProblemHttpResult>> CreateZone(
+        CreateZoneRequest request, ZoneRegistry registry, AuditTrail audit, HttpContext context)
     {
         var change = await registry.CreateAsync(request.Id, request.Name, request.Description);
+        await ZoneAudit.RecordAsync(audit, context, AuditActions.ZoneCreated, change, request.Id);
         return change.Succeeded
             ? TypedResults.Created($"/api/zones/{change.Zone!.Id}", Saved(change, registry))
             : TypedResults.Problem(Problem(change, request.Id));
     }
 
-    private static async Task<Results<Ok<ZoneView>, ProblemHttpResult>> RenameZone(string id, RenameZoneRequest request, ZoneRegistry registry)
+    private static async Task<Results<Ok<ZoneView>, ProblemHttpResult>> RenameZone(
+        string id, RenameZoneRequest request, ZoneRegistry registry, AuditTrail audit, HttpContext context)
     {
         var change = await registry.RenameAsync(id, request.Name, request.Description);
+        await ZoneAudit.RecordAsync(audit, context, AuditActions.ZoneRenamed, change, id);
         return change.Succeeded ? TypedResults.Ok(Saved(change, registry)) : TypedResults.Problem(Problem(change, id));
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteZone(string id, ZoneRegistry registry)
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteZone(string id, ZoneRegistry registry, AuditTrail audit, HttpContext context)
     {
         var change = await registry.DeleteAsync(id);
+        await ZoneAudit.RecordAsync(audit, context, AuditActions.ZoneDeleted, change, id);
         return change.Succeeded ? TypedResults.NoContent() : TypedResults.Problem(Problem(change, id));
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using SmartLoudspeaker.Controller.Audit;
 using SmartLoudspeaker.Controller.Web.Localization;
 using SmartLoudspeaker.Protocol;
 
@@ -10,7 +11,7 @@ namespace SmartLoudspeaker.Controller.Zones.Pages;
 /// counts, and forms to name, rename and delete. Plain forms (POST with the antiforgery token, then a redirect back
 /// here), so the page works without JavaScript; a refused change is shown on the form it came from, with what was typed.
 /// </summary>
-internal sealed class IndexModel(ZoneRegistry registry, UiText text) : PageModel
+internal sealed class IndexModel(ZoneRegistry registry, UiText text, AuditTrail audit) : PageModel
 {
     /// <summary>Which form a refusal belongs to: the add form.</summary>
     public const string AddForm = "add";
@@ -50,6 +51,7 @@ internal sealed class IndexModel(ZoneRegistry registry, UiText text) : PageModel
     public async Task<IActionResult> OnPostCreateAsync(string? id, string? name, string? description, string? form)
     {
         var change = await registry.CreateAsync(id, name, description);
+        await ZoneAudit.RecordAsync(audit, HttpContext, AuditActions.ZoneCreated, change, id);
         return change.Succeeded
             ? Saved("created", change.Zone!.Id)
             : Refused(change, form == AddForm || !Identifiers.IsValid(id) ? AddForm : "name:" + id, id, name, description);
@@ -58,12 +60,14 @@ internal sealed class IndexModel(ZoneRegistry registry, UiText text) : PageModel
     public async Task<IActionResult> OnPostRenameAsync(string? id, string? name, string? description)
     {
         var change = await registry.RenameAsync(id, name, description);
+        await ZoneAudit.RecordAsync(audit, HttpContext, AuditActions.ZoneRenamed, change, id);
         return change.Succeeded ? Saved("renamed", change.Zone!.Id) : Refused(change, "rename:" + id, id, name, description);
     }
 
     public async Task<IActionResult> OnPostDeleteAsync(string? id)
     {
         var change = await registry.DeleteAsync(id);
+        await ZoneAudit.RecordAsync(audit, HttpContext, AuditActions.ZoneDeleted, change, id);
         return change.Succeeded ? Saved("deleted", change.Zone!.Id) : Refused(change, "delete:" + id, id, null, null);
     }
 

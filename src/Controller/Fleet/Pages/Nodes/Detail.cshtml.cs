@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
+using SmartLoudspeaker.Controller.Audit;
 using SmartLoudspeaker.Controller.Commands;
 using SmartLoudspeaker.Controller.Fleet.Api;
 using SmartLoudspeaker.Controller.Fleet.Pages.Charts;
@@ -34,7 +35,8 @@ internal sealed class DetailModel(
     ICommandLog commandLog,
     IOptions<SecurityOptions> security,
     TimeProvider time,
-    IZoneNames zones) : PageModel
+    IZoneNames zones,
+    AuditTrail audit) : PageModel
 {
     /// <summary>The shortest heartbeat a technician may set: the protocol's own, which the node enforces too.</summary>
     public const int MinHeartbeatSeconds = SetHeartbeatCommand.MinSeconds;
@@ -177,7 +179,9 @@ internal sealed class DetailModel(
         var node = Identifiers.IsValid(id) ? fleet.Find(id) : null;
         if (node is not null && commands.Unavailable() is null)
         {
-            var result = await commands.IssueAsync(new CommandTarget { Node = node.Id }, type, body, HttpContext.RequestAborted);
+            var target = new CommandTarget { Node = node.Id };
+            var result = await commands.IssueAsync(target, type, body, HttpContext.RequestAborted);
+            await CommandAudit.RecordAsync(audit, HttpContext, target, type, result);
             if (result.Failure == IssueFailure.None)
             {
                 // Post/redirect/get: a reload does not send the command again, and the page shows it pending.
@@ -194,6 +198,7 @@ internal sealed class DetailModel(
         Load(id);
         if (Node is not null)
         {
+            await CommandAudit.RecordAsync(audit, HttpContext, new CommandTarget { Node = Node.Id }, type, IssueResult.Unavailable(commands.Unavailable() ?? "unavailable"));
             Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         }
 
