@@ -2,6 +2,8 @@ using SmartLoudspeaker.Controller;
 using SmartLoudspeaker.Controller.Accounts;
 using SmartLoudspeaker.Controller.Accounts.Api;
 using SmartLoudspeaker.Controller.Commands;
+using SmartLoudspeaker.Controller.Commune;
+using SmartLoudspeaker.Controller.Commune.Api;
 using SmartLoudspeaker.Controller.Fleet;
 using SmartLoudspeaker.Controller.Hosting;
 using SmartLoudspeaker.Controller.Infrastructure.Storage;
@@ -27,6 +29,7 @@ builder.AddControllerSecurity();
 builder.AddControllerCommands();
 builder.AddSmartLoudspeakerWeb();
 builder.AddControllerAccounts();
+builder.AddCommuneSettings();
 
 var app = builder.Build();
 
@@ -43,6 +46,7 @@ if (System.Reflection.Assembly.GetEntryAssembly() == typeof(Program).Assembly
 // web UI (layout, languages, error pages, sign-in) belong to no job.
 app.MapTechnicianEndpoints();
 app.MapAccountApi();
+app.MapSettingsApi();
 app.MapOperationsEndpoints();
 app.MapSmartLoudspeakerWeb();
 

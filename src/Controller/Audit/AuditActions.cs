@@ -8,4 +8,7 @@ internal static class AuditActions
 {
     public const string SignIn = "account.sign-in";
     public const string SignOut = "account.sign-out";
+
+    /// <summary>The commune settings were saved (detail: each changed field, old → new) or a stale change refused.</summary>
+    public const string SettingsChanged = "settings.changed";
 }

@@ -45,6 +45,7 @@ public static class WebHostExtensions
             options.Conventions.AuthorizeFolder("/Zones/Pages", AccountPolicies.Technician);
             options.Conventions.AuthorizeFolder("/Identity/Pages", AccountPolicies.Technician);
             options.Conventions.AuthorizeFolder("/Infrastructure/Broker/Pages", AccountPolicies.Technician);
+            options.Conventions.AuthorizeFolder("/Commune/Pages", AccountPolicies.Admin);
             options.Conventions.AllowAnonymousToPage("/Accounts/Pages/SignIn");
             options.Conventions.AllowAnonymousToFolder("/Web/Pages");
         });
