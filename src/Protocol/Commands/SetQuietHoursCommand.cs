@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
 using SmartLoudspeaker.Protocol.Priority;
 
 namespace SmartLoudspeaker.Protocol.Commands;
@@ -30,6 +31,7 @@ public sealed record SetQuietHoursCommand : ICommandBody
     public string? End { get; init; }
 
     /// <summary>The window, or null when quiet hours are off or the times are unreadable (see <see cref="Validate"/>).</summary>
+    [JsonIgnore]
     public QuietHours? Window =>
         ParseTime(Start) is { } start && ParseTime(End) is { } end ? new QuietHours(start, end) : null;
 
