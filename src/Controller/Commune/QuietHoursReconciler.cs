@@ -15,13 +15,14 @@ namespace SmartLoudspeaker.Controller.Commune;
 /// service until it expires); and whenever a node's health reports another version than the one in force (a node that
 /// was off, replaced, or restored from an old card), one to that node alone. So a node that missed the fleet-wide
 /// command catches up at its first health report, not at the next change. A node is sent the same version at most once
-/// per command lifetime, and only a node that reports quiet hours at all (older software would refuse the type).
+/// per session and command lifetime (a node that restarted gets it at once instead of at the command's next resend),
+/// and only a node that reports quiet hours at all (older software would refuse the type).
 /// Events are queued and handled one at a time off the fleet's and the settings' locks.
 /// </summary>
 internal sealed partial class QuietHoursReconciler : BackgroundService
 {
     private readonly Channel<string?> _work = Channel.CreateUnbounded<string?>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Dictionary<string, (long Version, DateTimeOffset At)> _sent = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (long Version, int BdSeq, DateTimeOffset At)> _sent = new(StringComparer.Ordinal);
     private readonly CommuneSettingsService _settings;
     private readonly FleetRegistry _fleet;
     private readonly CommandService _commands;
@@ -111,7 +112,7 @@ internal sealed partial class QuietHoursReconciler : BackgroundService
         else
         {
             if (_fleet.Find(nodeId) is not { } node || !NeedsUpdate(node, settings.Version)
-                || (_sent.TryGetValue(nodeId, out var last) && last.Version == settings.Version && now - last.At < _lifetime))
+                || (_sent.TryGetValue(nodeId, out var last) && last.Version == settings.Version && last.BdSeq == node.BdSeq && now - last.At < _lifetime))
             {
                 return;
             }
@@ -130,9 +131,9 @@ internal sealed partial class QuietHoursReconciler : BackgroundService
 
         // The command service resends to each addressed node that has not answered until the command expires, so
         // none of them needs a command of its own before then.
-        foreach (var addressed in _fleet.Snapshot().Select(node => node.Id).Where(issued.Involves))
+        foreach (var addressed in _fleet.Snapshot().Where(node => issued.Involves(node.Id)))
         {
-            _sent[addressed] = (settings.Version, now);
+            _sent[addressed.Id] = (settings.Version, addressed.BdSeq, now);
         }
 
         LogIssued(nodeId ?? "the fleet", settings.Version, issued.Id);
