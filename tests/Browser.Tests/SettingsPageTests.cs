@@ -64,9 +64,9 @@ public sealed partial class SettingsPageTests(FleetUiFixture fixture, ITestOutpu
         await Assertions.Expect(page.GetByLabel("Quiet hours on")).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByLabel("Emergency lead time (ms)")).ToBeVisibleAsync();
         PageChecks.AssertTranslated(await page.ContentAsync());
+        await FleetUiFixture.ScreenshotAsync(page, "settings-en");
         await PageChecks.AssertFitsAsync(page);
         await PageChecks.AssertAccessibleAsync(page, output, "settings-en");
-        await FleetUiFixture.ScreenshotAsync(page, "settings-en");
     }
 
     [GeneratedRegex(@"^Đã lưu \(phiên bản \d+\)\. Giờ yên lặng đang được gửi tới các cụm loa\.$")]
