@@ -179,6 +179,16 @@ public sealed class SettingsApiTests : IDisposable
         Assert.Equal(JsonValueKind.Null, view.GetProperty("quietHoursStart").ValueKind);
     }
 
+    [Fact]
+    public async Task A_technician_cannot_send_quiet_hours_to_nodes_past_the_settings()
+    {
+        using var refused = await _host.Http.PostAsJsonAsync(
+            "/api/fleet/commands", new { type = "set-quiet-hours", body = new { version = 99, timeZone = "Asia/Ho_Chi_Minh" } });
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("/api/settings", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(AccountRoles.Technician)]
     [InlineData(AccountRoles.Viewer)]
