@@ -3,6 +3,8 @@ using SmartLoudspeaker.Controller.Accounts;
 using SmartLoudspeaker.Controller.Accounts.Api;
 using SmartLoudspeaker.Controller.Audit.Api;
 using SmartLoudspeaker.Controller.Commands;
+using SmartLoudspeaker.Controller.Commune;
+using SmartLoudspeaker.Controller.Commune.Api;
 using SmartLoudspeaker.Controller.Fleet;
 using SmartLoudspeaker.Controller.Hosting;
 using SmartLoudspeaker.Controller.Infrastructure.Storage;
@@ -28,6 +30,7 @@ builder.AddControllerSecurity();
 builder.AddControllerCommands();
 builder.AddSmartLoudspeakerWeb();
 builder.AddControllerAccounts();
+builder.AddCommuneSettings();
 
 var app = builder.Build();
 
@@ -45,6 +48,7 @@ if (System.Reflection.Assembly.GetEntryAssembly() == typeof(Program).Assembly
 app.MapTechnicianEndpoints();
 app.MapAccountApi();
 app.MapAuditApi();
+app.MapSettingsApi();
 app.MapOperationsEndpoints();
 app.MapSmartLoudspeakerWeb();
 

@@ -34,6 +34,7 @@ namespace SmartLoudspeaker.Protocol;
 [JsonSerializable(typeof(SetHeartbeatCommand))]
 [JsonSerializable(typeof(EmergencyTestCommand))]
 [JsonSerializable(typeof(RotateIdentityCommand))]
+[JsonSerializable(typeof(SetQuietHoursCommand))]
 [JsonSerializable(typeof(NodeIdentity))]
 [JsonSerializable(typeof(RotatedIdentity))]
 [JsonSerializable(typeof(EnrolmentRequest))]

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using SmartLoudspeaker.Controller.Accounts;
 using SmartLoudspeaker.Controller.Commands;
+using SmartLoudspeaker.Controller.Commune;
 using SmartLoudspeaker.Controller.Fleet;
 using SmartLoudspeaker.Controller.Hosting;
 using SmartLoudspeaker.Controller.Security;
@@ -46,6 +47,7 @@ internal static class LiveFeedBenchmark
         builder.AddControllerCommands();
         builder.AddSmartLoudspeakerWeb();
         builder.AddControllerAccounts();
+        builder.AddCommuneSettings();
         await using var app = builder.Build();
         app.MapTechnicianEndpoints();
         app.MapSmartLoudspeakerWeb();

@@ -10,6 +10,7 @@ using SmartLoudspeaker.Node.Tests.Support;
 using SmartLoudspeaker.Protocol;
 using SmartLoudspeaker.Protocol.Commands;
 using SmartLoudspeaker.Protocol.Messages;
+using SmartLoudspeaker.Protocol.Priority;
 using SmartLoudspeaker.Protocol.Security;
 
 namespace SmartLoudspeaker.Node.Tests;
@@ -431,6 +432,35 @@ public sealed class SignedControlTests : IAsyncLifetime, IDisposable
         await StartAgentAsync();
         var restarted = (await _recorder.WaitForAsync(NodeId, NodeMessageKind.Birth, fromIndex)).Decode<NodeBirth>();
         Assert.Equal(60, restarted.HeartbeatSeconds);
+    }
+
+    [Fact]
+    public async Task Set_quiet_hours_is_kept_enforced_reported_in_health_and_kept_across_a_restart()
+    {
+        var agent = await StartAgentAsync();
+        await _recorder.WaitForAsync(NodeId, NodeMessageKind.Health);
+        Assert.Equal(0, (await NextHealthAsync()).QuietHours!.Version);
+
+        // TestKeys.Now is 13:00 in Vietnam: a midday window puts the node in quiet hours at once.
+        var midday = new QuietHours(new TimeOnly(12, 0), new TimeOnly(14, 0));
+        var ack = await SendAsync(_keys.Controller.Sign(_keys.Command("set-quiet-hours", NodeId, SetQuietHoursCommand.For(4, "Asia/Ho_Chi_Minh", midday))));
+        Assert.Equal(CommandAckStatus.Done, ack.Status);
+        Assert.Equal(4, ack.Result!.Value.GetProperty("version").GetInt64());
+        Assert.True(agent.QuietHours.IsActive);
+        Assert.False(agent.QuietHours.Admits(PriorityClass.Normal));
+        Assert.True(agent.QuietHours.Admits(PriorityClass.Emergency));
+        var health = await NextHealthAsync();
+        Assert.Equal(new QuietHoursHealth { Version = 4, Active = true }, health.QuietHours);
+
+        var unknownZone = await SendAsync(_keys.Controller.Sign(_keys.Command("set-quiet-hours", NodeId, SetQuietHoursCommand.For(5, "Mars/Olympus", midday))));
+        Assert.Equal((CommandAckStatus.Failed, RefusalReasons.BadBody), (unknownZone.Status, unknownZone.Reason));
+        Assert.Equal(4, agent.QuietHours.Setting.Version);
+
+        await agent.DisposeAsync();
+        var restarted = await StartAgentAsync();
+        Assert.Equal(4, restarted.QuietHours.Setting.Version);
+        Assert.Equal(midday, restarted.QuietHours.Setting.Window);
+        Assert.Equal(new QuietHoursHealth { Version = 4, Active = true }, (await NextHealthAsync()).QuietHours);
     }
 
     [Fact]

@@ -59,7 +59,8 @@ public sealed class RoundTripTests
     }
 
     public static TheoryData<object> CommandBodies() =>
-        [new IdentifyCommand(), new RebirthCommand(), new SetHeartbeatCommand { HeartbeatSeconds = 60 }, new EmergencyTestCommand { Note = "diễn tập" }, new RotateIdentityCommand()];
+        [new IdentifyCommand(), new RebirthCommand(), new SetHeartbeatCommand { HeartbeatSeconds = 60 }, new EmergencyTestCommand { Note = "diễn tập" }, new RotateIdentityCommand(),
+         SetQuietHoursCommand.For(3, "Asia/Ho_Chi_Minh", Priority.QuietHours.Default), SetQuietHoursCommand.For(4, "Asia/Ho_Chi_Minh", null)];
 
     [Theory]
     [MemberData(nameof(CommandBodies))]

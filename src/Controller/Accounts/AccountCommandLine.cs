@@ -1,5 +1,6 @@
 using System.Globalization;
 using SmartLoudspeaker.Controller.Commands;
+using SmartLoudspeaker.Controller.Commune;
 using SmartLoudspeaker.Controller.Hosting;
 using SmartLoudspeaker.Controller.Infrastructure.Storage;
 using SmartLoudspeaker.Controller.Security;
@@ -68,6 +69,7 @@ internal static class AccountCommandLine
         builder.AddControllerCommands();
         builder.AddSmartLoudspeakerWeb();
         builder.AddControllerAccounts();
+        builder.AddCommuneSettings();
         await using var app = builder.Build();
         try
         {

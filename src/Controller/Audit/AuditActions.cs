@@ -49,4 +49,6 @@ internal static class AuditActions
     public const string ZoneDeleted = "node.zone-deleted";
     /// <summary>A signed command to a node, a zone or the fleet, issued or refused (detail: its kind and why).</summary>
     public const string CommandIssued = "command.issued";
+    /// <summary>The commune settings were saved (detail: each changed field, old → new) or a stale change refused.</summary>
+    public const string SettingsChanged = "settings.changed";
 }

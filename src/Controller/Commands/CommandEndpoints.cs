@@ -5,6 +5,7 @@ using SmartLoudspeaker.Controller.Audit;
 using SmartLoudspeaker.Controller.Fleet;
 using SmartLoudspeaker.Controller.Fleet.Storage;
 using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Commands;
 using SmartLoudspeaker.Protocol.Messages;
 
 namespace SmartLoudspeaker.Controller.Commands;
@@ -59,6 +60,14 @@ public static class CommandEndpoints
     private static async Task<Results<Accepted<CommandAccepted>, BadRequest<ProblemDetails>, NotFound<ProblemDetails>, UnprocessableEntity<ProblemDetails>, ProblemHttpResult>> IssueAsync(
         CommandTarget target, IssueCommandRequest request, CommandService service, AuditTrail audit, HttpContext context, CancellationToken cancellationToken)
     {
+        // Quiet hours are the commune's, set by an admin and audited (/api/settings); a technician's command could
+        // otherwise give nodes a window, or a version, the settings never had.
+        if (request.Type == CommandCatalog.NameOf<SetQuietHoursCommand>())
+        {
+            return TypedResults.BadRequest(Invalid(
+                "Quiet hours come from the commune settings", "Nodes get 'set-quiet-hours' only from the commune settings: change them with PUT /api/settings (admins)."));
+        }
+
         // Keys first: without them no request can succeed, and the answer says how to configure them.
         var result = service.Unavailable() is { } unavailable
             ? IssueResult.Unavailable(unavailable)

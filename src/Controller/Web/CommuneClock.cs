@@ -1,18 +1,36 @@
 using System.Globalization;
-using Microsoft.Extensions.Options;
+using SmartLoudspeaker.Controller.Commune;
 
 namespace SmartLoudspeaker.Controller.Web;
 
-/// <summary>Shows instants on the commune's wall clock (Web:TimeZone) in the page's culture.</summary>
-internal sealed class CommuneClock(IOptions<WebOptions> options, TimeProvider time)
+/// <summary>
+/// Shows instants on the commune's wall clock in the page's culture. The zone is the commune settings' (an admin's
+/// choice on /settings); Web:TimeZone is only their default until an admin saves them.
+/// </summary>
+internal sealed class CommuneClock(CommuneSettingsService settings, TimeProvider time)
 {
-    private readonly TimeZoneInfo _zone = TimeZoneInfo.FindSystemTimeZoneById(options.Value.TimeZone);
+    private volatile TimeZoneInfo? _zone;
 
-    public TimeZoneInfo Zone => _zone;
+    /// <summary>The commune's zone now; looked up again only when the settings name another.</summary>
+    public TimeZoneInfo Zone
+    {
+        get
+        {
+            var id = settings.Current.TimeZone;
+            var zone = _zone;
+            if (zone is null || !string.Equals(zone.Id, id, StringComparison.Ordinal))
+            {
+                zone = TimeZoneInfo.FindSystemTimeZoneById(id);
+                _zone = zone;
+            }
+
+            return zone;
+        }
+    }
 
     public DateTimeOffset Now => ToCommune(time.GetUtcNow());
 
-    public DateTimeOffset ToCommune(DateTimeOffset instant) => TimeZoneInfo.ConvertTime(instant, _zone);
+    public DateTimeOffset ToCommune(DateTimeOffset instant) => TimeZoneInfo.ConvertTime(instant, Zone);
 
     /// <summary>Time of day alone when it was today in the commune (what a technician glances at), else with the date.</summary>
     public string Short(DateTimeOffset instant, CultureInfo culture)

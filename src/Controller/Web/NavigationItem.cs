@@ -22,6 +22,7 @@ internal sealed record NavigationItem(string RoleKey, string TitleKey, string Pa
         new("Role.Technician", "Nav.Broker", "/broker", [AccountRoles.Technician]),
         new("Role.Admin", "Nav.Users", "/users", [AccountRoles.Admin]),
         new("Role.Admin", "Nav.Audit", "/audit", [AccountRoles.Admin]),
+        new("Role.Admin", "Nav.Settings", "/settings", [AccountRoles.Admin]),
     ];
 
     /// <summary>The entries <paramref name="user"/> may open (none for someone not signed in).</summary>

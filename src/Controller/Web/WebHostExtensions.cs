@@ -46,6 +46,7 @@ public static class WebHostExtensions
             options.Conventions.AuthorizeFolder("/Identity/Pages", AccountPolicies.Technician);
             options.Conventions.AuthorizeFolder("/Infrastructure/Broker/Pages", AccountPolicies.Technician);
             options.Conventions.AuthorizeFolder("/Audit/Pages", AccountPolicies.Admin);
+            options.Conventions.AuthorizeFolder("/Commune/Pages", AccountPolicies.Admin);
             options.Conventions.AllowAnonymousToPage("/Accounts/Pages/SignIn");
             options.Conventions.AllowAnonymousToFolder("/Web/Pages");
         });

@@ -4,6 +4,7 @@ using SmartLoudspeaker.Node.Control;
 using SmartLoudspeaker.Node.Health;
 using SmartLoudspeaker.Node.Identity;
 using SmartLoudspeaker.Node.Messaging;
+using SmartLoudspeaker.Node.Quiet;
 using SmartLoudspeaker.Node.Reporting;
 using SmartLoudspeaker.Node.Storage;
 using SmartLoudspeaker.Node.Time;
@@ -62,6 +63,7 @@ public sealed class NodeAgent : IAsyncDisposable, INodeControlHost, ISessionHand
         _systemReadings = parts.SystemReadings;
         _heartbeatTicks = parts.Heartbeat.Ticks;
         _keyring = parts.Keyring;
+        QuietHours = parts.QuietHours;
 
         _evackTopic = Topics.ForNode(settings.NodeId, NodeMessageKind.EventAck);
         _ackTopic = Topics.ForNode(settings.NodeId, NodeMessageKind.CommandAck);
@@ -105,6 +107,9 @@ public sealed class NodeAgent : IAsyncDisposable, INodeControlHost, ISessionHand
 
     /// <summary>What the node runs on, as announced in its birth.</summary>
     internal HardwareProfile Hardware => _reporter.Hardware;
+
+    /// <summary>The commune's quiet hours as this node holds and enforces them: what the playout arbiter asks before it sounds.</summary>
+    internal QuietHoursPolicy QuietHours { get; }
 
     /// <summary>Signed control, when a root key is configured.</summary>
     internal SignedControl? Control => _control;

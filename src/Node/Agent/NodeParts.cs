@@ -1,6 +1,7 @@
 using SmartLoudspeaker.Node.Control;
 using SmartLoudspeaker.Node.Health;
 using SmartLoudspeaker.Node.Identity;
+using SmartLoudspeaker.Node.Quiet;
 using SmartLoudspeaker.Node.Reporting;
 
 namespace SmartLoudspeaker.Node.Agent;
@@ -12,4 +13,6 @@ namespace SmartLoudspeaker.Node.Agent;
 /// <param name="BdSeq">The bdSeq of the first session (one past the stored one, after a restart).</param>
 /// <param name="Heartbeat">The health interval to start with (configured, or stored by a "set-heartbeat" command).</param>
 /// <param name="Keyring">The node's key and broker password.</param>
-internal sealed record NodeParts(NodeReporter Reporter, SignedControl? Control, IHealthSource SystemReadings, int BdSeq, TimeSpan Heartbeat, NodeKeyring Keyring);
+/// <param name="QuietHours">The quiet-hours policy every sound source on the node consults.</param>
+internal sealed record NodeParts(
+    NodeReporter Reporter, SignedControl? Control, IHealthSource SystemReadings, int BdSeq, TimeSpan Heartbeat, NodeKeyring Keyring, QuietHoursPolicy QuietHours);

@@ -2,7 +2,9 @@ using SmartLoudspeaker.Node.Agent;
 using SmartLoudspeaker.Node.Configuration;
 using SmartLoudspeaker.Node.Control;
 using SmartLoudspeaker.Node.Health;
+using SmartLoudspeaker.Node.Control.Handlers;
 using SmartLoudspeaker.Node.Identity;
+using SmartLoudspeaker.Node.Quiet;
 using SmartLoudspeaker.Node.Reporting;
 using SmartLoudspeaker.Node.Storage;
 using SmartLoudspeaker.Protocol;
@@ -79,12 +81,14 @@ public static class NodeComposer
             ? (stored + 1) % (ReportContext.MaxSeq + 1)
             : settings.InitialBdSeq;
         var heartbeat = LoadHeartbeat(settings, logger);
+        var quietHours = new QuietHoursPolicy(time, settings.DataDirectory, logger);
         SignedControl? control = null;
         var capabilities = settings.Capabilities;
         if (settings.RootPublicKey is { } root)
         {
             control = new SignedControl(
-                settings.NodeId, settings.Zones, root, settings.DataDirectory, settings.TrustSynchronisedSystemClock, time, logger, host);
+                settings.NodeId, settings.Zones, root, settings.DataDirectory, settings.TrustSynchronisedSystemClock, time, logger, host,
+                [new SetQuietHoursHandler(quietHours)]);
             if (!capabilities.Contains(Capabilities.Commands, StringComparer.Ordinal))
             {
                 capabilities = [.. capabilities, Capabilities.Commands];
@@ -97,21 +101,26 @@ public static class NodeComposer
                 settings.NodeId);
         }
 
-        var health = new HealthReportAssembler(settings.NodeId, HealthContributors(drivers, control), time, logger);
+        var health = new HealthReportAssembler(settings.NodeId, HealthContributors(drivers, control, quietHours), time, logger);
         var reporter = new NodeReporter(settings, drivers.SystemReadings.Hardware, capabilities, health, outbox, keyring, control?.TrustStore, time, logger);
-        return new NodeParts(reporter, control, drivers.SystemReadings, bdSeq, heartbeat, keyring);
+        return new NodeParts(reporter, control, drivers.SystemReadings, bdSeq, heartbeat, keyring, quietHours);
     }
 
     /// <summary>
     /// Who contributes to a health report, in order: the system readings first (the controller clock refines the
-    /// clock reading they put down), then signed control, then each driver with its own part.
+    /// clock reading they put down), then signed control, then the quiet-hours policy, then each driver with its own part.
     /// </summary>
-    internal static IReadOnlyList<IHealthContributor> HealthContributors(NodeDrivers drivers, IHealthContributor? control)
+    internal static IReadOnlyList<IHealthContributor> HealthContributors(NodeDrivers drivers, IHealthContributor? control, IHealthContributor? quietHours = null)
     {
         List<IHealthContributor> contributors = [new SystemReadingsContributor(drivers.SystemReadings)];
         if (control is not null)
         {
             contributors.Add(control);
+        }
+
+        if (quietHours is not null)
+        {
+            contributors.Add(quietHours);
         }
 
         contributors.AddRange(drivers.Hardware);

@@ -81,6 +81,7 @@ internal sealed class HealthReportAssembler
             Inputs = draft.Inputs,
             Audio = draft.Audio,
             RefusedCommands = draft.RefusedCommands,
+            QuietHours = draft.QuietHours,
         };
     }
 }

@@ -35,6 +35,9 @@ public sealed class HealthReportDraft
     /// <summary>Audio output (the audio engine).</summary>
     public AudioHealth? Audio { get; set; }
 
+    /// <summary>The quiet hours held and whether they are in force (the quiet-hours policy).</summary>
+    public QuietHoursHealth? QuietHours { get; set; }
+
     /// <summary>Command payloads refused since start (signed control).</summary>
     public long? RefusedCommands { get; set; }
 }

@@ -42,6 +42,9 @@ public sealed record NodeHealth : IWireMessage
     /// <summary>Audio output (filled by the audio work).</summary>
     public AudioHealth? Audio { get; init; }
 
+    /// <summary>The quiet hours the node holds and whether they are in force now; absent from a node without signed control.</summary>
+    public QuietHoursHealth? QuietHours { get; init; }
+
     /// <summary>Commands refused since the node started (forged, replayed, expired…); absent before signed control.</summary>
     public long? RefusedCommands { get; init; }
 
@@ -63,5 +66,6 @@ public sealed record NodeHealth : IWireMessage
         : string.IsNullOrWhiteSpace(Clock.Source) ? "clock.source is required"
         : RefusedCommands < 0 ? "refusedCommands must not be negative"
         : RefusedEventAcks < 0 ? "refusedEventAcks must not be negative"
+        : QuietHours?.Version < 0 ? "quietHours.version must not be negative"
         : null;
 }

@@ -43,6 +43,8 @@ public sealed partial class EndpointRoleMatrixTests : IDisposable
         var endpoints = RunningEndpoints();
         Assert.Contains(endpoints, endpoint => endpoint.Path == "/api/fleet/commands");
         Assert.Contains(endpoints, endpoint => endpoint.Path == "/zones" && endpoint.IsPage);
+        Assert.Contains(endpoints, endpoint => endpoint.Path == "/settings" && endpoint.IsPage);
+        Assert.Contains(endpoints, endpoint => endpoint.Path == "/api/settings" && endpoint.Method == "PUT");
         using var anonymous = _host.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
         var clients = new Dictionary<string, HttpClient>(StringComparer.Ordinal);
         var problems = new List<string>();
@@ -103,6 +105,8 @@ public sealed partial class EndpointRoleMatrixTests : IDisposable
         _ when pattern.StartsWith("/api/users", StringComparison.Ordinal) => Admins,
         "/api/audit" or "/api/audit.csv" => Admins,
         "/audit" when isPage => Admins,
+        _ when pattern.StartsWith("/api/settings", StringComparison.Ordinal) => Admins,
+        "/settings" when isPage => Admins,
         "/api/nodes" or "/api/nodes/{id}" or "/api/nodes/{id}/history" or "/api/nodes/{id}/events" when method == "GET" => FleetReaders,
         "/events/fleet" => FleetReaders,
         "/" when isPage => FleetReaders,

@@ -67,6 +67,7 @@ internal sealed class TestKeys : IDisposable
             null => null,
             SetHeartbeatCommand heartbeat => CommandCatalog.WriteBody(heartbeat),
             EmergencyTestCommand test => CommandCatalog.WriteBody(test),
+            SetQuietHoursCommand quiet => CommandCatalog.WriteBody(quiet),
             _ => throw new ArgumentException("unsupported body in test", nameof(body)),
         },
     };

@@ -175,6 +175,7 @@ public sealed class CommandVerifierTests : IDisposable
     {
         "set-heartbeat" => new SetHeartbeatCommand { HeartbeatSeconds = 60 },
         "emergency-test" => new EmergencyTestCommand { Note = "test" },
+        "set-quiet-hours" => SetQuietHoursCommand.For(1, "Asia/Ho_Chi_Minh", Priority.QuietHours.Default),
         _ => null,
     };
 
