@@ -30,6 +30,26 @@ internal static class UserAudit
             : audit.RecordAsync(context, action, AuditOutcome.Refused, Printable(target), change.Problem);
     }
 
+    /// <summary>Records an account made by an admin: its roles when done, the reason when refused.</summary>
+    public static Task RecordCreatedAsync(AuditTrail audit, HttpContext context, string? typedName, AccountChange<UserRecord> change)
+    {
+        ArgumentNullException.ThrowIfNull(audit);
+        ArgumentNullException.ThrowIfNull(change);
+        return change.Value is { } user
+            ? audit.RecordAsync(context, AuditActions.UserCreated, AuditOutcome.Succeeded, user.Name, "roles " + List(user.Roles))
+            : audit.RecordAsync(context, AuditActions.UserCreated, AuditOutcome.Refused, AuditTrail.Typed(typedName), change.Problem);
+    }
+
+    /// <summary>Records a password reset by an admin (the account's sessions end with it).</summary>
+    public static Task RecordPasswordResetAsync(AuditTrail audit, HttpContext context, string? typedName, AccountChange<UserRecord> change)
+    {
+        ArgumentNullException.ThrowIfNull(audit);
+        ArgumentNullException.ThrowIfNull(change);
+        return change.Value is { } user
+            ? audit.RecordAsync(context, AuditActions.PasswordReset, AuditOutcome.Succeeded, user.Name, "every session ended")
+            : audit.RecordAsync(context, AuditActions.PasswordReset, AuditOutcome.Refused, AuditTrail.Typed(typedName), change.Problem);
+    }
+
     private static string List(IReadOnlyList<string>? roles) => roles is null or { Count: 0 } ? "(none)" : string.Join(", ", roles);
 
     /// <summary>A name from the URL, as typed, kept short and free of control characters (the caller chose it).</summary>

@@ -51,7 +51,7 @@ internal static class AccountEndpoints
     private static async Task<Results<NoContent, NotFound>> EndSession(string id, HttpContext context, AccountDirectory accounts, AuditTrail audit)
     {
         var ended = await accounts.EndSessionAsync(context.User.Identity!.Name!, id);
-        await audit.RecordAsync(context, AuditActions.SessionEnded, ended ? AuditOutcome.Succeeded : AuditOutcome.Refused, "session " + AuditTrail.Typed(id), ended ? null : "no such session of the caller");
+        await OwnAccountAudit.RecordSessionEndedAsync(audit, context, id, ended);
         return ended ? TypedResults.NoContent() : TypedResults.NotFound();
     }
 
@@ -66,13 +66,12 @@ internal static class AccountEndpoints
         var roles = request.Roles ?? [];
         if (roles.FirstOrDefault(role => !user.IsInRole(role)) is { } notHeld)
         {
-            await audit.RecordAsync(context, AuditActions.TokenCreated, AuditOutcome.Refused, request.Name, $"the caller does not hold the role '{AuditTrail.Typed(notHeld)}'");
+            await OwnAccountAudit.RecordTokenRoleNotHeldAsync(audit, context, request.Name, notHeld);
             return TypedResults.Problem($"The caller does not hold the role '{notHeld}'.", statusCode: StatusCodes.Status400BadRequest);
         }
 
         var created = await accounts.CreateTokenAsync(user.Identity!.Name!, request.Name, roles, TimeSpan.FromDays(request.Days));
-        await audit.RecordAsync(context, AuditActions.TokenCreated, created.Value is null ? AuditOutcome.Refused : AuditOutcome.Succeeded,
-            created.Value?.Record.Id ?? request.Name, created.Value is { } made ? $"{made.Record.Name}; roles {string.Join(",", made.Record.Roles)}; expires {made.Record.ExpiresAt:O}" : created.Problem);
+        await OwnAccountAudit.RecordTokenCreatedAsync(audit, context, request.Name, created);
         return created.Value is { } token
             ? TypedResults.Created($"/api/account/tokens/{token.Record.Id}", new CreatedTokenView(View(token.Record), token.Token))
             : TypedResults.Problem(created.Problem, statusCode: StatusCodes.Status400BadRequest);
@@ -81,7 +80,7 @@ internal static class AccountEndpoints
     private static async Task<Results<NoContent, NotFound>> RevokeToken(string id, HttpContext context, AccountDirectory accounts, AuditTrail audit)
     {
         var revoked = await accounts.RevokeTokenAsync(context.User.Identity!.Name!, id);
-        await audit.RecordAsync(context, AuditActions.TokenRevoked, revoked ? AuditOutcome.Succeeded : AuditOutcome.Refused, AuditTrail.Typed(id), revoked ? null : "no such live token of the caller");
+        await OwnAccountAudit.RecordTokenRevokedAsync(audit, context, id, revoked);
         return revoked ? TypedResults.NoContent() : TypedResults.NotFound();
     }
 
@@ -91,12 +90,12 @@ internal static class AccountEndpoints
         var name = context.User.Identity!.Name!;
         if (request.Current is null || !accounts.CheckPassword(name, request.Current))
         {
-            await audit.RecordAsync(context, AuditActions.PasswordChanged, AuditOutcome.Refused, name, "the current password is wrong");
+            await OwnAccountAudit.RecordPasswordRefusedAsync(audit, context, name, "the current password is wrong");
             return TypedResults.Problem("The current password is wrong.", statusCode: StatusCodes.Status400BadRequest);
         }
 
         var changed = await accounts.SetPasswordAsync(name, request.New ?? string.Empty);
-        await audit.RecordAsync(context, AuditActions.PasswordChanged, changed.Value is null ? AuditOutcome.Refused : AuditOutcome.Succeeded, name, changed.Problem ?? "every session ended");
+        await OwnAccountAudit.RecordPasswordChangedAsync(audit, context, name, changed, "every session ended");
         return changed.Value is not null ? TypedResults.NoContent() : TypedResults.Problem(changed.Problem, statusCode: StatusCodes.Status400BadRequest);
     }
 
@@ -107,8 +106,7 @@ internal static class AccountEndpoints
     {
         var password = AccountSecrets.NewPassword();
         var created = await accounts.CreateUserAsync(request.Name ?? string.Empty, request.DisplayName, password, request.Roles ?? []);
-        await audit.RecordAsync(context, AuditActions.UserCreated, created.Value is null ? AuditOutcome.Refused : AuditOutcome.Succeeded,
-            created.Value?.Name ?? AuditTrail.Typed(request.Name), created.Value is { } made ? "roles " + string.Join(",", made.Roles) : created.Problem);
+        await UserAudit.RecordCreatedAsync(audit, context, request.Name, created);
         return created.Value is { } user
             ? TypedResults.Created($"/api/users/{user.Name}", new IssuedPasswordView(View(user), password))
             : TypedResults.Problem(created.Problem, statusCode: StatusCodes.Status400BadRequest);
@@ -118,7 +116,7 @@ internal static class AccountEndpoints
     {
         var password = AccountSecrets.NewPassword();
         var changed = await accounts.SetPasswordAsync(name, password);
-        await audit.RecordAsync(context, AuditActions.PasswordReset, changed.Value is null ? AuditOutcome.Refused : AuditOutcome.Succeeded, changed.Value?.Name ?? AuditTrail.Typed(name), changed.Problem ?? "every session ended");
+        await UserAudit.RecordPasswordResetAsync(audit, context, name, changed);
         return changed.Value is { } user ? TypedResults.Ok(new IssuedPasswordView(View(user), password)) : TypedResults.NotFound();
     }
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
 using SmartLoudspeaker.Controller.Accounts.Storage;
+using SmartLoudspeaker.Controller.Audit;
 using SmartLoudspeaker.Controller.Web.Localization;
 
 namespace SmartLoudspeaker.Controller.Accounts.Pages;
@@ -13,7 +14,7 @@ namespace SmartLoudspeaker.Controller.Accounts.Pages;
 /// API tokens (made with roles I hold and an expiry, the secret shown once on the answer; revoked after a second
 /// step). Plain forms: nothing here needs a script.
 /// </summary>
-internal sealed class AccountModel(AccountDirectory accounts, IOptions<AccountsOptions> options, UiText text) : PageModel
+internal sealed class AccountModel(AccountDirectory accounts, AuditTrail audit, IOptions<AccountsOptions> options, UiText text) : PageModel
 {
     /// <summary>The form a refusal belongs to, so it shows beside that form.</summary>
     public const string PasswordForm = "password";
@@ -84,15 +85,18 @@ internal sealed class AccountModel(AccountDirectory accounts, IOptions<AccountsO
         var name = User.Identity!.Name!;
         if (string.IsNullOrEmpty(current) || !accounts.CheckPassword(name, current))
         {
+            await OwnAccountAudit.RecordPasswordRefusedAsync(audit, HttpContext, name, "the current password is wrong");
             return Refuse(PasswordForm, text["Account.Problem.WrongCurrent"], StatusCodes.Status400BadRequest);
         }
 
         if (!string.Equals(password, confirm, StringComparison.Ordinal))
         {
+            await OwnAccountAudit.RecordPasswordRefusedAsync(audit, HttpContext, name, "the new password was typed twice differently");
             return Refuse(PasswordForm, text["Account.Problem.Mismatch"], StatusCodes.Status400BadRequest);
         }
 
         var changed = await accounts.SetPasswordAsync(name, password ?? string.Empty, User.FindFirstValue(AccountClaims.Session));
+        await OwnAccountAudit.RecordPasswordChangedAsync(audit, HttpContext, name, changed, "every other session ended");
         return changed.Value is not null
             ? LocalRedirect("/account?done=password")
             : Refuse(PasswordForm, AccountTexts.Problem(text, changed.Reason, MinimumPasswordLength), StatusCodes.Status400BadRequest);
@@ -101,7 +105,9 @@ internal sealed class AccountModel(AccountDirectory accounts, IOptions<AccountsO
     public async Task<IActionResult> OnPostEndSessionAsync(string? id)
     {
         // This browser's own session ends by signing out, which also clears its cookie.
-        if (id is null || id == User.FindFirstValue(AccountClaims.Session) || !await accounts.EndSessionAsync(User.Identity!.Name!, id))
+        var ended = id is not null && id != User.FindFirstValue(AccountClaims.Session) && await accounts.EndSessionAsync(User.Identity!.Name!, id);
+        await OwnAccountAudit.RecordSessionEndedAsync(audit, HttpContext, id ?? string.Empty, ended);
+        if (!ended)
         {
             return Refuse(null, text["Account.Problem.NoSession"], StatusCodes.Status404NotFound);
         }
@@ -117,6 +123,7 @@ internal sealed class AccountModel(AccountDirectory accounts, IOptions<AccountsO
         }
 
         await accounts.EndOtherSessionsAsync(User.Identity!.Name!, current);
+        await OwnAccountAudit.RecordOtherSessionsEndedAsync(audit, HttpContext);
         return LocalRedirect("/account?done=others#sessions");
     }
 
@@ -128,10 +135,12 @@ internal sealed class AccountModel(AccountDirectory accounts, IOptions<AccountsO
         // A token holds no more than the request that makes it: the person's roles, or a token's own.
         if (roles.Length == 0 || roles.Any(wanted => !User.IsInRole(wanted)))
         {
+            await OwnAccountAudit.RecordTokenRoleNotHeldAsync(audit, HttpContext, name, roles.FirstOrDefault(wanted => !User.IsInRole(wanted)));
             return Refuse(TokenForm, text["Account.Problem.TokenRoles"], StatusCodes.Status400BadRequest);
         }
 
         var created = await accounts.CreateTokenAsync(User.Identity!.Name!, name, roles, TimeSpan.FromDays(days ?? 0));
+        await OwnAccountAudit.RecordTokenCreatedAsync(audit, HttpContext, name, created);
         if (created.Value is not { } token)
         {
             return Refuse(TokenForm, AccountTexts.Problem(text, created.Reason, MinimumPasswordLength, (int)options.Value.TokenMaxLifetime.TotalDays), StatusCodes.Status400BadRequest);
@@ -148,7 +157,9 @@ internal sealed class AccountModel(AccountDirectory accounts, IOptions<AccountsO
 
     public async Task<IActionResult> OnPostRevokeTokenAsync(string? id)
     {
-        if (id is null || !await accounts.RevokeTokenAsync(User.Identity!.Name!, id))
+        var revoked = id is not null && await accounts.RevokeTokenAsync(User.Identity!.Name!, id);
+        await OwnAccountAudit.RecordTokenRevokedAsync(audit, HttpContext, id ?? string.Empty, revoked);
+        if (!revoked)
         {
             return Refuse(null, text["Account.Problem.NoToken"], StatusCodes.Status404NotFound);
         }

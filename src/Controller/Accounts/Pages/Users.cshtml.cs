@@ -56,6 +56,7 @@ internal sealed class UsersModel(AccountDirectory accounts, AuditTrail audit, IO
     {
         var password = AccountSecrets.NewPassword();
         var created = await accounts.CreateUserAsync(name ?? string.Empty, displayName, password, role ?? []);
+        await UserAudit.RecordCreatedAsync(audit, HttpContext, name, created);
         if (created.Value is not { } user)
         {
             (TypedName, TypedDisplayName, TypedRoles) = (name, displayName, role ?? []);
@@ -80,6 +81,7 @@ internal sealed class UsersModel(AccountDirectory accounts, AuditTrail audit, IO
     {
         var password = AccountSecrets.NewPassword();
         var changed = await accounts.SetPasswordAsync(name ?? string.Empty, password);
+        await UserAudit.RecordPasswordResetAsync(audit, HttpContext, name, changed);
         return changed.Value is { } user ? ShowPassword(user, password, isNew: false) : Refuse(null, changed.Reason, Status(changed.Reason));
     }
 
