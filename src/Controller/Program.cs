@@ -7,6 +7,7 @@ using SmartLoudspeaker.Controller.Hosting;
 using SmartLoudspeaker.Controller.Infrastructure.Storage;
 using SmartLoudspeaker.Controller.Security;
 using SmartLoudspeaker.Controller.Web;
+using SmartLoudspeaker.Controller.Web.Exposure;
 
 // "keys …" runs the offline root's key tool instead of the Controller (docs/security.md, "Keys").
 if (KeyCommandLine.Handles(args))
@@ -26,6 +27,7 @@ builder.AddSmartLoudspeakerController();
 builder.AddControllerSecurity();
 builder.AddControllerCommands();
 builder.AddSmartLoudspeakerWeb();
+builder.AddControllerExposure();
 builder.AddControllerAccounts();
 
 var app = builder.Build();
