@@ -147,6 +147,30 @@ public sealed class HttpsExposureTests
         Assert.Contains(failures, failure => failure.StartsWith("Invalid setting Exposure:AllowedHosts:0 = \"https://loa.example\"", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Behind_a_reverse_proxy_its_forwarded_scheme_counts_and_no_one_elses()
+    {
+        using var data = new TemporaryDirectory();
+        using var host = ControllerHost.Create(data.Path, settings: new Dictionary<string, string?> { ["Exposure:ReverseProxy:Enabled"] = "true" });
+        host.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        host.StartServer();
+        var (_, plain) = Ports(host, https: false);
+        using var client = Client(_ => { });
+
+        // The proxy on this machine (a known proxy by default) says the browser came over HTTPS: HSTS and Secure cookies.
+        using var proxied = new HttpRequestMessage(HttpMethod.Get, new Uri($"http://127.0.0.1:{plain}/language?culture=en&returnUrl=/"));
+        proxied.Headers.Add("X-Forwarded-Proto", "https");
+        proxied.Headers.Add("X-Forwarded-For", "203.0.113.7");
+        using var viaProxy = await client.SendAsync(proxied);
+        HostFilteringAndHeadersTests.AssertSecurityHeaders(viaProxy, https: true);
+        Assert.Contains("secure", Assert.Single(viaProxy.Headers.GetValues("Set-Cookie")), StringComparison.OrdinalIgnoreCase);
+
+        // Without the header it is plain HTTP on loopback: no HSTS, no Secure cookie.
+        using var direct = await client.GetAsync(new Uri($"http://127.0.0.1:{plain}/language?culture=en&returnUrl=/"));
+        HostFilteringAndHeadersTests.AssertSecurityHeaders(direct);
+        Assert.DoesNotContain("secure", Assert.Single(direct.Headers.GetValues("Set-Cookie")), StringComparison.OrdinalIgnoreCase);
+    }
+
     /// <summary>The Controller in a real Kestrel on <see cref="Address"/>: one HTTPS endpoint (the HTTPS defaults: no certificate given here) and one plain.</summary>
     private static ControllerHost StartKestrel(string dataDirectory, IDictionary<string, string?>? settings = null)
     {
@@ -160,11 +184,11 @@ public sealed class HttpsExposureTests
         return host;
     }
 
-    private static (int Https, int Plain) Ports(ControllerHost host)
+    private static (int Https, int Plain) Ports(ControllerHost host, bool https = true)
     {
         var addresses = host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
         int PortOf(string scheme) => new Uri(addresses.First(address => address.StartsWith(scheme + "://", StringComparison.Ordinal))).Port;
-        return (PortOf("https"), PortOf("http"));
+        return (https ? PortOf("https") : 0, PortOf("http"));
     }
 
     /// <summary>A client that accepts whatever certificate the server presents (the test checks it) and follows no redirects.</summary>

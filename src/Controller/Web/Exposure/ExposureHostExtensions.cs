@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.HostFiltering;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
@@ -57,6 +58,9 @@ public static class ExposureHostExtensions
                 }
             }
         });
+
+        // Its default marks the cookie Secure never; the session and language cookies are Secure over HTTPS, so is this.
+        services.Configure<AntiforgeryOptions>(antiforgery => antiforgery.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
