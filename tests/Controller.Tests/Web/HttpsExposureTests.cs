@@ -191,10 +191,11 @@ public sealed class HttpsExposureTests
         return (https ? PortOf("https") : 0, PortOf("http"));
     }
 
-    /// <summary>A client that accepts whatever certificate the server presents (the test checks it) and follows no redirects.</summary>
+    /// <summary>A client that accepts whatever certificate the server presents (the test checks it), follows no redirects and leaves Set-Cookie to the test.</summary>
     private static HttpClient Client(Action<X509Certificate2> presented) => new(new SocketsHttpHandler
     {
         AllowAutoRedirect = false,
+        UseCookies = false,
         SslOptions = new SslClientAuthenticationOptions
         {
             RemoteCertificateValidationCallback = (_, certificate, _, _) =>
