@@ -127,6 +127,26 @@ public sealed class HttpsExposureTests
         Assert.StartsWith("Invalid setting Urls = \"http://0.0.0.0:5080\": listens beyond this machine with plain HTTP", Assert.Single(exception.Failures), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Urls", "http://127.0.0.1:5080", true)]
+    [InlineData("Urls", "http://localhost:5080", true)]
+    [InlineData("Urls", "http://[::1]:5080", true)]
+    [InlineData("Urls", "http://0.0.0.0:80;https://0.0.0.0:443", true)]
+    [InlineData("Urls", "https://192.0.2.2:5443", true)]
+    [InlineData("Urls", "http://0.0.0.0:5080", false)]
+    [InlineData("Urls", "http://*:5080", false)]
+    [InlineData("Urls", "http://[::]:5080", false)]
+    [InlineData("Urls", "http://192.0.2.2:5080", false)]
+    [InlineData("Urls", "http://127.0.0.1:5080;http://loa.example:5080", false)]
+    [InlineData("Kestrel:Endpoints:Lan:Url", "http://0.0.0.0:5080", false)]
+    [InlineData("HTTP_PORTS", "8080", false)]
+    public void Plain_http_is_allowed_on_loopback_only_unless_https_is_beside_it(string key, string value, bool valid)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [key] = value }).Build();
+        var result = new ExposureOptionsValidator(configuration).Validate(null, new ExposureOptions());
+        Assert.True(valid == result.Succeeded, result.FailureMessage);
+    }
+
     [Fact]
     public void Behind_a_reverse_proxy_plain_http_beyond_loopback_is_allowed()
     {
@@ -158,7 +178,7 @@ public sealed class HttpsExposureTests
         using var client = Client(_ => { });
 
         // The proxy on this machine (a known proxy by default) says the browser came over HTTPS: HSTS and Secure cookies.
-        using var proxied = new HttpRequestMessage(HttpMethod.Get, new Uri($"http://127.0.0.1:{plain}/language?culture=en&returnUrl=/"));
+        using var proxied = new HttpRequestMessage(HttpMethod.Get, new Uri($"http://127.0.0.1:{plain}/language?culture=en-GB&returnUrl=/"));
         proxied.Headers.Add("X-Forwarded-Proto", "https");
         proxied.Headers.Add("X-Forwarded-For", "203.0.113.7");
         using var viaProxy = await client.SendAsync(proxied);
@@ -166,7 +186,7 @@ public sealed class HttpsExposureTests
         Assert.Contains("secure", Assert.Single(viaProxy.Headers.GetValues("Set-Cookie")), StringComparison.OrdinalIgnoreCase);
 
         // Without the header it is plain HTTP on loopback: no HSTS, no Secure cookie.
-        using var direct = await client.GetAsync(new Uri($"http://127.0.0.1:{plain}/language?culture=en&returnUrl=/"));
+        using var direct = await client.GetAsync(new Uri($"http://127.0.0.1:{plain}/language?culture=en-GB&returnUrl=/"));
         HostFilteringAndHeadersTests.AssertSecurityHeaders(direct);
         Assert.DoesNotContain("secure", Assert.Single(direct.Headers.GetValues("Set-Cookie")), StringComparison.OrdinalIgnoreCase);
     }

@@ -3,7 +3,7 @@ using System.Net;
 namespace SmartLoudspeaker.Controller.Web.Exposure;
 
 /// <summary>
-/// The addresses the web host is configured to listen on (<c>Urls</c> and Kestrel:Endpoints:*:Url), read from the
+/// The addresses the web host is configured to listen on (<c>Urls</c>, HTTP_PORTS, HTTPS_PORTS and Kestrel:Endpoints:*:Url), read from the
 /// configuration before it binds, and what they mean for exposure: which reach beyond this machine over plain HTTP.
 /// </summary>
 internal static class ListenAddresses
@@ -16,6 +16,15 @@ internal static class ListenAddresses
         if (configuration[WebHostDefaults.ServerUrlsKey] is { Length: > 0 } urls)
         {
             found.AddRange(urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(url => ("Urls", url)));
+        }
+
+        // ASPNETCORE_HTTP_PORTS / HTTPS_PORTS (used when Urls is not set) listen on every interface.
+        foreach (var (key, scheme) in new[] { ("HTTP_PORTS", "http"), ("HTTPS_PORTS", "https") })
+        {
+            if (configuration[key] is { Length: > 0 } ports)
+            {
+                found.AddRange(ports.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(port => (key, $"{scheme}://*:{port}")));
+            }
         }
 
         foreach (var endpoint in configuration.GetSection("Kestrel:Endpoints").GetChildren())
