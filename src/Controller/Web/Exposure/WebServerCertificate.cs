@@ -23,8 +23,8 @@ internal sealed class WebServerCertificate : IHostedService, IDisposable
     /// <summary>Its private key (0600).</summary>
     public const string KeyFile = "web-server.key";
 
-    private readonly ExposureHttpsOptions _options;
-    private readonly string _folder;
+    private readonly IOptions<ExposureOptions> _exposure;
+    private readonly IOptions<StoreOptions> _store;
     private readonly IConfiguration _configuration;
     private readonly TimeProvider _time;
     private readonly ILogger<WebServerCertificate> _logger;
@@ -38,18 +38,24 @@ internal sealed class WebServerCertificate : IHostedService, IDisposable
     public WebServerCertificate(
         IOptions<ExposureOptions> exposure, IOptions<StoreOptions> store, IConfiguration configuration, TimeProvider time, ILogger<WebServerCertificate> logger)
     {
-        _options = exposure.Value.Https;
-        _folder = Path.GetFullPath(store.Value.DataDirectory);
+        // Options are read when first needed, not here: Kestrel's options (which take this) are built with the
+        // application, before SettingsCheck reports an invalid setting in its one line.
+        _exposure = exposure;
+        _store = store;
         _configuration = configuration;
         _time = time;
         _logger = logger;
     }
 
+    private ExposureHttpsOptions HttpsSettings => _exposure.Value.Https;
+
+    private string Folder => Path.GetFullPath(_store.Value.DataDirectory);
+
     /// <summary>Whether the certificate is generated (and renewed) here, rather than the commune's own.</summary>
-    public bool IsGenerated => string.IsNullOrWhiteSpace(_options.CertificateFile);
+    public bool IsGenerated => string.IsNullOrWhiteSpace(HttpsSettings.CertificateFile);
 
     /// <summary>The names a generated certificate carries: the configured ones, or this machine's.</summary>
-    public IReadOnlyList<string> HostNames => _options.HostNames.Count > 0 ? [.. _options.HostNames.Select(name => name.Trim())] : MachineNames.All();
+    public IReadOnlyList<string> HostNames => HttpsSettings.HostNames.Count > 0 ? [.. HttpsSettings.HostNames.Select(name => name.Trim())] : MachineNames.All();
 
     /// <summary>The certificate for a handshake now: loaded (or generated) on first use, renewed when close to its end.</summary>
     public X509Certificate2 Current()
@@ -76,7 +82,7 @@ internal sealed class WebServerCertificate : IHostedService, IDisposable
                     _nextRenewalAttempt = now + TimeSpan.FromHours(1);
                     _logger.LogError(
                         "Cannot renew the web UI's HTTPS certificate (it ends on {NotAfter:u}) in {Folder}: {Reason}; trying again in an hour",
-                        _current.NotAfter.ToUniversalTime(), _folder, exception.Message);
+                        _current.NotAfter.ToUniversalTime(), Folder, exception.Message);
                 }
             }
 
@@ -100,7 +106,7 @@ internal sealed class WebServerCertificate : IHostedService, IDisposable
 
         https.ServerCertificate = Current();
         var chain = new X509Certificate2Collection();
-        chain.ImportFromPemFile(_options.CertificateFile!);
+        chain.ImportFromPemFile(HttpsSettings.CertificateFile!);
         https.ServerCertificateChain = [.. chain.Skip(1)];
     }
 
@@ -135,21 +141,21 @@ internal sealed class WebServerCertificate : IHostedService, IDisposable
     }
 
     private X509Certificate2 Generate() =>
-        BrokerCertificateFiles.EnsureServerCertificate(_folder, CertificateFile, KeyFile, "the web UI's HTTPS certificate", HostNames, _time.GetUtcNow(), _logger);
+        BrokerCertificateFiles.EnsureServerCertificate(Folder, CertificateFile, KeyFile, "the web UI's HTTPS certificate", HostNames, _time.GetUtcNow(), _logger);
 
     private X509Certificate2 LoadOwn()
     {
-        var certificate = BrokerCertificateFiles.TryLoad(_options.CertificateFile!, _options.KeyFile!) ?? throw new InvalidOperationException(
-            $"Exposure:Https:CertificateFile {_options.CertificateFile} and Exposure:Https:KeyFile {_options.KeyFile} must be PEM files holding a certificate and its private key.");
+        var certificate = BrokerCertificateFiles.TryLoad(HttpsSettings.CertificateFile!, HttpsSettings.KeyFile!) ?? throw new InvalidOperationException(
+            $"Exposure:Https:CertificateFile {HttpsSettings.CertificateFile} and Exposure:Https:KeyFile {HttpsSettings.KeyFile} must be PEM files holding a certificate and its private key.");
         if (new DateTimeOffset(certificate.NotAfter) - _time.GetUtcNow() < BrokerCertificateAuthority.RenewBefore)
         {
             // The commune's CA (or its ACME client) renews this one; the Controller can only say so while there is time.
             _logger.LogWarning(
                 "The web UI's HTTPS certificate {File} ends on {NotAfter:u}: browsers refuse it from then on; replace the file and restart",
-                _options.CertificateFile, certificate.NotAfter.ToUniversalTime());
+                HttpsSettings.CertificateFile, certificate.NotAfter.ToUniversalTime());
         }
 
-        _logger.LogInformation("The web UI's HTTPS endpoints present {Subject} from {File}", certificate.Subject, _options.CertificateFile);
+        _logger.LogInformation("The web UI's HTTPS endpoints present {Subject} from {File}", certificate.Subject, HttpsSettings.CertificateFile);
         return certificate;
     }
 
