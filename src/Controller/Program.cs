@@ -10,6 +10,7 @@ using SmartLoudspeaker.Controller.Hosting;
 using SmartLoudspeaker.Controller.Infrastructure.Storage;
 using SmartLoudspeaker.Controller.Security;
 using SmartLoudspeaker.Controller.Web;
+using SmartLoudspeaker.Controller.Web.Exposure;
 
 // "keys …" runs the offline root's key tool instead of the Controller (docs/security.md, "Keys").
 if (KeyCommandLine.Handles(args))
@@ -29,6 +30,7 @@ builder.AddSmartLoudspeakerController();
 builder.AddControllerSecurity();
 builder.AddControllerCommands();
 builder.AddSmartLoudspeakerWeb();
+builder.AddControllerExposure();
 builder.AddControllerAccounts();
 builder.AddCommuneSettings();
 

@@ -153,6 +153,11 @@ public sealed partial class FleetPagesTests(FleetUiFixture fixture, ITestOutputH
         // Seven days with a label every second local midnight: three labels.
         await Assertions.Expect(box.Locator(".time-axis time")).ToHaveCountAsync(3);
         Assert.Matches(@"^\d\d/\d\d$", await box.Locator(".time-axis time").First.TextContentAsync() ?? string.Empty);
+
+        // Each label sits at its instant, placed by time-axis.js (the policy refuses a style attribute), not spread evenly.
+        await Assertions.Expect(box.Locator(".time-axis")).ToHaveClassAsync(new Regex(@"\bplaced\b"));
+        var lefts = await box.Locator(".time-axis time").EvaluateAllAsync<string[]>("labels => labels.map(label => label.style.left)");
+        Assert.Equal(await box.Locator(".time-axis time").EvaluateAllAsync<string[]>("labels => labels.map(label => label.dataset.left)"), lefts);
         await Assertions.Expect(box.Locator(".axis.max")).Not.ToHaveTextAsync(await box.Locator(".axis.min").TextContentAsync() ?? string.Empty);
 
         var clock = page.Locator(".chart-box").Nth(2);

@@ -58,6 +58,7 @@ public sealed class PhoneBrowser : IAsyncDisposable
             JavaScriptEnabled = script,
             Locale = locale,
         });
+        await context.AddInitScriptAsync(PageChecks.RecordPolicyViolations);
         if (culture is not null)
         {
             await context.AddCookiesAsync(

@@ -57,6 +57,22 @@ public sealed partial class SignInPageTests(FleetUiFixture fixture, ITestOutputH
         await FleetUiFixture.ScreenshotAsync(page, "signin-en");
     }
 
+    [Fact]
+    public async Task The_pages_policy_blocks_an_inline_style_and_the_page_checks_see_it()
+    {
+        await using var context = await NewContextAsync(culture: null);
+        var page = await context.NewPageAsync();
+        var response = await page.GotoAsync("/signin");
+        Assert.StartsWith("default-src 'self'; script-src 'self'; style-src 'self';", await response!.HeaderValueAsync("content-security-policy"), StringComparison.Ordinal);
+        await PageChecks.AssertNoPolicyViolationsAsync(page);
+
+        // What an injection would add: the policy refuses it, and the check that every page test runs fails on it.
+        await page.EvaluateAsync("document.body.insertAdjacentHTML('beforeend', '<p style=\"color: red\">x</p>')");
+        await page.WaitForFunctionAsync("window.__cspViolations.length > 0");
+        await Assert.ThrowsAnyAsync<Xunit.Sdk.XunitException>(() => PageChecks.AssertNoPolicyViolationsAsync(page));
+        Assert.NotEqual("rgb(255, 0, 0)", await page.Locator("body > p").Last.EvaluateAsync<string>("p => getComputedStyle(p).color"));
+    }
+
     private async Task<IBrowserContext> NewContextAsync(string? culture)
     {
         var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
@@ -65,6 +81,7 @@ public sealed partial class SignInPageTests(FleetUiFixture fixture, ITestOutputH
             ViewportSize = new ViewportSize { Width = PageChecks.PhoneWidth, Height = 740 },
             DeviceScaleFactor = 1,
         });
+        await context.AddInitScriptAsync(PageChecks.RecordPolicyViolations);
         if (culture is not null)
         {
             await context.AddCookiesAsync([new Cookie { Name = ".AspNetCore.Culture", Value = $"c={culture}|uic={culture}", Domain = "127.0.0.1", Path = "/" }]);

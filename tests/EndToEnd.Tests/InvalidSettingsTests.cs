@@ -39,11 +39,13 @@ public sealed class InvalidSettingsTests : IDisposable
     [InlineData("--Store:MaxBatch=lots", "Invalid setting Store:MaxBatch = \"lots\": must be a whole number.")]
     [InlineData("--Security:CommandLifetime=2.00:00:00", "Invalid setting Security:CommandLifetime = 2.00:00:00: must be more than 00:00:00 and at most 1.00:00:00.")]
     [InlineData("--Web:TimeZone=Mars/Olympus", "Invalid setting Web:TimeZone = \"Mars/Olympus\": must be a time zone known to this machine, e.g. Asia/Ho_Chi_Minh (is tzdata installed?).")]
-    public async Task The_controller_stops_with_one_line_and_its_invalid_setting_code(string argument, string line)
+    [InlineData("--Exposure:Https:CertificateFile=/nonexistent/web.pem|--Exposure:Https:KeyFile=/nonexistent/web.key", "Invalid setting Exposure:Https:CertificateFile = \"/nonexistent/web.pem\": must be a readable PEM certificate whose private key is in Exposure:Https:KeyFile (/nonexistent/web.key).")]
+    [InlineData("--Urls=http://0.0.0.0:5080", "Invalid setting Urls = \"http://0.0.0.0:5080\": listens beyond this machine with plain HTTP: add an https:// address (e.g. https://0.0.0.0:5443) or, when a reverse proxy terminates TLS, set Exposure:ReverseProxy:Enabled = true (docs/operations.md).")]
+    public async Task The_controller_stops_with_one_line_and_its_invalid_setting_code(string arguments, string line)
     {
         var run = await ProgramRun.RunToExitAsync(
             RepositoryPaths.ProgramAssembly("Controller", "SmartLoudspeaker.Controller"),
-            [$"--Store:DataDirectory={Path.Combine(folder, "controller")}", "--Broker:Port=0", "--Urls=http://127.0.0.1:0", argument],
+            [$"--Store:DataDirectory={Path.Combine(folder, "controller")}", "--Broker:Port=0", "--Urls=http://127.0.0.1:0", .. arguments.Split('|')],
             environment: null,
             Generous);
 

@@ -31,13 +31,22 @@ internal static class BrokerCertificateFiles
     /// <paramref name="hostNames"/>, it is not the CA's, or it ends within <see cref="BrokerCertificateAuthority.RenewBefore"/>.
     /// </summary>
     /// <exception cref="InvalidOperationException">A CA file exists but is unusable: a new CA would lock out every node that pins the old one.</exception>
-    public static X509Certificate2 EnsureServerCertificate(string folder, IReadOnlyList<string> hostNames, DateTimeOffset now, ILogger logger)
+    public static X509Certificate2 EnsureServerCertificate(string folder, IReadOnlyList<string> hostNames, DateTimeOffset now, ILogger logger) =>
+        EnsureServerCertificate(folder, ServerCertificateFile, ServerKeyFile, "the broker's TLS server certificate", hostNames, now, logger);
+
+    /// <summary>
+    /// As <see cref="EnsureServerCertificate(string, IReadOnlyList{string}, DateTimeOffset, ILogger)"/>, for another
+    /// server of this machine signed by the same CA (the web UI's HTTPS), in <paramref name="certificateFile"/> and
+    /// <paramref name="keyFile"/> of <paramref name="folder"/>; <paramref name="purpose"/> names it in the log.
+    /// </summary>
+    public static X509Certificate2 EnsureServerCertificate(
+        string folder, string certificateFile, string keyFile, string purpose, IReadOnlyList<string> hostNames, DateTimeOffset now, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(logger);
         Directory.CreateDirectory(folder);
         using var authority = LoadOrCreateAuthority(folder, now, logger);
-        var certificatePath = Path.Combine(folder, ServerCertificateFile);
-        var keyPath = Path.Combine(folder, ServerKeyFile);
+        var certificatePath = Path.Combine(folder, certificateFile);
+        var keyPath = Path.Combine(folder, keyFile);
         var existing = TryLoad(certificatePath, keyPath);
         var reason = existing is null ? "there was none"
             : !IssuedBy(existing, authority) ? "it was not signed by the CA in " + AuthorityCertificateFile
@@ -54,8 +63,8 @@ internal static class BrokerCertificateFiles
         WritePrivate(keyPath, issued.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem());
         DurableFile.Replace(certificatePath, Encoding.ASCII.GetBytes(issued.ExportCertificatePem() + "\n"));
         logger.LogWarning(
-            "Generated the broker's TLS server certificate for {HostNames}, valid until {NotAfter:u} ({Reason}), in {Folder}",
-            string.Join(", ", hostNames), issued.NotAfter.ToUniversalTime(), reason, folder);
+            "Generated {Purpose} for {HostNames}, valid until {NotAfter:u} ({Reason}), in {Folder}",
+            purpose, string.Join(", ", hostNames), issued.NotAfter.ToUniversalTime(), reason, folder);
         return issued;
     }
 
