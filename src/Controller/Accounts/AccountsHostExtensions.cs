@@ -70,14 +70,17 @@ internal static class AccountsHostExtensions
     }
 
     /// <summary>
-    /// The accounts' middleware, after static files and before the endpoints: sign-in body limit, sign-in rate limit,
+    /// The accounts' middleware, after static files and before the endpoints: sign-in rate limit, sign-in body limit,
     /// authentication, the antiforgery check of cookie-authenticated API writes, authorization.
     /// </summary>
     public static WebApplication UseControllerAccounts(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
         var maxBody = app.Services.GetRequiredService<IOptions<AccountsOptions>>().Value.SignInMaxBodyBytes;
-        app.Use((context, next) =>
+        app.UseRateLimiter();
+
+        // After the rate limit, so an oversized sign-in counts as an attempt and a loop of them cannot flood the audit log.
+        app.Use(async (context, next) =>
         {
             if (IsSignIn(context.Request))
             {
@@ -86,7 +89,9 @@ internal static class AccountsHostExtensions
                 if (context.Request.ContentLength is not { } length || length > maxBody)
                 {
                     context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
-                    return Task.CompletedTask;
+                    await context.RequestServices.GetRequiredService<AuditTrail>().RecordAsync(context, AuditActions.SignIn, AuditOutcome.Refused,
+                        detail: context.Request.ContentLength is { } size ? $"a body of {size} bytes (at most {maxBody})" : "a body of unknown length");
+                    return;
                 }
 
                 if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
@@ -95,9 +100,8 @@ internal static class AccountsHostExtensions
                 }
             }
 
-            return next(context);
+            await next(context);
         });
-        app.UseRateLimiter();
         app.UseAuthentication();
         app.Use(async (context, next) =>
         {

@@ -16,7 +16,7 @@ internal static class UserAudit
         ArgumentNullException.ThrowIfNull(change);
         return change.Value is { } user
             ? audit.RecordAsync(context, AuditActions.UserRolesChanged, AuditOutcome.Succeeded, user.Name, $"{List(before)} → {List(user.Roles)}")
-            : audit.RecordAsync(context, AuditActions.UserRolesChanged, AuditOutcome.Refused, Printable(target), change.Problem);
+            : audit.RecordAsync(context, AuditActions.UserRolesChanged, AuditOutcome.Refused, AuditTrail.Typed(target), change.Problem);
     }
 
     /// <summary>Records a disable or an enable, done or refused.</summary>
@@ -27,7 +27,7 @@ internal static class UserAudit
         var action = disabled ? AuditActions.UserDisabled : AuditActions.UserEnabled;
         return change.Value is { } user
             ? audit.RecordAsync(context, action, AuditOutcome.Succeeded, user.Name, disabled ? "sessions ended, tokens stopped" : null)
-            : audit.RecordAsync(context, action, AuditOutcome.Refused, Printable(target), change.Problem);
+            : audit.RecordAsync(context, action, AuditOutcome.Refused, AuditTrail.Typed(target), change.Problem);
     }
 
     /// <summary>Records an account made by an admin: its roles when done, the reason when refused.</summary>
@@ -51,7 +51,4 @@ internal static class UserAudit
     }
 
     private static string List(IReadOnlyList<string>? roles) => roles is null or { Count: 0 } ? "(none)" : string.Join(", ", roles);
-
-    /// <summary>A name from the URL, as typed, kept short and free of control characters (the caller chose it).</summary>
-    private static string Printable(string name) => new([.. name.Take(64).Select(c => char.IsControl(c) ? '?' : c)]);
 }

@@ -121,6 +121,8 @@ public sealed partial class AccountPagesTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, (await phone.GetAsync(new Uri("/api/account", UriKind.Relative))).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await laptop.GetAsync(new Uri("/api/account", UriKind.Relative))).StatusCode);
         Assert.Single(Accounts.SessionsOf("lan"));
+        Assert.Contains(_host.Services.GetRequiredService<AuditTrail>().Between(DateTimeOffset.MinValue, DateTimeOffset.MaxValue),
+            entry => entry is { Action: AuditActions.PasswordChanged, Outcome: AuditOutcome.Succeeded, Actor: "lan", Detail: "every other session ended" });
     }
 
     [Fact]
@@ -200,6 +202,12 @@ public sealed partial class AccountPagesTests : IDisposable
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await script.GetAsync(new Uri("/api/nodes", UriKind.Relative))).StatusCode);
         Assert.Contains(@"data-state=""revoked""", await phone.GetStringAsync(new Uri("/account", UriKind.Relative)), StringComparison.Ordinal);
+
+        // The page leaves the entries the API would: the refused role, the token made, the token revoked, all by lan.
+        var audit = _host.Services.GetRequiredService<AuditTrail>().Between(DateTimeOffset.MinValue, DateTimeOffset.MaxValue).Where(entry => entry.Actor == "lan").ToList();
+        Assert.Contains(audit, entry => entry is { Action: AuditActions.TokenCreated, Outcome: AuditOutcome.Refused, Detail: "the caller does not hold the role 'admin'" });
+        Assert.Contains(audit, entry => entry.Action == AuditActions.TokenCreated && entry.Outcome == AuditOutcome.Succeeded && entry.Target == id);
+        Assert.Contains(audit, entry => entry.Action == AuditActions.TokenRevoked && entry.Outcome == AuditOutcome.Succeeded && entry.Target == id);
     }
 
     [Fact]
@@ -265,6 +273,9 @@ public sealed partial class AccountPagesTests : IDisposable
         Assert.Contains(audit, entry => entry is { Action: AuditActions.UserRolesChanged, Outcome: AuditOutcome.Succeeded, Target: "lan", Detail: "technician, viewer → broadcaster, viewer" });
         Assert.Contains(audit, entry => entry is { Action: AuditActions.UserDisabled, Outcome: AuditOutcome.Succeeded, Target: "lan" });
         Assert.Contains(audit, entry => entry is { Action: AuditActions.UserDisabled, Outcome: AuditOutcome.Refused, Target: ControllerHost.TestUser });
+        Assert.Contains(audit, entry => entry is { Action: AuditActions.UserCreated, Outcome: AuditOutcome.Succeeded, Target: "lan", Detail: "roles technician, viewer" });
+        Assert.Contains(audit, entry => entry is { Action: AuditActions.UserCreated, Outcome: AuditOutcome.Refused, Target: "Chị Lan" });
+        Assert.Contains(audit, entry => entry is { Action: AuditActions.PasswordReset, Outcome: AuditOutcome.Succeeded, Target: "lan" } && entry.Actor.StartsWith(ControllerHost.TestUser + " (token ", StringComparison.Ordinal));
         _host.AssertNoErrors();
     }
 

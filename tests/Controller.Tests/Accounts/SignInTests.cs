@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using SmartLoudspeaker.Controller.Accounts;
+using SmartLoudspeaker.Controller.Audit;
 using SmartLoudspeaker.Controller.Tests.Support;
 
 namespace SmartLoudspeaker.Controller.Tests.Accounts;
@@ -129,6 +130,12 @@ public sealed partial class SignInTests : IDisposable
         request.Headers.TransferEncodingChunked = true;
         using var chunked = await browser.SendAsync(request);
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, chunked.StatusCode);
+
+        var refused = host.Services.GetRequiredService<AuditTrail>().Between(DateTimeOffset.MinValue, DateTimeOffset.MaxValue)
+            .Where(entry => entry is { Action: AuditActions.SignIn, Outcome: AuditOutcome.Refused }).Select(entry => entry.Detail).ToList();
+        Assert.Equal(2, refused.Count);
+        Assert.Contains("a body of unknown length", refused);
+        Assert.Contains(refused, detail => detail!.StartsWith("a body of ", StringComparison.Ordinal) && detail.EndsWith("bytes (at most 4096)", StringComparison.Ordinal));
     }
 
     [Fact]
