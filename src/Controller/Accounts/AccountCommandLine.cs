@@ -1,4 +1,5 @@
 using System.Globalization;
+using SmartLoudspeaker.Controller.Audit;
 using SmartLoudspeaker.Controller.Commands;
 using SmartLoudspeaker.Controller.Commune;
 using SmartLoudspeaker.Controller.Hosting;
@@ -19,6 +20,9 @@ internal static class AccountCommandLine
 {
     public const int UsageError = 2;
     public const int Failure = 1;
+
+    /// <summary>Where the audit log says a change made here came from.</summary>
+    private const string ConsoleSource = "command line";
 
     private const string Usage = """
         Usage (on the Controller's machine, as the user the Controller runs as, while the Controller is stopped):
@@ -74,11 +78,12 @@ internal static class AccountCommandLine
         try
         {
             var accounts = app.Services.GetRequiredService<AccountDirectory>();
+            var audit = app.Services.GetRequiredService<AuditTrail>();
             return args[1] switch
             {
-                "add-admin" => await AddAdminAsync(accounts, args[2], options, output, error),
-                "reset-password" => await ResetPasswordAsync(accounts, args[2], output, error),
-                _ => await AddTokenAsync(accounts, args[2], options, output, error),
+                "add-admin" => await AddAdminAsync(accounts, audit, args[2], options, output, error),
+                "reset-password" => await ResetPasswordAsync(accounts, audit, args[2], output, error),
+                _ => await AddTokenAsync(accounts, audit, args[2], options, output, error),
             };
         }
         catch (Exception exception) when (StoreRefusal(exception) is { } refusal)
@@ -88,7 +93,13 @@ internal static class AccountCommandLine
         }
     }
 
-    private static async Task<int> AddAdminAsync(AccountDirectory accounts, string name, Dictionary<string, string> options, TextWriter output, TextWriter error)
+    /// <summary>
+    /// Who ran the command, as the audit log names them: the machine's user (only someone on the Controller's own
+    /// machine, with access to its store, can run it).
+    /// </summary>
+    private static string ConsoleActor => "console:" + Environment.UserName;
+
+    private static async Task<int> AddAdminAsync(AccountDirectory accounts, AuditTrail audit, string name, Dictionary<string, string> options, TextWriter output, TextWriter error)
     {
         string? unknown = null;
         var extra = options.TryGetValue("--roles", out var list) ? AccountRoles.Parse(list, out unknown) : [AccountRoles.Technician];
@@ -100,6 +111,8 @@ internal static class AccountCommandLine
 
         var password = AccountSecrets.NewPassword();
         var created = await accounts.CreateUserAsync(name, options.GetValueOrDefault("--display"), password, [AccountRoles.Admin, .. extra]);
+        await audit.RecordAsync(ConsoleActor, ConsoleSource, AuditActions.UserCreated, created.Value is null ? AuditOutcome.Refused : AuditOutcome.Succeeded,
+            created.Value?.Name ?? AuditTrail.Typed(name), created.Value is { } made ? "roles " + string.Join(", ", made.Roles) : created.Problem);
         if (created.Value is not { } user)
         {
             await error.WriteLineAsync($"accounts add-admin: {created.Problem}");
@@ -111,10 +124,12 @@ internal static class AccountCommandLine
         return 0;
     }
 
-    private static async Task<int> ResetPasswordAsync(AccountDirectory accounts, string name, TextWriter output, TextWriter error)
+    private static async Task<int> ResetPasswordAsync(AccountDirectory accounts, AuditTrail audit, string name, TextWriter output, TextWriter error)
     {
         var password = AccountSecrets.NewPassword();
         var changed = await accounts.SetPasswordAsync(name, password);
+        await audit.RecordAsync(ConsoleActor, ConsoleSource, AuditActions.PasswordReset, changed.Value is null ? AuditOutcome.Refused : AuditOutcome.Succeeded,
+            changed.Value?.Name ?? AuditTrail.Typed(name), changed.Problem ?? "every session ended");
         if (changed.Value is not { } user)
         {
             await error.WriteLineAsync($"accounts reset-password: {changed.Problem}");
@@ -125,7 +140,7 @@ internal static class AccountCommandLine
         return 0;
     }
 
-    private static async Task<int> AddTokenAsync(AccountDirectory accounts, string owner, Dictionary<string, string> options, TextWriter output, TextWriter error)
+    private static async Task<int> AddTokenAsync(AccountDirectory accounts, AuditTrail audit, string owner, Dictionary<string, string> options, TextWriter output, TextWriter error)
     {
         string? unknown = null;
         if (!options.TryGetValue("--roles", out var list) || AccountRoles.Parse(list, out unknown) is not { } roles)
@@ -141,6 +156,9 @@ internal static class AccountCommandLine
         }
 
         var created = await accounts.CreateTokenAsync(owner, options.GetValueOrDefault("--name"), roles, TimeSpan.FromDays(days));
+        await audit.RecordAsync(ConsoleActor, ConsoleSource, AuditActions.TokenCreated, created.Value is null ? AuditOutcome.Refused : AuditOutcome.Succeeded,
+            created.Value?.Record.Id ?? AuditTrail.Typed(owner),
+            created.Value is { Record: var made } ? $"{made.Name} for {made.Owner}; roles {string.Join(",", made.Roles)}; expires {made.ExpiresAt:O}" : created.Problem);
         if (created.Value is not { } token)
         {
             await error.WriteLineAsync($"accounts add-token: {created.Problem}");

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using SmartLoudspeaker.Controller.Accounts;
+using SmartLoudspeaker.Controller.Audit;
 using SmartLoudspeaker.Controller.Tests.Support;
 
 namespace SmartLoudspeaker.Controller.Tests.Accounts;
@@ -48,6 +49,20 @@ public sealed partial class AccountCommandLineTests : IDisposable
         Assert.Equal("Anh Quân", admin.DisplayName);
         Assert.Equal(SignInOutcome.SignedIn, (await accounts.SignInAsync("quan-tri", password, "127.0.0.1")).Outcome);
         Assert.NotNull(accounts.AuthenticateToken(token, "token", out _));
+
+        // What was done on the machine is in the audit log too, by the machine's user, refusal included.
+        var console = host.Services.GetRequiredService<AuditTrail>().Between(DateTimeOffset.MinValue, DateTimeOffset.MaxValue)
+            .Where(entry => entry.Source == "command line").Reverse().Select(entry => (entry.Action, entry.Outcome, entry.Target)).ToList();
+        Assert.Equal(
+            [
+                (AuditActions.UserCreated, AuditOutcome.Succeeded, "quan-tri"),
+                (AuditActions.UserCreated, AuditOutcome.Refused, "quan-tri"),
+                (AuditActions.TokenCreated, AuditOutcome.Succeeded, accounts.TokensOf("quan-tri").Single().Id),
+                (AuditActions.PasswordReset, AuditOutcome.Succeeded, "quan-tri"),
+            ],
+            console);
+        Assert.All(host.Services.GetRequiredService<AuditTrail>().Between(DateTimeOffset.MinValue, DateTimeOffset.MaxValue).Where(entry => entry.Source == "command line"),
+            entry => Assert.Equal("console:" + Environment.UserName, entry.Actor));
     }
 
     [Fact]
