@@ -17,6 +17,10 @@ namespace SmartLoudspeaker.Controller.Infrastructure.Broker.Guard;
 /// </summary>
 internal sealed class GuardedTcpListener : IDisposable
 {
+    /// <summary>Linux's <c>SOL_SOCKET</c> and <c>SO_REUSEADDR</c> (asm-generic/socket.h).</summary>
+    private const int LinuxSolSocket = 1;
+    private const int LinuxSoReuseAddr = 2;
+
     private readonly MqttServerOptions _serverOptions;
     private readonly MqttServerTcpEndpointBaseOptions _endpoint;
     private readonly GuardedTcpServerAdapter _adapter;
@@ -35,6 +39,14 @@ internal sealed class GuardedTcpListener : IDisposable
             if (endpoint.ReuseAddress)
             {
                 _socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            }
+            else if (OperatingSystem.IsLinux())
+            {
+                // A Controller killed or crashed leaves its connections on this port in TIME_WAIT for a minute: without
+                // SO_REUSEADDR the restarted one (systemd, a test's SIGKILL) cannot listen until they clear. Set raw,
+                // because .NET's ReuseAddress also sets SO_REUSEPORT on Linux, which would let a second broker listen
+                // here beside this one; SO_REUSEADDR alone still refuses a port another socket listens on.
+                _socket.SetRawSocketOption(LinuxSolSocket, LinuxSoReuseAddr, BitConverter.GetBytes(1));
             }
 
             _socket.NoDelay = endpoint.NoDelay;
