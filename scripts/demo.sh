@@ -75,13 +75,15 @@ demo_password=$(printed <<<"$admin_out")
 demo_token=$(controller accounts add-token demo --roles admin,technician --days 1 --name "demo curl" | printed)
 auth="Authorization: Bearer $demo_token"
 
-(cd src/Controller/bin/Release/net10.0 && exec dotnet SmartLoudspeaker.Controller.dll \
+# The enrolment token goes in the environment, not on the command line: `ps` shows a command line to every local
+# user, a process's environment only to its own user.
+(cd src/Controller/bin/Release/net10.0 && Enrolment__BootstrapTokens__0__Token="$token" exec dotnet SmartLoudspeaker.Controller.dll \
   --Urls="http://127.0.0.1:$http_port" \
   --Broker:Mode=Embedded --Broker:Port="$mqtt_port" --Broker:BindAddress=127.0.0.1 \
   --Broker:Tls:Port="$tls_port" \
   --Store:DataDirectory="$data/controller" \
   --Security:GenerateDemoKeys=true \
-  --Enrolment:BootstrapTokens:0:Token="$token" --Enrolment:BootstrapTokens:0:Expires="$token_expires" \
+  --Enrolment:BootstrapTokens:0:Expires="$token_expires" \
   --Enrolment:BootstrapTokens:0:MaxUses="$nodes" "${token_zones[@]}") &
 pids+=($!)
 
@@ -92,13 +94,12 @@ for _ in $(seq 1 60); do
   sleep 1
 done
 
-(cd src/Node/bin/Release/net10.0 && exec dotnet SmartLoudspeaker.Node.dll \
+(cd src/Node/bin/Release/net10.0 && Node__Enrolment__Token="$token" exec dotnet SmartLoudspeaker.Node.dll \
   --Node:Simulation:Enabled=true \
   --Node:Simulation:NodeCount="$nodes" --Node:Simulation:ZoneCount="$zones" \
   --Node:Brokers:0:Host=127.0.0.1 --Node:Brokers:0:Port="$mqtt_port" \
   --Node:DataDirectory="$data/nodes" \
-  --Node:Security:RootPublicKeyFile="$data/controller/keys/root.pub" \
-  --Node:Enrolment:Token="$token") &
+  --Node:Security:RootPublicKeyFile="$data/controller/keys/root.pub") &
 pids+=($!)
 
 # The broker refuses anonymous clients: technicians watch with the read-only observer account made at first start.
