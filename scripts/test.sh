@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 scripts/require-dotnet.sh
 # mosquitto: the integration tests also run against a real Mosquitto broker they start themselves.
 # chromium: the browser tests drive Debian's Chromium through Playwright (no browser download is possible).
-scripts/require-debian-packages.sh mosquitto mosquitto-clients chromium
+scripts/require-debian-packages.sh mosquitto mosquitto-clients chromium libopus-dev
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 results="artifacts/test-results"
