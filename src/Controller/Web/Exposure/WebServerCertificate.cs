@@ -29,11 +29,7 @@ internal sealed class WebServerCertificate : IHostedService, IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger<WebServerCertificate> _logger;
     private readonly Lock _gate = new();
-    private X509Certificate2? _current;
-    private DateTimeOffset _nextRenewalAttempt;
-
-    // The one replaced last: a handshake that took it just before the renewal may still be using it.
-    private X509Certificate2? _previous;
+    private RenewingCertificate? _certificate;
 
     public WebServerCertificate(
         IOptions<ExposureOptions> exposure, IOptions<StoreOptions> store, IConfiguration configuration, TimeProvider time, ILogger<WebServerCertificate> logger)
@@ -62,32 +58,15 @@ internal sealed class WebServerCertificate : IHostedService, IDisposable
     {
         lock (_gate)
         {
-            if (_current is null)
+            if (_certificate is null)
             {
-                Swap(IsGenerated ? Generate() : LoadOwn());
-                return _current!;
+                var certificate = new RenewingCertificate("the web UI's HTTPS certificate", Folder, IsGenerated ? Generate : null, _time, _logger);
+                certificate.Set(IsGenerated ? Generate() : LoadOwn());
+                _certificate = certificate;
             }
-
-            var now = _time.GetUtcNow();
-            if (IsGenerated && now >= new DateTimeOffset(_current.NotAfter) - BrokerCertificateAuthority.RenewBefore && now >= _nextRenewalAttempt)
-            {
-                try
-                {
-                    Swap(Generate());
-                }
-                catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or InvalidOperationException)
-                {
-                    // The current certificate is valid for up to 30 more days: keep serving it and try again in an hour,
-                    // not on every handshake.
-                    _nextRenewalAttempt = now + TimeSpan.FromHours(1);
-                    _logger.LogError(
-                        "Cannot renew the web UI's HTTPS certificate (it ends on {NotAfter:u}) in {Folder}: {Reason}; trying again in an hour",
-                        _current.NotAfter.ToUniversalTime(), Folder, exception.Message);
-                }
-            }
-
-            return _current!;
         }
+
+        return _certificate.Current();
     }
 
     /// <summary>
@@ -134,9 +113,7 @@ internal sealed class WebServerCertificate : IHostedService, IDisposable
     {
         lock (_gate)
         {
-            _previous?.Dispose();
-            _current?.Dispose();
-            _previous = _current = null;
+            _certificate?.Dispose();
         }
     }
 
@@ -157,12 +134,5 @@ internal sealed class WebServerCertificate : IHostedService, IDisposable
 
         _logger.LogInformation("The web UI's HTTPS endpoints present {Subject} from {File}", certificate.Subject, HttpsSettings.CertificateFile);
         return certificate;
-    }
-
-    private void Swap(X509Certificate2 next)
-    {
-        _previous?.Dispose();
-        _previous = _current;
-        _current = next;
     }
 }

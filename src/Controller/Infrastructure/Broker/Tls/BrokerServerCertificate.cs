@@ -17,12 +17,7 @@ public sealed class BrokerServerCertificate : ICertificateProvider, IDisposable
     private readonly string _folder;
     private readonly TimeProvider _time;
     private readonly ILogger<BrokerServerCertificate> _logger;
-    private readonly Lock _gate = new();
-    private X509Certificate2? _current;
-    private DateTimeOffset _nextRenewalAttempt;
-
-    // The one replaced last: a handshake that took it just before the renewal may still be using it.
-    private X509Certificate2? _previous;
+    private readonly RenewingCertificate _certificate;
 
     /// <summary>Created by dependency injection; nothing is read or written until <see cref="Load"/>.</summary>
     public BrokerServerCertificate(IOptions<BrokerOptions> broker, IOptions<StoreOptions> store, TimeProvider time, ILogger<BrokerServerCertificate> logger)
@@ -31,6 +26,7 @@ public sealed class BrokerServerCertificate : ICertificateProvider, IDisposable
         _folder = Path.GetFullPath(store.Value.DataDirectory);
         _time = time;
         _logger = logger;
+        _certificate = new RenewingCertificate("the broker's TLS certificate", _folder, IsGenerated ? Generate : null, time, logger);
     }
 
     /// <summary>Whether the certificate is generated here (and renewed here), rather than the commune's own.</summary>
@@ -57,50 +53,14 @@ public sealed class BrokerServerCertificate : ICertificateProvider, IDisposable
             throw;
         }
 
-        lock (_gate)
-        {
-            Swap(certificate);
-        }
+        _certificate.Set(certificate);
     }
 
     /// <inheritdoc />
-    public X509Certificate2 GetCertificate()
-    {
-        lock (_gate)
-        {
-            var current = _current ?? throw new InvalidOperationException("The broker certificate is not loaded.");
-            var now = _time.GetUtcNow();
-            if (IsGenerated && now >= new DateTimeOffset(current.NotAfter) - BrokerCertificateAuthority.RenewBefore && now >= _nextRenewalAttempt)
-            {
-                try
-                {
-                    Swap(Generate());
-                }
-                catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or InvalidOperationException)
-                {
-                    // The current certificate is still valid for up to 30 days: keep serving it, and try again in an
-                    // hour rather than on every connection.
-                    _nextRenewalAttempt = now + TimeSpan.FromHours(1);
-                    _logger.LogError(
-                        "Cannot renew the broker's TLS certificate (it ends on {NotAfter:u}) in {Folder}: {Reason}; trying again in an hour",
-                        current.NotAfter.ToUniversalTime(), _folder, exception.Message);
-                }
-            }
-
-            return _current!;
-        }
-    }
+    public X509Certificate2 GetCertificate() => _certificate.Current();
 
     /// <inheritdoc />
-    public void Dispose()
-    {
-        lock (_gate)
-        {
-            _previous?.Dispose();
-            _current?.Dispose();
-            _previous = _current = null;
-        }
-    }
+    public void Dispose() => _certificate.Dispose();
 
     private X509Certificate2 Generate() =>
         BrokerCertificateFiles.EnsureServerCertificate(_folder, HostNames, _time.GetUtcNow(), _logger);
@@ -120,12 +80,5 @@ public sealed class BrokerServerCertificate : ICertificateProvider, IDisposable
 
         _logger.LogInformation("The broker's TLS listener presents {Subject} from {File}", certificate.Subject, _options.CertificateFile);
         return certificate;
-    }
-
-    private void Swap(X509Certificate2 next)
-    {
-        _previous?.Dispose();
-        _previous = _current;
-        _current = next;
     }
 }
