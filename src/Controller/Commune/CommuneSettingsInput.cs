@@ -4,7 +4,7 @@ namespace SmartLoudspeaker.Controller.Commune;
 /// A settings change as an admin sends it (the API's body, the page's form): every field, each null when absent, so
 /// every missing or wrong field is named at once (<see cref="CommuneSettingsRules"/>).
 /// </summary>
-internal sealed record CommuneSettingsInput
+internal record CommuneSettingsInput
 {
     public string? Name { get; init; }
 

@@ -34,7 +34,7 @@ internal static class SettingsEndpoints
                 title: "Invalid settings");
         }
 
-        var update = await settings.UpdateAsync(request.ToInput(), version, AuditTrail.ActorOf(context.User));
+        var update = await settings.UpdateAsync(request, version, AuditTrail.ActorOf(context.User));
         await SettingsAudit.RecordAsync(audit, context, update, version);
         return update.Outcome switch
         {
