@@ -366,6 +366,44 @@ public sealed class ArbiterTests
     }
 
     [Fact]
+    public void A_queued_item_whose_window_closes_while_it_waits_never_starts()
+    {
+        var arbiter = NewArbiter();
+        arbiter.Submit(File("long", PriorityClass.Normal), T0);
+        arbiter.Submit(File("notice", PriorityClass.Normal, windowEnd: At(30)), At(1));
+
+        var tick = arbiter.Tick(At(31));
+        var after = arbiter.Finished("long", At(40));
+
+        Assert.Equal([new ArbiterReport(PlayReportKind.Failed, "notice", At(31), Reason: ArbiterReasons.WindowClosed)], tick.Reports);
+        Assert.Empty(after.Actions);
+    }
+
+    [Fact]
+    public void A_scheduled_item_whose_window_ends_before_its_tick_fails_instead_of_starting_late()
+    {
+        var arbiter = NewArbiter();
+        arbiter.Submit(File("morning", PriorityClass.Normal, start: At(60), windowEnd: At(120)), T0);
+
+        var result = arbiter.Tick(At(130));
+
+        Assert.Empty(result.Actions);
+        Assert.Equal([new ArbiterReport(PlayReportKind.Failed, "morning", At(130), Reason: ArbiterReasons.WindowClosed)], result.Reports);
+    }
+
+    [Fact]
+    public void Stopping_a_scheduled_item_before_its_instant_keeps_it_from_starting()
+    {
+        var arbiter = NewArbiter();
+        arbiter.Submit(File("morning", PriorityClass.Normal, start: At(60)), T0);
+
+        arbiter.Stop("morning", At(10));
+
+        Assert.Same(ArbiterResult.None, arbiter.Tick(At(60)));
+        Assert.Null(arbiter.CurrentPlayId);
+    }
+
+    [Fact]
     public void Stopping_a_queued_item_removes_it()
     {
         var arbiter = NewArbiter();
