@@ -45,6 +45,22 @@ public sealed class AlsaSinkTests
     }
 
     [Fact]
+    public async Task A_stream_stopped_under_the_sink_is_prepared_again_and_the_write_goes_on()
+    {
+        using var sink = new AlsaSink(NullDevice);
+        var frame = new float[OpusFormat.SamplesPerFrame];
+        await sink.WriteAsync(frame, null, CancellationToken.None);
+        var pcm = sink.Pcm!;
+        Assert.Equal(0, AlsaNative.PcmDrop(pcm));
+        Assert.Equal(-77, (int)AlsaNative.PcmWriteInterleaved(pcm, new short[1], 1)); // EBADFD: not prepared
+
+        await sink.WriteAsync(frame, null, CancellationToken.None);
+
+        Assert.Same(pcm, sink.Pcm);
+        Assert.Equal(1, (int)AlsaNative.PcmWriteInterleaved(pcm, new short[1], 1));
+    }
+
+    [Fact]
     public async Task Writing_after_dispose_throws_ObjectDisposedException_and_Delay_reads_zero()
     {
         var sink = new AlsaSink(NullDevice);

@@ -51,6 +51,13 @@ internal static partial class AlsaNative
     [LibraryImport(Library, EntryPoint = "snd_pcm_prepare")]
     public static partial int PcmPrepare(AlsaPcmHandle pcm);
 
+    /// <summary>
+    /// Stops at once, dropping what is buffered, and leaves the PCM unprepared (writes then fail with -EBADFD until a
+    /// prepare): what a driver does to a stream under us, so tests use it to drive the sink's recovery.
+    /// </summary>
+    [LibraryImport(Library, EntryPoint = "snd_pcm_drop")]
+    public static partial int PcmDrop(AlsaPcmHandle pcm);
+
     /// <summary>Takes the raw pointer: only <see cref="AlsaPcmHandle.ReleaseHandle"/> calls it.</summary>
     [LibraryImport(Library, EntryPoint = "snd_pcm_close")]
     public static partial int PcmClose(nint pcm);

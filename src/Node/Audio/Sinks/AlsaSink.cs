@@ -62,6 +62,9 @@ internal sealed class AlsaSink : IAudioSink
 
     public string Name => _options.Device;
 
+    /// <summary>The open device, null while it is gone; tests reach alsa-lib through it to upset the stream.</summary>
+    internal AlsaPcmHandle? Pcm => Volatile.Read(ref _pcm);
+
     public int Delay
     {
         get
