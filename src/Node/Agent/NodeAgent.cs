@@ -249,8 +249,10 @@ public sealed class NodeAgent : IAsyncDisposable, INodeControlHost, ISessionHand
     }
 
     /// <summary>
-    /// Asks the Controller for its time at connect, then every <see cref="ControllerClock.SyncInterval"/>, or every
-    /// <see cref="ControllerClock.RetryInterval"/> while the node's time is not trusted. Each request is queued on the
+    /// Asks the Controller for its time at connect, then as <see cref="ClockSyncSchedule"/> says: every second while
+    /// the estimate is young (after boot or a step), every 30–60 s once settled, every 30 s while no reply has come.
+    /// It runs whenever signed control does, which is whenever a root key is configured: without one no Controller
+    /// reply could be verified. Each request is queued on the
     /// control lane and stamped when its turn comes, so time spent queued is not counted as network delay.
     /// Replies go to the control worker.
     /// </summary>
@@ -260,7 +262,7 @@ public sealed class NodeAgent : IAsyncDisposable, INodeControlHost, ISessionHand
         {
             while (session.Post(SessionWorkKind.TimeRequest))
             {
-                var wait = control.CurrentTime().Trusted ? ControllerClock.SyncInterval : ControllerClock.RetryInterval;
+                var wait = ClockSyncSchedule.NextInterval(control.Clock.Estimate);
                 await Task.Delay(wait, _time, token).ConfigureAwait(false);
             }
         }
@@ -272,7 +274,7 @@ public sealed class NodeAgent : IAsyncDisposable, INodeControlHost, ISessionHand
 
     private async Task PublishTimeRequestAsync(NodeSession session, CancellationToken cancellationToken)
     {
-        var request = _control!.Clock.NewRequest(_time.GetUtcNow());
+        var request = _control!.Clock.NewRequest();
         await session.PublishAsync(
             new OutboundMessage(Topics.ForNode(NodeId, NodeMessageKind.TimeRequest), WireCodec.Encode(request), MqttQualityOfServiceLevel.AtMostOnce),
             cancellationToken).ConfigureAwait(false);
