@@ -260,9 +260,10 @@ public sealed class NodeAgent : IAsyncDisposable, INodeControlHost, ISessionHand
     {
         try
         {
+            var wait = TimeSpan.Zero;
             while (session.Post(SessionWorkKind.TimeRequest))
             {
-                var wait = ClockSyncSchedule.NextInterval(control.Clock.Estimate);
+                wait = ClockSyncSchedule.NextInterval(control.Clock.Estimate, wait);
                 await Task.Delay(wait, _time, token).ConfigureAwait(false);
             }
         }

@@ -17,10 +17,10 @@ internal static class ClockSyncSchedule
     /// <summary>While the estimate is young or its bound above target: enough samples within minutes for the min-delay filter.</summary>
     public static readonly TimeSpan FastInterval = TimeSpan.FromSeconds(1);
 
-    /// <summary>Settled, but the drift's uncertainty would take the bound above target within <see cref="SettledInterval"/>.</summary>
+    /// <summary>Settled, but the bound would pass its target (1 ms beyond half the best round trip) within <see cref="SettledInterval"/>: a jittery path.</summary>
     public static readonly TimeSpan SlowInterval = TimeSpan.FromSeconds(30);
 
-    /// <summary>Settled: the bound stays within target until the next sample.</summary>
+    /// <summary>Settled, and the bound stays within its target until the next sample: a quiet path.</summary>
     public static readonly TimeSpan SettledInterval = TimeSpan.FromSeconds(60);
 
     /// <summary>No sample yet (no reply, or none genuine): the node refuses every non-emergency command until then, but a silent Controller is not hammered.</summary>
@@ -32,11 +32,19 @@ internal static class ClockSyncSchedule
     /// <summary>Samples since boot or a step after which the node slows down whatever its bound: a poor path cannot hold it at the fast rate.</summary>
     public const int MaxFastSamples = 600;
 
-    /// <summary>The error the settled bound must stay within, beyond half the best round trip (which no sampling rate improves).</summary>
+    /// <summary>What the drift's uncertainty may add to the bound between two settled samples; also the bound's target beyond half the best round trip.</summary>
     public static readonly TimeSpan TargetError = TimeSpan.FromMilliseconds(1);
 
-    /// <summary>The wait before the next request, given the current estimate (null before the first sample). Pure.</summary>
-    public static TimeSpan NextInterval(ClockEstimate? estimate)
+    /// <summary>
+    /// The wait before the next request, given the current estimate (null before the first sample) and the wait before
+    /// the last one (zero at connect). Pure. Leaving the fast rate takes <see cref="MinSamplesToSettle"/> samples since
+    /// boot or the last step and a drift known well enough that over <see cref="SettledInterval"/> its uncertainty adds
+    /// at most <see cref="TargetError"/> to the bound, which then stays within 1 ms of half the best round trip (or
+    /// <see cref="MaxFastSamples"/> samples, whatever the bound: a poor path cannot hold the node at the fast rate).
+    /// Once slow, only a step (which restarts the sample count) brings back the fast rate: a bound that widens between
+    /// slow samples is what slow sampling means, not a reason to burst.
+    /// </summary>
+    public static TimeSpan NextInterval(ClockEstimate? estimate, TimeSpan previous)
     {
         if (estimate is null)
         {
@@ -44,17 +52,18 @@ internal static class ClockSyncSchedule
         }
 
         var young = estimate.Samples < MinSamplesToSettle || !estimate.HasDrift;
-        if (young && estimate.Samples < MaxFastSamples)
+        var wasSlow = previous >= SlowInterval && estimate.Samples > 1;
+        if (young || (!wasSlow && estimate.Samples < MaxFastSamples && DriftShare(estimate, SettledInterval) > TargetError))
         {
-            return FastInterval;
+            return estimate.Samples < MaxFastSamples ? FastInterval : SlowInterval;
         }
 
+        // The slower rate only where the whole bound stays within target: on a jittery path the min-delay filter needs
+        // the samples more than a LAN does.
         var target = TargetError + (estimate.BestRoundTrip / 2);
-        if (estimate.ErrorAt(estimate.Reference + SettledInterval) <= target)
-        {
-            return SettledInterval;
-        }
-
-        return estimate.ErrorAt(estimate.Reference + SlowInterval) <= target || estimate.Samples >= MaxFastSamples ? SlowInterval : FastInterval;
+        return estimate.ErrorAt(estimate.Reference + SettledInterval) <= target ? SettledInterval : SlowInterval;
     }
+
+    private static TimeSpan DriftShare(ClockEstimate estimate, TimeSpan ahead) =>
+        estimate.ErrorAt(estimate.Reference + ahead) - estimate.BaseError;
 }
