@@ -250,7 +250,7 @@ public sealed class NodeAgent : IAsyncDisposable, INodeControlHost, ISessionHand
 
     /// <summary>
     /// Asks the Controller for its time at connect, then as <see cref="ClockSyncSchedule"/> says: every second while
-    /// the estimate is young (after boot or a step), every 30–60 s once settled, every 30 s while no reply has come.
+    /// the estimate is young (after boot or a step), every 30–60 s once settled, every 30 s while no reply comes.
     /// It runs whenever signed control does, which is whenever a root key is configured: without one no Controller
     /// reply could be verified. Each request is queued on the
     /// control lane and stamped when its turn comes, so time spent queued is not counted as network delay.
@@ -261,9 +261,16 @@ public sealed class NodeAgent : IAsyncDisposable, INodeControlHost, ISessionHand
         try
         {
             var wait = TimeSpan.Zero;
+            var unanswered = 0;
+            var samplesAtLastRequest = -1;
             while (session.Post(SessionWorkKind.TimeRequest))
             {
-                wait = ClockSyncSchedule.NextInterval(control.Clock.Estimate, wait);
+                // A request's sample arrives after this wait is chosen, so the count of samples is compared one request on.
+                var estimate = control.Clock.Estimate;
+                var samples = estimate?.Samples ?? 0;
+                unanswered = samplesAtLastRequest < 0 || samples != samplesAtLastRequest ? 0 : unanswered + 1;
+                samplesAtLastRequest = samples;
+                wait = ClockSyncSchedule.NextInterval(estimate, wait, unanswered);
                 await Task.Delay(wait, _time, token).ConfigureAwait(false);
             }
         }

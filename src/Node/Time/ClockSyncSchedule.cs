@@ -26,6 +26,9 @@ internal static class ClockSyncSchedule
     /// <summary>No sample yet (no reply, or none genuine): the node refuses every non-emergency command until then, but a silent Controller is not hammered.</summary>
     public static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(30);
 
+    /// <summary>Requests in a row without a sample after which the node waits <see cref="RetryInterval"/>: a silent Controller is not asked every second.</summary>
+    public const int MaxUnanswered = 3;
+
     /// <summary>Samples since boot or a step before the node may slow down: two minutes at the fast rate.</summary>
     public const int MinSamplesToSettle = 120;
 
@@ -42,13 +45,14 @@ internal static class ClockSyncSchedule
     /// at most <see cref="TargetError"/> to the bound, which then stays within 1 ms of half the best round trip (or
     /// <see cref="MaxFastSamples"/> samples, whatever the bound: a poor path cannot hold the node at the fast rate).
     /// Once slow, only a step (which restarts the sample count) brings back the fast rate: a bound that widens between
-    /// slow samples is what slow sampling means, not a reason to burst.
+    /// slow samples is what slow sampling means, not a reason to burst. After <see cref="MaxUnanswered"/> requests in a
+    /// row brought no sample (no reply, or none genuine), it waits <see cref="RetryInterval"/>.
     /// </summary>
-    public static TimeSpan NextInterval(ClockEstimate? estimate, TimeSpan previous)
+    public static TimeSpan NextInterval(ClockEstimate? estimate, TimeSpan previous, int unanswered = 0)
     {
-        if (estimate is null)
+        if (estimate is null || unanswered >= MaxUnanswered)
         {
-            return RetryInterval;
+            return RetryInterval > previous ? RetryInterval : previous;
         }
 
         var young = estimate.Samples < MinSamplesToSettle || !estimate.HasDrift;

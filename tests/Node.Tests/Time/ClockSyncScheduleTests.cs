@@ -12,6 +12,18 @@ public sealed class ClockSyncScheduleTests
     }
 
     [Fact]
+    public void After_three_unanswered_requests_a_young_estimate_is_asked_every_30_s_not_every_second()
+    {
+        var path = new SyntheticClockPath(TimeSpan.FromSeconds(1.5), driftPpm: 80, seed: 8) { JitterMs = 5 };
+        var estimator = new MinDelayClockEstimator();
+        estimator.Add(path.Exchange(0));
+        var young = estimator.Current;
+        Assert.Equal(ClockSyncSchedule.FastInterval, ClockSyncSchedule.NextInterval(young, ClockSyncSchedule.FastInterval, unanswered: 2));
+        Assert.Equal(ClockSyncSchedule.RetryInterval, ClockSyncSchedule.NextInterval(young, ClockSyncSchedule.FastInterval, unanswered: 3));
+        Assert.Equal(ClockSyncSchedule.FastInterval, ClockSyncSchedule.NextInterval(young, ClockSyncSchedule.RetryInterval, unanswered: 0));
+    }
+
+    [Fact]
     public void It_samples_every_second_after_boot_slows_to_a_minute_once_settled_and_speeds_up_again_after_a_step()
     {
         var path = new SyntheticClockPath(TimeSpan.FromSeconds(1.5), driftPpm: 80, seed: 7) { UpMs = 2, DownMs = 2, JitterMs = 50 };
