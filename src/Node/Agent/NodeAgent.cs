@@ -249,8 +249,10 @@ public sealed class NodeAgent : IAsyncDisposable, INodeControlHost, ISessionHand
     }
 
     /// <summary>
-    /// Asks the Controller for its time at connect, then every <see cref="ControllerClock.SyncInterval"/>, or every
-    /// <see cref="ControllerClock.RetryInterval"/> while the node's time is not trusted. Each request is queued on the
+    /// Asks the Controller for its time at connect, then as <see cref="ClockSyncSchedule"/> says: every second while
+    /// the estimate is young (after boot or a step), every 30–60 s once settled, every 30 s while no reply comes.
+    /// It runs whenever signed control does, which is whenever a root key is configured: without one no Controller
+    /// reply could be verified. Each request is queued on the
     /// control lane and stamped when its turn comes, so time spent queued is not counted as network delay.
     /// Replies go to the control worker.
     /// </summary>
@@ -258,9 +260,17 @@ public sealed class NodeAgent : IAsyncDisposable, INodeControlHost, ISessionHand
     {
         try
         {
+            var wait = TimeSpan.Zero;
+            var unanswered = 0;
+            var samplesAtLastRequest = -1;
             while (session.Post(SessionWorkKind.TimeRequest))
             {
-                var wait = control.CurrentTime().Trusted ? ControllerClock.SyncInterval : ControllerClock.RetryInterval;
+                // A request's sample arrives after this wait is chosen, so the count of samples is compared one request on.
+                var estimate = control.Clock.Estimate;
+                var samples = estimate?.Samples ?? 0;
+                unanswered = samplesAtLastRequest < 0 || samples != samplesAtLastRequest ? 0 : unanswered + 1;
+                samplesAtLastRequest = samples;
+                wait = ClockSyncSchedule.NextInterval(estimate, wait, unanswered);
                 await Task.Delay(wait, _time, token).ConfigureAwait(false);
             }
         }
@@ -272,7 +282,7 @@ public sealed class NodeAgent : IAsyncDisposable, INodeControlHost, ISessionHand
 
     private async Task PublishTimeRequestAsync(NodeSession session, CancellationToken cancellationToken)
     {
-        var request = _control!.Clock.NewRequest(_time.GetUtcNow());
+        var request = _control!.Clock.NewRequest();
         await session.PublishAsync(
             new OutboundMessage(Topics.ForNode(NodeId, NodeMessageKind.TimeRequest), WireCodec.Encode(request), MqttQualityOfServiceLevel.AtMostOnce),
             cancellationToken).ConfigureAwait(false);

@@ -72,6 +72,7 @@ internal sealed class SignedControl : IDisposable, IHealthContributor
         _time = time;
         _logger = logger;
         _host = host;
+        Clock = new ControllerClock(time);
         _trust = new NodeTrust(nodeId, rootKey, dataDirectory, logger, ReportIgnored);
 
         // The gate asks the dispatcher what runs, "identify" asks the gate for its high water: a local closes the loop.
@@ -98,7 +99,7 @@ internal sealed class SignedControl : IDisposable, IHealthContributor
     public TrustStore TrustStore => _trust.Store;
 
     /// <summary>The authenticated clock.</summary>
-    public ControllerClock Clock { get; } = new();
+    public ControllerClock Clock { get; }
 
     /// <summary>Command payloads refused since start, dropped ones (queue full) included: none of them was obeyed.</summary>
     public long RefusedCommands => Interlocked.Read(ref _refused);
@@ -130,7 +131,7 @@ internal sealed class SignedControl : IDisposable, IHealthContributor
             return false;
         }
 
-        return _queue.Writer.TryWrite(new InboundMessage(kind, topic, payload, _time.GetUtcNow()));
+        return _queue.Writer.TryWrite(new InboundMessage(kind, topic, payload, _time.GetTimestamp()));
     }
 
     /// <summary>Takes a reading of the operating system's clock state (each health report brings one).</summary>
@@ -152,8 +153,8 @@ internal sealed class SignedControl : IDisposable, IHealthContributor
             system = _systemClock;
         }
 
-        var offset = Clock.Offset;
-        return new TrustedTime(_time.GetUtcNow() + (offset ?? TimeSpan.Zero), ClockTrust.IsTrusted(offset is not null, _trustSystemClock, system));
+        var reading = Clock.Read();
+        return new TrustedTime(reading?.ControllerNow ?? _time.GetUtcNow(), ClockTrust.IsTrusted(reading is not null, _trustSystemClock, system));
     }
 
     /// <summary>The clock part of a health report: the Controller's offset once an authenticated sample is in use.</summary>
@@ -241,7 +242,7 @@ internal sealed class SignedControl : IDisposable, IHealthContributor
     private void HandleTimeReply(InboundMessage message)
     {
         var hadOffset = Clock.Offset is not null;
-        if (Clock.Accept(message.Payload, _nodeId, _trust.Store, message.ReceivedAt) is { } refusal)
+        if (Clock.Accept(message.Payload, _nodeId, _trust.Store, message.ReceivedTimestamp) is { } refusal)
         {
             Interlocked.Increment(ref _ignoredClockReplies);
             ReportIgnored("clock-sync reply", message.Topic, refusal);
