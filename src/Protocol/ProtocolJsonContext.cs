@@ -35,6 +35,8 @@ namespace SmartLoudspeaker.Protocol;
 [JsonSerializable(typeof(EmergencyTestCommand))]
 [JsonSerializable(typeof(RotateIdentityCommand))]
 [JsonSerializable(typeof(SetQuietHoursCommand))]
+[JsonSerializable(typeof(StreamStartCommand))]
+[JsonSerializable(typeof(StreamStopCommand))]
 [JsonSerializable(typeof(NodeIdentity))]
 [JsonSerializable(typeof(RotatedIdentity))]
 [JsonSerializable(typeof(EnrolmentRequest))]

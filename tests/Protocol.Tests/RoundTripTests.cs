@@ -60,7 +60,8 @@ public sealed class RoundTripTests
 
     public static TheoryData<object> CommandBodies() =>
         [new IdentifyCommand(), new RebirthCommand(), new SetHeartbeatCommand { HeartbeatSeconds = 60 }, new EmergencyTestCommand { Note = "diễn tập" }, new RotateIdentityCommand(),
-         SetQuietHoursCommand.For(3, "Asia/Ho_Chi_Minh", Priority.QuietHours.Default), SetQuietHoursCommand.For(4, "Asia/Ho_Chi_Minh", null)];
+         SetQuietHoursCommand.For(3, "Asia/Ho_Chi_Minh", Priority.QuietHours.Default), SetQuietHoursCommand.For(4, "Asia/Ho_Chi_Minh", null),
+         Live.StreamCommandsTests.Start(), Live.StreamCommandsTests.Start() with { OverrideQuietHours = true }, new StreamStopCommand { StreamId = "live-0042", EndTimestampUs = 1_795_327_200_060_000 }];
 
     [Theory]
     [MemberData(nameof(CommandBodies))]

@@ -18,6 +18,16 @@ public sealed class PayloadSigner(ECDsa key, string kid)
         return SignedPayloadCodec.Format(signedBytes, SignBytes(signedBytes));
     }
 
+    /// <summary>
+    /// The signed wire form of a live audio packet, under this key's id (<see cref="Live.LiveAudioPacketCodec"/>): the
+    /// Controller holds its current signing key only here, and live packets are signed by it like commands.
+    /// </summary>
+    public byte[] SignLive(Live.LiveAudioPacket packet)
+    {
+        ArgumentNullException.ThrowIfNull(packet);
+        return Live.LiveAudioPacketCodec.Encode(packet with { Kid = Kid }, key);
+    }
+
     /// <summary>The signature of arbitrary bytes (what <see cref="Sign{T}"/> puts on the second line).</summary>
     public byte[] SignBytes(ReadOnlySpan<byte> data) => EcdsaP256.Sign(key, data);
 

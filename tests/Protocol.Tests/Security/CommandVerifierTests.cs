@@ -176,6 +176,8 @@ public sealed class CommandVerifierTests : IDisposable
         "set-heartbeat" => new SetHeartbeatCommand { HeartbeatSeconds = 60 },
         "emergency-test" => new EmergencyTestCommand { Note = "test" },
         "set-quiet-hours" => SetQuietHoursCommand.For(1, "Asia/Ho_Chi_Minh", Priority.QuietHours.Default),
+        "stream-start" => Live.StreamCommandsTests.Start(),
+        "stream-stop" => new StreamStopCommand { StreamId = "live-0042" },
         _ => null,
     };
 

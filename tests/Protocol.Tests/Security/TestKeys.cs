@@ -61,6 +61,8 @@ internal sealed class TestKeys : IDisposable
             SetHeartbeatCommand heartbeat => CommandCatalog.WriteBody(heartbeat),
             EmergencyTestCommand test => CommandCatalog.WriteBody(test),
             SetQuietHoursCommand quiet => CommandCatalog.WriteBody(quiet),
+            StreamStartCommand start => CommandCatalog.WriteBody(start),
+            StreamStopCommand stop => CommandCatalog.WriteBody(stop),
             _ => throw new ArgumentException("unsupported body in test", nameof(body)),
         },
     };
