@@ -201,6 +201,19 @@ public sealed class NodeOptionsTests
         Assert.Equal(1883, options.Brokers[0].Port);
     }
 
+    [Fact]
+    public void The_shipped_appsettings_are_valid_for_the_fleet_simulator_with_true_clocks_and_audio_in_memory()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: false)
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Node:Simulation:Enabled"] = "true" })
+            .Build();
+        var simulation = Resolve(configuration).Simulation;
+        Assert.Equal(TimeSpan.Zero, simulation.ClockOffsetSpread);
+        Assert.Equal(0, simulation.ClockDriftSpreadPpm);
+        Assert.Null(simulation.AudioOutputFolder);
+    }
+
     private static NodeOptions Resolve(IDictionary<string, string?> values) =>
         Resolve(new ConfigurationBuilder().AddInMemoryCollection(values).Build());
 
