@@ -3,6 +3,8 @@
 # fleet of simulated nodes. Ctrl-C stops everything.
 #   NODES=12 ZONES=4 scripts/demo.sh      more nodes
 #   HTTP_PORT=8080 MQTT_PORT=1884 MQTT_TLS_PORT=8884 ...   other ports
+#   CLOCK_OFFSET_SPREAD=00:00:00 CLOCK_DRIFT_PPM=0 ...     simulated nodes on true time (default: each node's clock
+#                                                          up to 1.5 s off and 80 ppm fast or slow, for clock sync to fix)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$(pwd)"
@@ -13,6 +15,8 @@ scripts/require-debian-packages.sh mosquitto-clients curl
 
 nodes="${NODES:-6}"
 zones="${ZONES:-3}"
+clock_offset_spread="${CLOCK_OFFSET_SPREAD:-00:00:01.500}"
+clock_drift_ppm="${CLOCK_DRIFT_PPM:-80}"
 http_port="${HTTP_PORT:-5080}"
 mqtt_port="${MQTT_PORT:-1883}"
 tls_port="${MQTT_TLS_PORT:-8883}"
@@ -97,6 +101,7 @@ done
 (cd src/Node/bin/Release/net10.0 && Node__Enrolment__Token="$token" exec dotnet SmartLoudspeaker.Node.dll \
   --Node:Simulation:Enabled=true \
   --Node:Simulation:NodeCount="$nodes" --Node:Simulation:ZoneCount="$zones" \
+  --Node:Simulation:ClockOffsetSpread="$clock_offset_spread" --Node:Simulation:ClockDriftSpreadPpm="$clock_drift_ppm" \
   --Node:Brokers:0:Host=127.0.0.1 --Node:Brokers:0:Port="$mqtt_port" \
   --Node:DataDirectory="$data/nodes" \
   --Node:Security:RootPublicKeyFile="$data/controller/keys/root.pub") &

@@ -1,6 +1,9 @@
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using SmartLoudspeaker.Node.Audio.Sinks;
 using SmartLoudspeaker.Node.Configuration;
 using SmartLoudspeaker.Node.Hosting;
+using SmartLoudspeaker.Node.Simulation;
 using SmartLoudspeaker.Node.Storage;
 using SmartLoudspeaker.Node.Tests.Support;
 using SmartLoudspeaker.Protocol;
@@ -111,6 +114,109 @@ public sealed class FleetSimulatorTests
 
         Assert.Equal(3, requests.Select(request => request.PublicKey).Distinct().Count());
         Assert.All(requests, request => Assert.NotNull(request.TokenProof));
+        await simulator.StopAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Empty(loggers.Errors);
+        Directory.Delete(data, recursive: true);
+    }
+
+    [Fact]
+    public async Task A_simulated_node_runs_on_its_own_clock_off_by_its_configured_offset_and_drifting()
+    {
+        var host = new FakeTimeProvider(new DateTimeOffset(2026, 12, 4, 8, 0, 0, TimeSpan.Zero));
+        var data = Directory.CreateTempSubdirectory("sl-fleet-clock-").FullName;
+        var audio = Path.Combine(data, "audio");
+        var options = new NodeOptions
+        {
+            DataDirectory = data,
+            Simulation = new SimulationOptions
+            {
+                Enabled = true, NodeCount = 3, ClockOffsetSpread = TimeSpan.FromSeconds(2), ClockDriftSpreadPpm = 200, Seed = 5, AudioOutputFolder = audio,
+            },
+        };
+        options.Brokers.Add(new BrokerEndpoint { Host = "127.0.0.1", Port = 1883 });
+        var expected = SimulatedNodeSettings.For(options.Simulation, 2);
+        Assert.NotEqual(TimeSpan.Zero, expected.ClockOffset);
+        Assert.NotEqual(0, expected.ClockDriftPpm);
+
+        var agent = NodeComposer.ForSimulatedNode(options, 2, host, new ListLoggerFactory());
+        var clock = Assert.IsType<SimulatedNodeClock>(agent.Time);
+        Assert.Same(host, clock.TrueTime);
+        Assert.Equal(expected.ClockOffset, clock.Offset);
+        Assert.Equal(expected.ClockDriftPpm, clock.DriftPpm);
+        Assert.Equal(expected.ClockOffset, agent.Time.GetUtcNow() - host.GetUtcNow());
+
+        host.Advance(TimeSpan.FromSeconds(1000));
+        var drifted = expected.ClockOffset + TimeSpan.FromSeconds(1000 * expected.ClockDriftPpm * 1e-6);
+        Assert.InRange(agent.Time.GetUtcNow() - host.GetUtcNow(), drifted - TimeSpan.FromMilliseconds(1), drifted + TimeSpan.FromMilliseconds(1));
+
+        // Its virtual DAC records into the configured folder under the node's name, and is closed with the node.
+        var dac = Assert.IsType<VirtualDacSink>(agent.AudioSink);
+        Assert.Equal(Path.Combine(audio, "sim-02.wav"), dac.WavPath);
+        Assert.True(File.Exists(Path.Combine(audio, "sim-02.timing.csv")));
+        await agent.DisposeAsync();
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => dac.WriteAsync(new float[960], null, CancellationToken.None).AsTask());
+        Directory.Delete(data, recursive: true);
+    }
+
+    [Fact]
+    public async Task Without_an_audio_folder_each_node_s_virtual_dac_records_in_memory_and_each_node_has_its_own_clock()
+    {
+        var host = new FakeTimeProvider(new DateTimeOffset(2026, 12, 4, 8, 0, 0, TimeSpan.Zero));
+        var data = Directory.CreateTempSubdirectory("sl-fleet-clock-").FullName;
+        var options = new NodeOptions
+        {
+            DataDirectory = data,
+            Simulation = new SimulationOptions { Enabled = true, NodeCount = 2, ClockOffsetSpread = TimeSpan.FromSeconds(1.5), Seed = 1 },
+        };
+        options.Brokers.Add(new BrokerEndpoint { Host = "127.0.0.1", Port = 1883 });
+
+        var first = NodeComposer.ForSimulatedNode(options, 1, host, new ListLoggerFactory());
+        var second = NodeComposer.ForSimulatedNode(options, 2, host, new ListLoggerFactory());
+
+        Assert.NotEqual(first.Time.GetUtcNow(), second.Time.GetUtcNow());
+        Assert.Null(Assert.IsType<VirtualDacSink>(first.AudioSink).WavPath);
+        Assert.NotSame(first.AudioSink, second.AudioSink);
+        Assert.Empty(Directory.GetFiles(data, "*.wav", SearchOption.AllDirectories));
+        await first.DisposeAsync();
+        await second.DisposeAsync();
+        Directory.Delete(data, recursive: true);
+    }
+
+    [Fact]
+    public async Task Simulated_nodes_stamp_their_births_on_their_own_clocks()
+    {
+        await using var broker = await TestBroker.StartAsync();
+        await using var recorder = await MessageRecorder.StartAsync(broker);
+        var data = Directory.CreateTempSubdirectory("sl-fleet-stamp-").FullName;
+        var options = new NodeOptions
+        {
+            DataDirectory = data,
+            Simulation = new SimulationOptions
+            {
+                Enabled = true, NodeCount = 2, IdPrefix = "clock", Stagger = TimeSpan.FromMilliseconds(10), ClockOffsetSpread = TimeSpan.FromSeconds(5), Seed = 12,
+            },
+        };
+        options.Brokers.Add(new BrokerEndpoint { Host = "127.0.0.1", Port = broker.Port });
+        var offsets = new[] { SimulatedNodeSettings.For(options.Simulation, 1).ClockOffset, SimulatedNodeSettings.For(options.Simulation, 2).ClockOffset };
+        // Far enough off that a birth stamped on the host's clock could not pass for one stamped on the node's.
+        Assert.All(offsets, offset => Assert.True(offset.Duration() > TimeSpan.FromSeconds(1), $"offset {offset}"));
+        var loggers = new ListLoggerFactory();
+        using var simulator = new FleetSimulator(Options.Create(options), TimeProvider.System, loggers);
+
+        var before = DateTimeOffset.UtcNow;
+        await simulator.StartAsync(CancellationToken.None);
+        var births = new List<NodeBirth>();
+        foreach (var nodeId in new[] { "clock-01", "clock-02" })
+        {
+            births.Add((await recorder.WaitForAsync(nodeId, NodeMessageKind.Birth)).Decode<NodeBirth>());
+        }
+
+        var after = DateTimeOffset.UtcNow;
+        for (var i = 0; i < births.Count; i++)
+        {
+            Assert.InRange(births[i].Ts - offsets[i], before - TimeSpan.FromMilliseconds(50), after + TimeSpan.FromMilliseconds(50));
+        }
+
         await simulator.StopAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Empty(loggers.Errors);
         Directory.Delete(data, recursive: true);

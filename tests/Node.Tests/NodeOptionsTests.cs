@@ -113,6 +113,63 @@ public sealed class NodeOptionsTests
     }
 
     [Fact]
+    public void The_simulated_clocks_default_to_true_time_and_bind_from_configuration()
+    {
+        var values = new Dictionary<string, string?>
+        {
+            ["Node:Brokers:0:Host"] = "127.0.0.1",
+            ["Node:Simulation:Enabled"] = "true",
+        };
+        var defaults = Resolve(values).Simulation;
+        Assert.Equal(TimeSpan.Zero, defaults.ClockOffsetSpread);
+        Assert.Equal(0, defaults.ClockDriftSpreadPpm);
+        Assert.Equal(0, defaults.Seed);
+        Assert.Null(defaults.AudioOutputFolder);
+
+        values["Node:Simulation:ClockOffsetSpread"] = "00:00:01.500";
+        values["Node:Simulation:ClockDriftSpreadPpm"] = "80";
+        values["Node:Simulation:Seed"] = "-7";
+        values["Node:Simulation:AudioOutputFolder"] = "audio";
+        var bound = Resolve(values).Simulation;
+        Assert.Equal(TimeSpan.FromSeconds(1.5), bound.ClockOffsetSpread);
+        Assert.Equal(80, bound.ClockDriftSpreadPpm);
+        Assert.Equal(-7, bound.Seed);
+        Assert.Equal("audio", bound.AudioOutputFolder);
+    }
+
+    [Theory]
+    [InlineData("Node:Simulation:ClockOffsetSpread", "00:00:05.001", "Invalid setting Node:Simulation:ClockOffsetSpread = 00:00:05.0010000: must be between 00:00:00 and 00:00:05.")]
+    [InlineData("Node:Simulation:ClockOffsetSpread", "-00:00:01", "Invalid setting Node:Simulation:ClockOffsetSpread = -00:00:01: must be between 00:00:00 and 00:00:05.")]
+    [InlineData("Node:Simulation:ClockDriftSpreadPpm", "500.5", "Invalid setting Node:Simulation:ClockDriftSpreadPpm = 500.5: must be 0–500 (ppm).")]
+    [InlineData("Node:Simulation:ClockDriftSpreadPpm", "-1", "Invalid setting Node:Simulation:ClockDriftSpreadPpm = -1: must be 0–500 (ppm).")]
+    [InlineData("Node:Simulation:ClockDriftSpreadPpm", "NaN", "Invalid setting Node:Simulation:ClockDriftSpreadPpm = NaN: must be 0–500 (ppm).")]
+    [InlineData("Node:Simulation:AudioOutputFolder", " ", "Invalid setting Node:Simulation:AudioOutputFolder = \" \" (empty): must be a folder path, or not set to keep the audio in memory.")]
+    public void Bad_simulated_clock_settings_fail_naming_the_setting(string key, string value, string expected)
+    {
+        var values = new Dictionary<string, string?>
+        {
+            ["Node:Brokers:0:Host"] = "127.0.0.1",
+            ["Node:Simulation:Enabled"] = "true",
+            [key] = value,
+        };
+        var error = Assert.Throws<OptionsValidationException>(() => Resolve(values));
+        Assert.Equal(expected, Assert.Single(error.Failures));
+    }
+
+    [Fact]
+    public void The_largest_simulated_clock_spreads_are_accepted()
+    {
+        var values = new Dictionary<string, string?>
+        {
+            ["Node:Brokers:0:Host"] = "127.0.0.1",
+            ["Node:Simulation:Enabled"] = "true",
+            ["Node:Simulation:ClockOffsetSpread"] = "00:00:05",
+            ["Node:Simulation:ClockDriftSpreadPpm"] = "500",
+        };
+        Assert.Equal(500, Resolve(values).Simulation.ClockDriftSpreadPpm);
+    }
+
+    [Fact]
     public void The_host_registers_the_worker_or_the_fleet_simulator()
     {
         Assert.IsType<NodeWorker>(Assert.Single(HostedServices(Valid)));
@@ -142,6 +199,19 @@ public sealed class NodeOptionsTests
         var options = Resolve(configuration);
         Assert.Equal("127.0.0.1", Assert.Single(options.Brokers).Host);
         Assert.Equal(1883, options.Brokers[0].Port);
+    }
+
+    [Fact]
+    public void The_shipped_appsettings_are_valid_for_the_fleet_simulator_with_true_clocks_and_audio_in_memory()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: false)
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Node:Simulation:Enabled"] = "true" })
+            .Build();
+        var simulation = Resolve(configuration).Simulation;
+        Assert.Equal(TimeSpan.Zero, simulation.ClockOffsetSpread);
+        Assert.Equal(0, simulation.ClockDriftSpreadPpm);
+        Assert.Null(simulation.AudioOutputFolder);
     }
 
     private static NodeOptions Resolve(IDictionary<string, string?> values) =>

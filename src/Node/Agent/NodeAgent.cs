@@ -1,5 +1,6 @@
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
+using SmartLoudspeaker.Node.Audio.Sinks;
 using SmartLoudspeaker.Node.Control;
 using SmartLoudspeaker.Node.Health;
 using SmartLoudspeaker.Node.Identity;
@@ -64,6 +65,7 @@ public sealed class NodeAgent : IAsyncDisposable, INodeControlHost, ISessionHand
         _heartbeatTicks = parts.Heartbeat.Ticks;
         _keyring = parts.Keyring;
         QuietHours = parts.QuietHours;
+        AudioSink = parts.AudioSink;
 
         _evackTopic = Topics.ForNode(settings.NodeId, NodeMessageKind.EventAck);
         _ackTopic = Topics.ForNode(settings.NodeId, NodeMessageKind.CommandAck);
@@ -113,6 +115,15 @@ public sealed class NodeAgent : IAsyncDisposable, INodeControlHost, ISessionHand
 
     /// <summary>Signed control, when a root key is configured.</summary>
     internal SignedControl? Control => _control;
+
+    /// <summary>
+    /// The clock everything in this node reads — timers, heartbeats, clock sync, command expiry: the host's for a real
+    /// node, the node's own <c>SimulatedNodeClock</c> for a simulated one.
+    /// </summary>
+    internal TimeProvider Time => _time;
+
+    /// <summary>Where the node's audio leaves it (the virtual DAC of a simulated node), for the playout; disposed with the agent.</summary>
+    internal IAudioSink? AudioSink { get; }
 
     /// <summary>
     /// Raised after each probe of the first broker (true: it accepted a TCP connection), once the next probe is
@@ -203,6 +214,9 @@ public sealed class NodeAgent : IAsyncDisposable, INodeControlHost, ISessionHand
 
         _disposed = true;
         _reporter.Dispose();
+
+        // Always, unlike the parts below: nothing in the run loop writes to it, and disposing finishes its WAV file.
+        AudioSink?.Dispose();
         if (_runTask is null || _runTask.IsCompleted)
         {
             // Left undisposed otherwise: the loop that failed to stop in time still observes it (and may sign).

@@ -1,3 +1,4 @@
+using SmartLoudspeaker.Node.Audio.Sinks;
 using SmartLoudspeaker.Node.Control;
 using SmartLoudspeaker.Node.Health;
 using SmartLoudspeaker.Node.Identity;
@@ -14,5 +15,13 @@ namespace SmartLoudspeaker.Node.Agent;
 /// <param name="Heartbeat">The health interval to start with (configured, or stored by a "set-heartbeat" command).</param>
 /// <param name="Keyring">The node's key and broker password.</param>
 /// <param name="QuietHours">The quiet-hours policy every sound source on the node consults.</param>
+/// <param name="AudioSink">Where the node's audio leaves it (the virtual DAC of a simulated node), when it has one.</param>
 internal sealed record NodeParts(
-    NodeReporter Reporter, SignedControl? Control, IHealthSource SystemReadings, int BdSeq, TimeSpan Heartbeat, NodeKeyring Keyring, QuietHoursPolicy QuietHours);
+    NodeReporter Reporter,
+    SignedControl? Control,
+    IHealthSource SystemReadings,
+    int BdSeq,
+    TimeSpan Heartbeat,
+    NodeKeyring Keyring,
+    QuietHoursPolicy QuietHours,
+    IAudioSink? AudioSink = null);

@@ -90,9 +90,38 @@ public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
             {
                 failures.Add(InvalidSetting.Describe("Node:Simulation:Stagger", simulation.Stagger, "must not be negative"));
             }
+
+            failures.AddRange(FindSimulatedClockProblems(simulation));
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>
+    /// The simulated clocks' spreads must lie within what a simulated node clock accepts, or the fleet would fail node by
+    /// node as it is built; the audio folder, when set, must be a path.
+    /// </summary>
+    private static IEnumerable<string> FindSimulatedClockProblems(SimulationOptions simulation)
+    {
+        var maxOffset = SimulationOptions.MaxClockOffsetSpread;
+        if (simulation.ClockOffsetSpread < TimeSpan.Zero || simulation.ClockOffsetSpread > maxOffset)
+        {
+            yield return InvalidSetting.Describe(
+                "Node:Simulation:ClockOffsetSpread", simulation.ClockOffsetSpread, $"must be between 00:00:00 and {InvalidSetting.Show(maxOffset)}");
+        }
+
+        if (!double.IsFinite(simulation.ClockDriftSpreadPpm) || simulation.ClockDriftSpreadPpm < 0
+            || simulation.ClockDriftSpreadPpm > SimulationOptions.MaxClockDriftSpreadPpm)
+        {
+            yield return InvalidSetting.Describe(
+                "Node:Simulation:ClockDriftSpreadPpm", simulation.ClockDriftSpreadPpm,
+                $"must be 0–{InvalidSetting.Show(SimulationOptions.MaxClockDriftSpreadPpm)} (ppm)");
+        }
+
+        if (simulation.AudioOutputFolder is { } folder && string.IsNullOrWhiteSpace(folder))
+        {
+            yield return InvalidSetting.Describe("Node:Simulation:AudioOutputFolder", folder, "must be a folder path, or not set to keep the audio in memory");
+        }
     }
 
     /// <summary>The root key, from <see cref="NodeSecurityOptions.RootPublicKey"/> or the file; null when neither is set.</summary>

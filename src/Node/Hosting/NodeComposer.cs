@@ -1,4 +1,5 @@
 using SmartLoudspeaker.Node.Agent;
+using SmartLoudspeaker.Node.Audio.Sinks;
 using SmartLoudspeaker.Node.Configuration;
 using SmartLoudspeaker.Node.Control;
 using SmartLoudspeaker.Node.Health;
@@ -6,6 +7,7 @@ using SmartLoudspeaker.Node.Control.Handlers;
 using SmartLoudspeaker.Node.Identity;
 using SmartLoudspeaker.Node.Quiet;
 using SmartLoudspeaker.Node.Reporting;
+using SmartLoudspeaker.Node.Simulation;
 using SmartLoudspeaker.Node.Storage;
 using SmartLoudspeaker.Protocol;
 
@@ -31,21 +33,37 @@ public static class NodeComposer
 
     /// <summary>
     /// Simulated node <paramref name="number"/> (1-based) of the fleet simulator: its id and zone follow from the number,
-    /// its files live in a subfolder of the data folder named after its id.
+    /// its files live in a subfolder of the data folder named after its id. It runs on its own
+    /// <see cref="SimulatedNodeClock"/> over <paramref name="time"/> (the true clock), off and drifting as
+    /// <see cref="SimulatedNodeSettings"/> draws for it, and everything it composes reads that clock, as everything on
+    /// a Pi reads the Pi's; its audio goes to a virtual DAC paced by the same clock.
     /// </summary>
     public static NodeAgent ForSimulatedNode(NodeOptions options, int number, TimeProvider time, ILoggerFactory loggerFactory)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(time);
         var simulation = options.Simulation;
         var nodeId = FleetSimulator.NodeIdFor(simulation.IdPrefix, number);
-        return FromOptions(
-            options,
-            nodeId,
-            [FleetSimulator.ZoneFor(number, simulation.ZoneCount)],
-            Path.Combine(options.DataDirectory, nodeId),
-            NodeDrivers.Simulated(SimulatedHealthSource.SeedFor(nodeId)),
-            time,
-            loggerFactory);
+        var clockSettings = SimulatedNodeSettings.For(simulation, number);
+        var clock = new SimulatedNodeClock(time, clockSettings.ClockOffset, clockSettings.ClockDriftPpm);
+        var dac = new VirtualDacSink(new VirtualDacOptions { NodeId = nodeId, OutputFolder = simulation.AudioOutputFolder }, clock);
+        try
+        {
+            return FromOptions(
+                options,
+                nodeId,
+                [FleetSimulator.ZoneFor(number, simulation.ZoneCount)],
+                Path.Combine(options.DataDirectory, nodeId),
+                NodeDrivers.Simulated(SimulatedHealthSource.SeedFor(nodeId)) with { AudioSink = dac },
+                clock,
+                loggerFactory);
+        }
+        catch
+        {
+            // The node never came to own it, so nothing else will close its files.
+            dac.Dispose();
+            throw;
+        }
     }
 
     /// <summary>A node from ready settings and drivers (tests, and the two above); nothing touches the network until it starts.</summary>
@@ -103,7 +121,7 @@ public static class NodeComposer
 
         var health = new HealthReportAssembler(settings.NodeId, HealthContributors(drivers, control, quietHours), time, logger);
         var reporter = new NodeReporter(settings, drivers.SystemReadings.Hardware, capabilities, health, outbox, keyring, control?.TrustStore, time, logger);
-        return new NodeParts(reporter, control, drivers.SystemReadings, bdSeq, heartbeat, keyring, quietHours);
+        return new NodeParts(reporter, control, drivers.SystemReadings, bdSeq, heartbeat, keyring, quietHours, drivers.AudioSink);
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using SmartLoudspeaker.Node.Audio.Sinks;
 using SmartLoudspeaker.Node.Health;
 using SmartLoudspeaker.Node.Reporting;
 
@@ -11,6 +12,12 @@ namespace SmartLoudspeaker.Node.Hosting;
 /// <param name="Hardware">Drivers contributing their own part of each health report.</param>
 public sealed record NodeDrivers(IHealthSource SystemReadings, IReadOnlyList<IHealthContributor> Hardware)
 {
+    /// <summary>
+    /// Where the node's audio leaves it, for the playout to take; null until a node has one (a real node's ALSA sink
+    /// arrives with the playout). The node owns it from here: the agent disposes it when it is disposed.
+    /// </summary>
+    internal IAudioSink? AudioSink { get; init; }
+
     /// <summary>A simulated node: generated readings from <paramref name="seed"/>, and the simulated relays and audio.</summary>
     public static NodeDrivers Simulated(int seed) => new(new SimulatedHealthSource(seed), [new SimulatedHardware()]);
 
