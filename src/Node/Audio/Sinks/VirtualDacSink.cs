@@ -191,7 +191,10 @@ internal sealed class VirtualDacSink : IAudioSink
 
                 var consumedWanted = _runWritten - _capacity + Math.Min(remaining, _capacity);
                 var due = _playStartNode + TimeSpan.FromTicks(CeilingTicksOf(consumedWanted));
-                wait = due > now ? due - now : TimeSpan.FromTicks(1);
+
+                // Rounded up to whole milliseconds: Task.Delay on a TimeProvider truncates to milliseconds, so a wait
+                // under 1 ms would complete at once without the clock moving, and the loop would spin for ever.
+                wait = TimeSpan.FromMilliseconds(Math.Max(1, Math.Ceiling((due - now).TotalMilliseconds)));
             }
 
             await Task.Delay(wait, _clock, cancellationToken);
