@@ -20,8 +20,8 @@ public static class LiveAudioPacketCodec
     public const byte CurrentVersion = 1;
 
     /// <summary>
-    /// Largest payload accepted: the broker's default cap on an audio publish (<c>Broker:MaxAudioPacketBytes</c>, 8 KiB),
-    /// so a packet the broker would pass is never refused here and a larger one is refused unread.
+    /// Largest payload accepted, and the largest the embedded broker routes on an audio topic (a larger one is refused
+    /// there as <c>audio-too-large</c>), so a packet the broker passes is never refused here and a larger one is refused unread.
     /// </summary>
     public const int MaxPacketBytes = 8 * 1024;
 

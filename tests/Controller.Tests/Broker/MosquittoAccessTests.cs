@@ -7,6 +7,7 @@ using SmartLoudspeaker.Controller.Infrastructure.Broker.Mosquitto;
 using SmartLoudspeaker.Controller.Infrastructure.Broker.Tls;
 using SmartLoudspeaker.Controller.Infrastructure.Mqtt;
 using SmartLoudspeaker.Controller.Tests.Support;
+using SmartLoudspeaker.Protocol.Live;
 using SmartLoudspeaker.TestUtilities;
 
 namespace SmartLoudspeaker.Controller.Tests.Broker;
@@ -187,6 +188,42 @@ public sealed class MosquittoAccessTests : IAsyncLifetime, IDisposable
         Assert.True(await publisher.PublishAsync("sl/v1/node/sim-06/cmd", "marker"u8.ToArray(), atLeastOnce: true, retain: false, CancellationToken.None));
 
         Assert.Empty(await node.TopicsBeforeAsync("sl/v1/node/sim-06/cmd"));
+    }
+
+    [Fact]
+    public async Task Live_audio_flows_only_from_the_controller_and_only_to_the_nodes_it_is_for()
+    {
+        var node = await ConnectAsync("sim-06", await PutNodeAsync("sim-06", "thon-1"), "sim-06");
+        var forger = await ConnectAsync("sim-07", await PutNodeAsync("sim-07", "thon-2"), "sim-07");
+        foreach (var filter in new[]
+        {
+            "sl/v1/node/sim-06/audio/#", "sl/v1/zone/thon-1/audio/#", "sl/v1/all/audio/#",
+            "sl/v1/node/sim-07/audio/#", "sl/v1/zone/thon-2/audio/#", "sl/v1/+/+/audio/#",
+        })
+        {
+            // Mosquitto 2.0.11 grants every SUBACK and applies its ACL to each message it would deliver.
+            await node.SubscribeAsync(filter);
+        }
+
+        foreach (var forged in new[] { "sl/v1/node/sim-06/audio/forged", "sl/v1/zone/thon-1/audio/forged", "sl/v1/all/audio/forged" })
+        {
+            await forger.PublishAsync(forged, "forged audio");
+        }
+
+        var publisher = _host.Services.GetRequiredService<IMqttPublisher>();
+        string[] sent =
+        [
+            "sl/v1/node/sim-07/audio/s1", "sl/v1/zone/thon-2/audio/s1",
+            "sl/v1/node/sim-06/audio/s1", "sl/v1/zone/thon-1/audio/s1", "sl/v1/all/audio/s1", "sl/v1/all/audio/marker",
+        ];
+        foreach (var topic in sent)
+        {
+            Assert.True(await publisher.PublishAsync(topic, new byte[LiveAudioPacketCodec.MaxPacketBytes], atLeastOnce: false, retain: false, CancellationToken.None));
+        }
+
+        // Overlapping filters may each deliver a copy: what matters is which topics arrive.
+        var received = (await node.TopicsBeforeAsync("sl/v1/all/audio/marker")).Distinct();
+        Assert.Equal(["sl/v1/node/sim-06/audio/s1", "sl/v1/zone/thon-1/audio/s1", "sl/v1/all/audio/s1"], received);
     }
 
     [Fact]

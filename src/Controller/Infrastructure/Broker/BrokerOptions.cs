@@ -1,5 +1,6 @@
 using SmartLoudspeaker.Controller.Infrastructure.Broker.Tls;
 using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Live;
 
 namespace SmartLoudspeaker.Controller.Infrastructure.Broker;
 
@@ -48,8 +49,13 @@ public sealed class BrokerOptions
     /// </summary>
     public int MaxJsonPacketBytes { get; set; } = WireSchema.MaxJsonPayloadBytes + 1024;
 
-    /// <summary>Embedded broker: the largest PUBLISH on an audio topic (<c>sl/v1/+/+/audio/#</c>, <c>sl/v1/all/audio/#</c>), whole packet.</summary>
-    public int MaxAudioPacketBytes { get; set; } = 8 * 1024;
+    /// <summary>
+    /// Embedded broker: the largest PUBLISH on an audio topic (<c>sl/v1/+/+/audio/#</c>, <c>sl/v1/all/audio/#</c>), whole
+    /// packet. A live packet's payload is at most <see cref="LiveAudioPacketCodec.MaxPacketBytes"/> (8 KiB); the default
+    /// adds 1 KiB for the rest of the packet, as <see cref="MaxJsonPacketBytes"/> does, so a full-size packet passes.
+    /// A larger payload that fits is consumed unrouted by the publish check (<c>audio-too-large</c>).
+    /// </summary>
+    public int MaxAudioPacketBytes { get; set; } = LiveAudioPacketCodec.MaxPacketBytes + 1024;
 
     /// <summary>Embedded broker: the largest PUBLISH on a media topic (<c>sl/v1/+/+/media/#</c>, <c>sl/v1/all/media/#</c>), whole packet.</summary>
     public int MaxMediaPacketBytes { get; set; } = 64 * 1024;

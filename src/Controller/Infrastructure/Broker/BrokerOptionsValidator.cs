@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using SmartLoudspeaker.Controller.Hosting;
 using SmartLoudspeaker.Controller.Infrastructure.Broker.Tls;
 using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Live;
 
 namespace SmartLoudspeaker.Controller.Infrastructure.Broker;
 
@@ -70,9 +71,9 @@ internal sealed class BrokerOptionsValidator : IValidateOptions<BrokerOptions>
             errors.Add(InvalidSetting.Describe("Broker:MaxJsonPacketBytes", options.MaxJsonPacketBytes, "must be 17408–1048576 (a JSON message may be 16 KiB, plus its topic)"));
         }
 
-        if (options.MaxAudioPacketBytes is < 1024 or > 1024 * 1024)
+        if (options.MaxAudioPacketBytes is < LiveAudioPacketCodec.MaxPacketBytes + 1024 or > 1024 * 1024)
         {
-            errors.Add(InvalidSetting.Describe("Broker:MaxAudioPacketBytes", options.MaxAudioPacketBytes, "must be 1024–1048576"));
+            errors.Add(InvalidSetting.Describe("Broker:MaxAudioPacketBytes", options.MaxAudioPacketBytes, "must be 9216–1048576 (a live audio packet may be 8 KiB, plus its topic)"));
         }
 
         if (options.MaxMediaPacketBytes is < 1024 or > 16 * 1024 * 1024)

@@ -403,8 +403,10 @@ public sealed class EmbeddedBroker : IHostedService, IDisposable
     {
         var topic = args.ApplicationMessage.Topic ?? string.Empty;
         var clientId = args.ClientId ?? string.Empty;
+        var message = args.ApplicationMessage;
         var reason = BrokerSessionAccount.Of(args.SessionItems) is { } account
-            ? BrokerAccessRules.PublishRefusal(account, topic, args.ApplicationMessage.Retain, BrokerAccessRules.EnrollingNodeId(clientId))
+            ? BrokerAccessRules.PublishRefusal(account, topic, message.Retain, BrokerAccessRules.EnrollingNodeId(clientId))
+              ?? LiveAudioPublishRules.Refusal(topic, message.QualityOfServiceLevel, message.Payload.Length)
             : BrokerAccessRules.PublishNotPermitted;
         if (reason is null)
         {

@@ -10,7 +10,7 @@ public sealed class BrokerPacketOptionsTests
     {
         var options = new BrokerOptions();
         Assert.Equal(
-            (17_408, 8192, 65_536, 4096, 50, 200, 5000),
+            (17_408, 9216, 65_536, 4096, 50, 200, 5000),
             (options.MaxJsonPacketBytes, options.MaxAudioPacketBytes, options.MaxMediaPacketBytes, options.MaxControlPacketBytes,
                 options.MaxPublishesPerSecond, options.PublishBurst, options.MaxQueuedMessagesPerClient));
         Assert.True(new BrokerOptionsValidator().Validate(null, options).Succeeded);
@@ -19,7 +19,7 @@ public sealed class BrokerPacketOptionsTests
     [Theory]
     [InlineData(nameof(BrokerOptions.MaxJsonPacketBytes), 17_407, "Invalid setting Broker:MaxJsonPacketBytes = 17407: must be 17408–1048576 (a JSON message may be 16 KiB, plus its topic).")]
     [InlineData(nameof(BrokerOptions.MaxJsonPacketBytes), 1_048_577, "Invalid setting Broker:MaxJsonPacketBytes = 1048577: must be 17408–1048576 (a JSON message may be 16 KiB, plus its topic).")]
-    [InlineData(nameof(BrokerOptions.MaxAudioPacketBytes), 1023, "Invalid setting Broker:MaxAudioPacketBytes = 1023: must be 1024–1048576.")]
+    [InlineData(nameof(BrokerOptions.MaxAudioPacketBytes), 9215, "Invalid setting Broker:MaxAudioPacketBytes = 9215: must be 9216–1048576 (a live audio packet may be 8 KiB, plus its topic).")]
     [InlineData(nameof(BrokerOptions.MaxMediaPacketBytes), 16_777_217, "Invalid setting Broker:MaxMediaPacketBytes = 16777217: must be 1024–16777216.")]
     [InlineData(nameof(BrokerOptions.MaxControlPacketBytes), 65_537, "Invalid setting Broker:MaxControlPacketBytes = 65537: must be 1024–65536.")]
     [InlineData(nameof(BrokerOptions.MaxPublishesPerSecond), 0, "Invalid setting Broker:MaxPublishesPerSecond = 0: must be 1–100000.")]
