@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using SmartLoudspeaker.Node.Audio.Opus;
 using SmartLoudspeaker.Node.Audio.Playout;
 using SmartLoudspeaker.Protocol.Commands;
 using SmartLoudspeaker.Protocol.Live;
@@ -240,10 +241,13 @@ internal sealed class LiveStreamIntake : IDisposable
 
     private void Feed(LiveJitterBuffer buffer, LiveAudioPacket packet, long nowTimelineSample)
     {
+        // Frame i starts exactly i·960 samples after the packet (20 ms is a whole number of samples); counted from the
+        // packet's sample rather than from each frame's instant, which could overflow DateTimeOffset near year 9999.
+        var first = ControllerTimeline.ToSample(packet.Timestamp);
         var outcomes = new FrameOutcome[packet.Frames.Count];
         for (var index = 0; index < packet.Frames.Count; index++)
         {
-            var frame = new LiveFrame(packet.Sequence, index, ControllerTimeline.ToSample(packet.FrameTimestamp(index)), packet.Frames[index]);
+            var frame = new LiveFrame(packet.Sequence, index, first + ((long)index * OpusFormat.SamplesPerFrame), packet.Frames[index]);
             outcomes[index] = buffer.Accept(frame, nowTimelineSample);
         }
 

@@ -1,8 +1,10 @@
+using System.Buffers.Text;
 using SmartLoudspeaker.Node.Audio.Live;
 using SmartLoudspeaker.Node.Audio.Opus;
 using SmartLoudspeaker.Node.Audio.Playout;
 using SmartLoudspeaker.Node.Tests.Support;
 using SmartLoudspeaker.Protocol.Live;
+using SmartLoudspeaker.Protocol.Messages;
 using SmartLoudspeaker.Protocol.Priority;
 using SmartLoudspeaker.Protocol.Security;
 
@@ -117,6 +119,40 @@ public sealed class LiveStreamIntakeTests : IDisposable
         Assert.All(ReadBlocks(content, T0 + Start, 9 * FrameSamples), sample => Assert.Equal(0f, sample));
         Assert.Equal(2, _intake.Counters.RefusedPackets[RefusalReasons.BadSignature]);
         Assert.Equal(0, _intake.Counters.AcceptedPackets);
+    }
+
+    [Fact]
+    public void A_packet_signed_by_a_revoked_key_or_outside_its_certificate_is_refused()
+    {
+        Started();
+        var beyondCertificate = _keys.Controller.SignLive(Stream.Packet(0) with { TimestampMicros = LiveAudioPacket.ToMicros(TestKeys.Now.AddDays(91)) });
+        Assert.Equal(RefusalReasons.KeyNotValid, _intake.Receive(LiveTestStream.StreamId, beyondCertificate, T0));
+
+        _trust.Revoke([_keys.Controller.Kid]);
+
+        Assert.Equal(RefusalReasons.RevokedKey, _intake.Receive(LiveTestStream.StreamId, Stream.Signed(0, _keys.Controller), T0));
+    }
+
+    [Fact]
+    public void A_genuine_packet_stamped_at_the_last_representable_instant_is_counted_not_thrown()
+    {
+        var content = Started();
+        using var farKey = EcdsaP256.CreateKey();
+        var far = new PayloadSigner(farKey, "controller-far");
+        Assert.Null(_trust.AddCertificate(_keys.Root.Sign(new KeyCertificate
+        {
+            Kid = far.Kid,
+            PublicKey = Base64Url.EncodeToString(far.PublicKey()),
+            NotBefore = TestKeys.Now,
+            NotAfter = DateTimeOffset.MaxValue,
+        })));
+        var last = far.SignLive(Stream.Packet(0) with { TimestampMicros = LiveAudioPacketCodec.MaxTimestampMicros });
+
+        Assert.Null(_intake.Receive(LiveTestStream.StreamId, last, T0));
+
+        Assert.Equal(0, _intake.Counters.AcceptedFrames);
+        Assert.Equal(3, _intake.Counters.FarFutureFrames + _intake.Counters.MalformedFrames);
+        Assert.All(ReadBlocks(content, T0 + Start, 4 * Block), sample => Assert.Equal(0f, sample));
     }
 
     [Fact]
