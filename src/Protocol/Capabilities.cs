@@ -11,4 +11,7 @@ public static class Capabilities
 
     /// <summary>Verifies and obeys signed commands (a root key is pinned).</summary>
     public const string Commands = "commands";
+
+    /// <summary>Plays sound commands and live streams (it has an audio output and signed control).</summary>
+    public const string Audio = "audio";
 }

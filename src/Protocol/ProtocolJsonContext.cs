@@ -37,6 +37,8 @@ namespace SmartLoudspeaker.Protocol;
 [JsonSerializable(typeof(SetQuietHoursCommand))]
 [JsonSerializable(typeof(StreamStartCommand))]
 [JsonSerializable(typeof(StreamStopCommand))]
+[JsonSerializable(typeof(PlayToneCommand))]
+[JsonSerializable(typeof(StopPlayCommand))]
 [JsonSerializable(typeof(NodeIdentity))]
 [JsonSerializable(typeof(RotatedIdentity))]
 [JsonSerializable(typeof(EnrolmentRequest))]

@@ -29,7 +29,7 @@ public sealed class CommandDispatchTests : IDisposable
     public CommandDispatchTests()
     {
         _control = new SignedControl(
-            NodeId, [], _keys.Root.PublicKey(), dataDirectory: null, trustSystemClock: true, _time, new ListLogger<SignedControl>(), _host, [_slow]);
+            NodeId, [], _keys.Root.PublicKey(), dataDirectory: null, trustSystemClock: true, _time, new ListLogger<SignedControl>(), _host, _ => [_slow]);
         _control.Processed += () => _processed.Writer.TryWrite(true);
     }
 

@@ -1,5 +1,6 @@
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
+using SmartLoudspeaker.Node.Audio;
 using SmartLoudspeaker.Node.Audio.Sinks;
 using SmartLoudspeaker.Node.Control;
 using SmartLoudspeaker.Node.Health;
@@ -11,6 +12,7 @@ using SmartLoudspeaker.Node.Storage;
 using SmartLoudspeaker.Node.Time;
 using SmartLoudspeaker.Protocol;
 using SmartLoudspeaker.Protocol.Commands;
+using SmartLoudspeaker.Protocol.Live;
 using SmartLoudspeaker.Protocol.Messages;
 using SmartLoudspeaker.Protocol.Outbound;
 using SmartLoudspeaker.Protocol.Security;
@@ -66,6 +68,7 @@ public sealed class NodeAgent : IAsyncDisposable, INodeControlHost, ISessionHand
         _keyring = parts.Keyring;
         QuietHours = parts.QuietHours;
         AudioSink = parts.AudioSink;
+        Audio = parts.Audio;
 
         _evackTopic = Topics.ForNode(settings.NodeId, NodeMessageKind.EventAck);
         _ackTopic = Topics.ForNode(settings.NodeId, NodeMessageKind.CommandAck);
@@ -125,6 +128,9 @@ public sealed class NodeAgent : IAsyncDisposable, INodeControlHost, ISessionHand
     /// <summary>Where the node's audio leaves it (the virtual DAC of a simulated node), for the playout; disposed with the agent.</summary>
     internal IAudioSink? AudioSink { get; }
 
+    /// <summary>The node's playout, live intake and sound commands, when it has audio (an output and signed control).</summary>
+    internal NodeAudio? Audio { get; }
+
     /// <summary>
     /// Raised after each probe of the first broker (true: it accepted a TCP connection), once the next probe is
     /// already scheduled, so a test driving a fake clock knows when to advance it.
@@ -148,6 +154,7 @@ public sealed class NodeAgent : IAsyncDisposable, INodeControlHost, ISessionHand
 
             var connection = Task.Run(() => _failover.RunAsync(_stopping.Token), CancellationToken.None);
             var control = _control is { } signed ? Task.Run(() => signed.RunAsync(_stopping.Token), CancellationToken.None) : Task.CompletedTask;
+            Audio?.Start();
             _runTask = Task.WhenAll(connection, control, _router.RunAsync(_stopping.Token));
         }
 
@@ -215,7 +222,13 @@ public sealed class NodeAgent : IAsyncDisposable, INodeControlHost, ISessionHand
         _disposed = true;
         _reporter.Dispose();
 
-        // Always, unlike the parts below: nothing in the run loop writes to it, and disposing finishes its WAV file.
+        // Always, unlike the parts below: the playout has its own thread, which this stops before its device is closed;
+        // disposing the device finishes a virtual DAC's WAV file.
+        if (Audio is not null)
+        {
+            await Audio.DisposeAsync().ConfigureAwait(false);
+        }
+
         AudioSink?.Dispose();
         if (_runTask is null || _runTask.IsCompleted)
         {
@@ -257,6 +270,28 @@ public sealed class NodeAgent : IAsyncDisposable, INodeControlHost, ISessionHand
             routes.Add(ToControl(Topics.FleetCommands, MqttQualityOfServiceLevel.AtLeastOnce, InboundKind.Command));
             routes.AddRange(_settings.Zones.Select(zone =>
                 ToControl(Topics.ForZoneCommands(zone), MqttQualityOfServiceLevel.AtLeastOnce, InboundKind.Command)));
+        }
+
+        if (Audio is { } audio)
+        {
+            // Checked and verified on the receive loop: a packet is tens of microseconds of work, 17 a second, and a
+            // queue would only add jitter to what the jitter buffer absorbs.
+            TopicRoute ToAudio(string filter) =>
+                TopicRoute.Inline(filter, MqttQualityOfServiceLevel.AtMostOnce, PayloadKind.Binary, message =>
+                {
+                    if (!AudioTopics.TryParseStreamId(message.Topic, out var streamId))
+                    {
+                        return "not a live audio topic";
+                    }
+
+                    // Refusals are counted and told by the audio itself, once a minute, not once a packet.
+                    audio.Receive(streamId, message.Payload);
+                    return null;
+                }, LiveAudioPacketCodec.MaxPacketBytes);
+
+            routes.Add(ToAudio(AudioTopics.NodeFilter(NodeId)));
+            routes.AddRange(_settings.Zones.Select(zone => ToAudio(AudioTopics.ZoneFilter(zone))));
+            routes.Add(ToAudio(AudioTopics.FleetFilter));
         }
 
         return routes;

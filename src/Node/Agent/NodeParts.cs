@@ -1,3 +1,4 @@
+using SmartLoudspeaker.Node.Audio;
 using SmartLoudspeaker.Node.Audio.Sinks;
 using SmartLoudspeaker.Node.Control;
 using SmartLoudspeaker.Node.Health;
@@ -16,6 +17,7 @@ namespace SmartLoudspeaker.Node.Agent;
 /// <param name="Keyring">The node's key and broker password.</param>
 /// <param name="QuietHours">The quiet-hours policy every sound source on the node consults.</param>
 /// <param name="AudioSink">Where the node's audio leaves it (the virtual DAC of a simulated node), when it has one.</param>
+/// <param name="Audio">The playout, the live intake and the sound commands' entry points, when the node has audio.</param>
 internal sealed record NodeParts(
     NodeReporter Reporter,
     SignedControl? Control,
@@ -24,4 +26,5 @@ internal sealed record NodeParts(
     TimeSpan Heartbeat,
     NodeKeyring Keyring,
     QuietHoursPolicy QuietHours,
-    IAudioSink? AudioSink = null);
+    IAudioSink? AudioSink = null,
+    NodeAudio? Audio = null);

@@ -67,4 +67,7 @@ public sealed class NodeOptions
 
     /// <summary>The fleet simulator.</summary>
     public SimulationOptions Simulation { get; set; } = new();
+
+    /// <summary>The audio output: the ALSA device and the volume limits.</summary>
+    public NodeAudioOptions Audio { get; set; } = new();
 }

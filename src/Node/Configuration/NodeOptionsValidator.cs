@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using SmartLoudspeaker.Node.Agent;
+using SmartLoudspeaker.Node.Audio.Sinks;
 using SmartLoudspeaker.Protocol;
 
 namespace SmartLoudspeaker.Node.Configuration;
@@ -33,6 +34,8 @@ public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
                 failures.Add(InvalidSetting.Describe("Node:Zones", null, "must name at least one zone"));
             }
         }
+
+        failures.AddRange(FindAudioProblems(options.Audio ?? new NodeAudioOptions()));
 
         for (var i = 0; i < options.Zones.Count; i++)
         {
@@ -101,6 +104,30 @@ public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
     /// The simulated clocks' spreads must lie within what a simulated node clock accepts, or the fleet would fail node by
     /// node as it is built; the audio folder, when set, must be a path.
     /// </summary>
+    private static IEnumerable<string> FindAudioProblems(NodeAudioOptions audio)
+    {
+        if (audio.Device is { } device && string.IsNullOrWhiteSpace(device))
+        {
+            yield return InvalidSetting.Describe("Node:Audio:Device", device, "must name an ALSA device (e.g. 'default' or 'hw:0'), or not be set for a node without audio");
+        }
+
+        if (audio.Latency < AlsaSinkOptions.MinLatency || audio.Latency > AlsaSinkOptions.MaxLatency)
+        {
+            yield return InvalidSetting.Describe(
+                "Node:Audio:Latency", audio.Latency, $"must be between {InvalidSetting.Show(AlsaSinkOptions.MinLatency)} and {InvalidSetting.Show(AlsaSinkOptions.MaxLatency)}");
+        }
+
+        if (audio.Volume is < 0 or > 100)
+        {
+            yield return InvalidSetting.Describe("Node:Audio:Volume", audio.Volume, "must be 0–100");
+        }
+
+        if (audio.MaxVolume is < 0 or > 100)
+        {
+            yield return InvalidSetting.Describe("Node:Audio:MaxVolume", audio.MaxVolume, "must be 0–100");
+        }
+    }
+
     private static IEnumerable<string> FindSimulatedClockProblems(SimulationOptions simulation)
     {
         var maxOffset = SimulationOptions.MaxClockOffsetSpread;

@@ -65,7 +65,7 @@ internal sealed class SignedControl : IDisposable, IHealthContributor
         TimeProvider time,
         ILogger logger,
         INodeControlHost host,
-        IEnumerable<ICommandHandler>? handlers = null)
+        Func<SignedControl, IEnumerable<ICommandHandler>>? handlers = null)
     {
         _nodeId = nodeId;
         _trustSystemClock = trustSystemClock;
@@ -86,7 +86,9 @@ internal sealed class SignedControl : IDisposable, IHealthContributor
             new EmergencyTestHandler(host),
             new RotateIdentityHandler(host),
         ];
-        _dispatcher = dispatcher = new CommandDispatcher(builtIn.Concat(handlers ?? []), logger);
+
+        // Handlers made from this control (the audio's need its clock and trust store), both set above.
+        _dispatcher = dispatcher = new CommandDispatcher(builtIn.Concat(handlers?.Invoke(this) ?? []), logger);
     }
 
     /// <summary>

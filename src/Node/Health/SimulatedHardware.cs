@@ -4,9 +4,9 @@ using SmartLoudspeaker.Protocol.Messages;
 namespace SmartLoudspeaker.Node.Health;
 
 /// <summary>
-/// Stands in for the GPIO and audio drivers on a simulated node until they exist: it owns the simulated relays
-/// (amplifier and speaker line off, access point on) and an idle audio output at 70 %, so it is the one part that may
-/// report them. A real node reports no relays or audio until its drivers do.
+/// Stands in for the GPIO driver on a simulated node until it exists: it owns the simulated relays (amplifier and
+/// speaker line off, access point on), so it is the one part that may report them. A real node reports no relays until
+/// its driver does. Audio is the node's own (<c>NodeAudio</c> on the virtual DAC), not simulated here.
 /// </summary>
 public sealed class SimulatedHardware : IHealthContributor
 {
@@ -15,7 +15,6 @@ public sealed class SimulatedHardware : IHealthContributor
     {
         ArgumentNullException.ThrowIfNull(report);
         report.Relays = new RelayHealth { Amplifier = false, SpeakerLine = false, AccessPoint = true };
-        report.Audio = new AudioHealth { State = "idle", VolumePercent = 70 };
         return ValueTask.CompletedTask;
     }
 }

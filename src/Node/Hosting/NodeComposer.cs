@@ -1,4 +1,6 @@
 using SmartLoudspeaker.Node.Agent;
+using SmartLoudspeaker.Node.Audio;
+using SmartLoudspeaker.Node.Audio.Playout;
 using SmartLoudspeaker.Node.Audio.Sinks;
 using SmartLoudspeaker.Node.Configuration;
 using SmartLoudspeaker.Node.Control;
@@ -25,9 +27,9 @@ public static class NodeComposer
     {
         ArgumentNullException.ThrowIfNull(options);
         var nodeId = options.NodeId!;
-        var drivers = options.HealthSource == HealthSourceKind.Simulated
+        var drivers = (options.HealthSource == HealthSourceKind.Simulated
             ? NodeDrivers.Simulated(SimulatedHealthSource.SeedFor(nodeId))
-            : NodeDrivers.Linux(options.DataDirectory);
+            : NodeDrivers.Linux(options.DataDirectory)) with { Audio = options.Audio };
         return FromOptions(options, nodeId, [.. options.Zones], options.DataDirectory, drivers, time, loggerFactory);
     }
 
@@ -54,7 +56,7 @@ public static class NodeComposer
                 nodeId,
                 [FleetSimulator.ZoneFor(number, simulation.ZoneCount)],
                 Path.Combine(options.DataDirectory, nodeId),
-                NodeDrivers.Simulated(SimulatedHealthSource.SeedFor(nodeId)) with { AudioSink = dac },
+                NodeDrivers.Simulated(SimulatedHealthSource.SeedFor(nodeId)) with { AudioSink = dac, Audio = options.Audio },
                 clock,
                 loggerFactory);
         }
@@ -101,15 +103,21 @@ public static class NodeComposer
         var heartbeat = LoadHeartbeat(settings, logger);
         var quietHours = new QuietHoursPolicy(time, settings.DataDirectory, logger);
         SignedControl? control = null;
+        NodeAudio? audio = null;
         var capabilities = settings.Capabilities;
         if (settings.RootPublicKey is { } root)
         {
             control = new SignedControl(
                 settings.NodeId, settings.Zones, root, settings.DataDirectory, settings.TrustSynchronisedSystemClock, time, logger, host,
-                [new SetQuietHoursHandler(quietHours)]);
-            if (!capabilities.Contains(Capabilities.Commands, StringComparer.Ordinal))
+                built =>
+                {
+                    audio = CreateAudio(settings.NodeId, drivers, built, quietHours, host, time, logger);
+                    return [new SetQuietHoursHandler(quietHours), new PlayToneHandler(audio), new StopPlayHandler(audio), new StreamStartHandler(audio), new StreamStopHandler(audio)];
+                });
+            capabilities = WithCapability(capabilities, Capabilities.Commands);
+            if (audio is not null)
             {
-                capabilities = [.. capabilities, Capabilities.Commands];
+                capabilities = WithCapability(capabilities, Capabilities.Audio);
             }
         }
         else
@@ -119,16 +127,41 @@ public static class NodeComposer
                 settings.NodeId);
         }
 
-        var health = new HealthReportAssembler(settings.NodeId, HealthContributors(drivers, control, quietHours), time, logger);
+        var health = new HealthReportAssembler(settings.NodeId, HealthContributors(drivers, control, quietHours, audio), time, logger);
         var reporter = new NodeReporter(settings, drivers.SystemReadings.Hardware, capabilities, health, outbox, keyring, control?.TrustStore, time, logger);
-        return new NodeParts(reporter, control, drivers.SystemReadings, bdSeq, heartbeat, keyring, quietHours, drivers.AudioSink);
+        return new NodeParts(reporter, control, drivers.SystemReadings, bdSeq, heartbeat, keyring, quietHours, drivers.AudioSink, audio);
+    }
+
+    private static IReadOnlyList<string> WithCapability(IReadOnlyList<string> capabilities, string capability) =>
+        capabilities.Contains(capability, StringComparer.Ordinal) ? capabilities : [.. capabilities, capability];
+
+    /// <summary>
+    /// The node's audio when it has an output: a simulated node's virtual DAC for its whole life, or a real node's ALSA
+    /// device, opened at the playout's first block and again after it vanishes. Null without one.
+    /// </summary>
+    private static NodeAudio? CreateAudio(
+        string nodeId, NodeDrivers drivers, SignedControl control, QuietHoursPolicy quietHours, INodeControlHost host, TimeProvider time, ILogger logger)
+    {
+        var settings = drivers.Audio;
+        Func<IAudioSink>? open = drivers.AudioSink is { } sink ? () => sink
+            : settings.Device is { } device ? () => new AlsaSink(new AlsaSinkOptions { Device = device, Latency = settings.Latency })
+            : null;
+        if (open is null)
+        {
+            logger.LogInformation("Node {NodeId}: no audio output (Node:Audio:Device not set); sound commands are refused with no-audio", nodeId);
+            return null;
+        }
+
+        var playout = new PlayoutOptions { MaxVolume = settings.MaxVolume };
+        return new NodeAudio(nodeId, open, control.Clock, quietHours, control.TrustStore, host, time, playout, logger) { Volume = settings.Volume };
     }
 
     /// <summary>
     /// Who contributes to a health report, in order: the system readings first (the controller clock refines the
-    /// clock reading they put down), then signed control, then the quiet-hours policy, then each driver with its own part.
+    /// clock reading they put down), then signed control, then the quiet-hours policy, then the audio, then each driver with its own part.
     /// </summary>
-    internal static IReadOnlyList<IHealthContributor> HealthContributors(NodeDrivers drivers, IHealthContributor? control, IHealthContributor? quietHours = null)
+    internal static IReadOnlyList<IHealthContributor> HealthContributors(
+        NodeDrivers drivers, IHealthContributor? control, IHealthContributor? quietHours = null, IHealthContributor? audio = null)
     {
         List<IHealthContributor> contributors = [new SystemReadingsContributor(drivers.SystemReadings)];
         if (control is not null)
@@ -139,6 +172,11 @@ public static class NodeComposer
         if (quietHours is not null)
         {
             contributors.Add(quietHours);
+        }
+
+        if (audio is not null)
+        {
+            contributors.Add(audio);
         }
 
         contributors.AddRange(drivers.Hardware);

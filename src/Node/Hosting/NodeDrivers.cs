@@ -1,4 +1,5 @@
 using SmartLoudspeaker.Node.Audio.Sinks;
+using SmartLoudspeaker.Node.Configuration;
 using SmartLoudspeaker.Node.Health;
 using SmartLoudspeaker.Node.Reporting;
 
@@ -13,15 +14,22 @@ namespace SmartLoudspeaker.Node.Hosting;
 public sealed record NodeDrivers(IHealthSource SystemReadings, IReadOnlyList<IHealthContributor> Hardware)
 {
     /// <summary>
-    /// Where the node's audio leaves it, for the playout to take; null until a node has one (a real node's ALSA sink
-    /// arrives with the playout). The node owns it from here: the agent disposes it when it is disposed.
+    /// A simulated node's audio output (its virtual DAC), which the playout writes to for the node's whole life; null
+    /// for a real node, which opens <see cref="NodeAudioOptions.Device"/> (and opens it again when it vanishes). The
+    /// node owns it from here: the agent disposes it when it is disposed.
     /// </summary>
     internal IAudioSink? AudioSink { get; init; }
+
+    /// <summary>
+    /// The audio settings (<c>Node:Audio</c>): a real node opens its ALSA device from them, and every node takes its
+    /// volume and the site's cap from them.
+    /// </summary>
+    public NodeAudioOptions Audio { get; init; } = new();
 
     /// <summary>A simulated node: generated readings from <paramref name="seed"/>, and the simulated relays and audio.</summary>
     public static NodeDrivers Simulated(int seed) => new(new SimulatedHealthSource(seed), [new SimulatedHardware()]);
 
-    /// <summary>A real Linux node: readings from /proc and /sys; no relay or audio driver yet, so no such part.</summary>
+    /// <summary>A real Linux node: readings from /proc and /sys; its audio device from <see cref="Audio"/>; no relay driver yet.</summary>
     /// <param name="dataDirectory">The node's data folder, whose file system is reported.</param>
     public static NodeDrivers Linux(string dataDirectory) => new(new LinuxHealthSource(dataDirectory), []);
 }

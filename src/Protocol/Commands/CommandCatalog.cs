@@ -12,7 +12,7 @@ namespace SmartLoudspeaker.Protocol.Commands;
 public static class CommandCatalog
 {
     private static readonly Dictionary<string, (Type Body, CommandTypeAttribute Attribute)> ByName =
-        new[] { typeof(IdentifyCommand), typeof(RebirthCommand), typeof(SetHeartbeatCommand), typeof(EmergencyTestCommand), typeof(RotateIdentityCommand), typeof(SetQuietHoursCommand), typeof(StreamStartCommand), typeof(StreamStopCommand) }
+        new[] { typeof(IdentifyCommand), typeof(RebirthCommand), typeof(SetHeartbeatCommand), typeof(EmergencyTestCommand), typeof(RotateIdentityCommand), typeof(SetQuietHoursCommand), typeof(StreamStartCommand), typeof(StreamStopCommand), typeof(PlayToneCommand), typeof(StopPlayCommand) }
             .Select(type => (Type: type, Attribute: type.GetCustomAttribute<CommandTypeAttribute>()!))
             .ToDictionary(entry => entry.Attribute.Name, entry => (entry.Type, entry.Attribute), StringComparer.Ordinal);
 

@@ -57,6 +57,12 @@ public static class RefusalReasons
     /// <summary>A resend of a command whose action a crash interrupted; the node cannot tell whether it happened.</summary>
     public const string Interrupted = "interrupted";
 
+    /// <summary>A sound command reached a node that has no audio output (or no clock sync to time it by).</summary>
+    public const string NoAudio = "no-audio";
+
+    /// <summary>A "stream-start" for a stream id this node already ended, or started with other terms: ids are never reused.</summary>
+    public const string StreamClosed = "stream-closed";
+
     /// <summary>
     /// The node already remembers as many unexpired command ids as it keeps, so it cannot take a new one without
     /// forgetting one whose resend could then be obeyed twice; it did not act (fails closed). Not final: the Controller

@@ -41,7 +41,7 @@ public sealed class HealthReportAssemblerTests
     }
 
     [Fact]
-    public async Task A_real_node_reports_no_relays_or_audio_and_a_simulated_one_reports_its_simulated_hardware()
+    public async Task A_real_node_reports_no_relays_or_audio_and_a_simulated_one_only_its_simulated_relays()
     {
         var data = Directory.CreateTempSubdirectory("sl-assembler-").FullName;
         try
@@ -57,7 +57,7 @@ public sealed class HealthReportAssemblerTests
             Assert.Null(real.Inputs);
             Assert.NotNull(simulated);
             Assert.Equal(new RelayHealth { Amplifier = false, SpeakerLine = false, AccessPoint = true }, simulated.Relays);
-            Assert.Equal(new AudioHealth { State = "idle", VolumePercent = 70 }, simulated.Audio);
+            Assert.Null(simulated.Audio);
         }
         finally
         {

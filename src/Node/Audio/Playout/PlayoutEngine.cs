@@ -80,6 +80,9 @@ internal sealed class PlayoutEngine : IDisposable
         set => Volatile.Write(ref _volume, Math.Clamp(value, 0, 100));
     }
 
+    /// <summary>True while a device is open; false while the loop waits to open one (gone, or never there).</summary>
+    public bool DeviceOpen => Volatile.Read(ref _sink) is not null;
+
     /// <summary>A new play with its content; thread-safe, decided in the loop's next block.</summary>
     public void Submit(PlayRequest request, IPlayContent content)
     {
