@@ -68,6 +68,10 @@ internal sealed class TestKeys : IDisposable
             SetHeartbeatCommand heartbeat => CommandCatalog.WriteBody(heartbeat),
             EmergencyTestCommand test => CommandCatalog.WriteBody(test),
             SetQuietHoursCommand quiet => CommandCatalog.WriteBody(quiet),
+            PlayToneCommand tone => CommandCatalog.WriteBody(tone),
+            StopPlayCommand stop => CommandCatalog.WriteBody(stop),
+            StreamStartCommand start => CommandCatalog.WriteBody(start),
+            StreamStopCommand end => CommandCatalog.WriteBody(end),
             _ => throw new ArgumentException("unsupported body in test", nameof(body)),
         },
     };
