@@ -259,6 +259,48 @@ public sealed class LiveJitterBufferTests
     }
 
     [Fact]
+    public void A_valid_frame_shorter_than_20_ms_plays_whole_and_its_tail_is_concealed()
+    {
+        const int shortFrame = 20;
+        const int shortSamples = FrameSamples / 2;
+        var encoder = Concentus.OpusCodecFactory.CreateEncoder(OpusFormat.SampleRate, OpusFormat.Channels, Concentus.Enums.OpusApplication.OPUS_APPLICATION_VOIP);
+        var tone = new float[shortSamples];
+        for (var index = 0; index < tone.Length; index++)
+        {
+            tone[index] = LiveTestStream.ToneAmplitude * (float)Math.Sin(2 * Math.PI * LiveTestStream.ToneHz * index / OpusFormat.SampleRate);
+        }
+
+        var opus = new byte[OpusFormat.MaxPacketBytes];
+        var half = opus[..encoder.Encode(tone, shortSamples, opus, opus.Length)];
+        (encoder as IDisposable)?.Dispose();
+        using var buffer = new LiveJitterBuffer(Options);
+        foreach (var frame in Enumerable.Range(0, Frames))
+        {
+            var live = frame == shortFrame ? Frame(frame) with { Opus = half } : Frame(frame);
+            Assert.Equal(FrameOutcome.Accepted, buffer.Accept(live, T0));
+        }
+
+        var heard = Play(buffer, 0, Frames);
+
+        var expected = Decoded(
+        [
+            .. Decode(0, shortFrame),
+            (decoder, pcm) =>
+            {
+                var tail = new float[FrameSamples];
+                Assert.Equal(shortSamples, decoder.Decode(half, pcm));
+                decoder.Conceal(tail);
+                tail.AsSpan(0, shortSamples).CopyTo(pcm.AsSpan(shortSamples));
+                return FrameSamples;
+            },
+            .. Decode(shortFrame + 1, Frames),
+        ]);
+        AssertClose(expected, heard);
+        Assert.True(MaxAbs(Slot(heard, shortFrame)[shortSamples..]) > 0.05f, "the concealed tail carries the tone on");
+        Assert.Equal(0, buffer.ConcealedFrames + buffer.RecoveredFrames + buffer.SilencedFrames);
+    }
+
+    [Fact]
     public void The_stream_ends_once_no_frame_came_for_end_after_silence_past_the_last_frames_end()
     {
         using var buffer = Fed(Enumerable.Range(0, 10), Options with { EndAfterSilence = TimeSpan.FromMilliseconds(100) });
