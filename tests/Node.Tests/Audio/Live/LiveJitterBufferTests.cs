@@ -7,7 +7,8 @@ namespace SmartLoudspeaker.Node.Tests.Audio.Live;
 /// The jitter buffer on its own, fed the real Opus frames of <see cref="LiveTestStream"/>'s tone: frames play at their
 /// timeline sample plus the delay whatever order they came in, a lost frame is rebuilt from the next one's FEC or
 /// concealed, a long gap fades out to silence and the sound after it fades in, and the stream ends after its silence.
-/// Every render is compared with what the same frames sound like when all of them came, in order, before playout.
+/// Renders are compared with the stream as it sounds when every frame came in order, or with a bare decoder taken
+/// through the decodes and concealments the buffer should make, so a fade is checked against the sound it fades.
 /// </summary>
 public sealed class LiveJitterBufferTests
 {
@@ -54,8 +55,9 @@ public sealed class LiveJitterBufferTests
     [Fact]
     public void Shuffled_frames_each_sent_twice_sound_exactly_as_the_stream_sent_once_in_order()
     {
+        var shuffle = new Random(12);
         using var buffer = new LiveJitterBuffer(Options);
-        foreach (var frame in Enumerable.Range(0, Frames).OrderBy(_ => Random.Shared.Next()).ToList())
+        foreach (var frame in Enumerable.Range(0, Frames).OrderBy(_ => shuffle.Next()).ToList())
         {
             Assert.Equal(FrameOutcome.Accepted, buffer.Accept(Frame(frame), T0));
             Assert.Equal(FrameOutcome.Duplicate, buffer.Accept(Frame(frame), T0));
