@@ -124,7 +124,10 @@ internal sealed class LiveJitterBuffer : IDisposable
             switch (outcome)
             {
                 case FrameOutcome.Accepted:
-                    _origin ??= frame.TimelineSample;
+                    // The grid's origin is the earliest frame buffered, not the first to arrive: one that overtook
+                    // earlier frames must not leave them before the origin, unplayed. Classify keeps every frame on one
+                    // grid, and once a slot has played nothing at or before it is accepted, so the origin no longer moves.
+                    _origin = _origin is { } origin ? Math.Min(origin, frame.TimelineSample) : frame.TimelineSample;
                     _frames.Add(frame.TimelineSample, frame.Opus.ToArray());
                     _lastHeardEnd = Math.Max(_lastHeardEnd, frame.TimelineSample + FrameSamples);
                     AcceptedFrames++;
@@ -218,13 +221,14 @@ internal sealed class LiveJitterBuffer : IDisposable
             return FrameOutcome.Malformed;
         }
 
-        var playAt = frame.TimelineSample + _delay;
-        if (_ended || playAt < now || frame.TimelineSample <= _currentSlot)
+        // Compared as sample minus now rather than sample + delay, which overflows for a sample near the timeline's end.
+        var ahead = frame.TimelineSample - now;
+        if (_ended || ahead < -_delay || frame.TimelineSample <= _currentSlot)
         {
             return FrameOutcome.Late;
         }
 
-        if (playAt - now > _horizon)
+        if (ahead > _horizon - _delay)
         {
             return FrameOutcome.FarFuture;
         }
@@ -235,9 +239,10 @@ internal sealed class LiveJitterBuffer : IDisposable
     /// <summary>Decodes, rebuilds, conceals or silences the frame at <paramref name="slot"/> into the current frame.</summary>
     private void Produce(long slot)
     {
-        if (_currentSlot is { } previous && slot != previous + FrameSamples)
+        if (_currentSlot is not { } previous || slot != previous + FrameSamples)
         {
-            // The playout jumped (a seek or a stall): what lies before the new slot can no longer play.
+            // The playout jumped (a seek or a stall) or began after the first frames' play time: what lies before the
+            // new slot can no longer play.
             foreach (var stale in _frames.Keys.Where(key => key < slot).ToList())
             {
                 _frames.Remove(stale);
