@@ -122,6 +122,8 @@ public sealed class NodeAudioTests : IAsyncLifetime, IDisposable
             await _recorder.PublishAsync(topic, stream.Signed(i, i == 10 ? _keys.Stranger : _keys.Controller));
         }
 
+        // The packets cross the broker in real time; fake time may pass only once all are in, or late ones are late.
+        await AllReceivedAsync(stream.Packets);
         var started = WaitForReportAsync(LiveTestStream.StreamId, "started");
         await AdvanceAsync(TimeSpan.FromMilliseconds(LiveTestStream.DelayMs + 1_400));
         await started;
@@ -165,11 +167,19 @@ public sealed class NodeAudioTests : IAsyncLifetime, IDisposable
     private async Task AnswerClockAsync()
     {
         var request = (await _recorder.WaitForAsync(NodeId, NodeMessageKind.TimeRequest)).Decode<ClockSyncRequest>();
-        var processed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _agent!.Control!.Processed += () => processed.TrySetResult();
+        var control = _agent!.Control!;
+        var synced = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // Other payloads (the key certificate) are processed too; only the reply gives the clock an estimate.
+        control.Processed += () =>
+        {
+            if (control.Clock.Read() is not null)
+            {
+                synced.TrySetResult();
+            }
+        };
         await _recorder.PublishAsync(Topics.ForNode(NodeId, NodeMessageKind.TimeReply), TestKeys.ClockReply(_keys.Controller, NodeId, request, _truth.GetUtcNow()));
-        await processed.Task.WaitAsync(MessageRecorder.DefaultTimeout);
-        Assert.NotNull(_agent.Control.Clock.Read());
+        await synced.Task.WaitAsync(MessageRecorder.DefaultTimeout);
     }
 
     /// <summary>Lets true time pass in 5 ms steps, giving the node's threads (broker, reports) a moment between them.</summary>
@@ -180,6 +190,19 @@ public sealed class NodeAudioTests : IAsyncLifetime, IDisposable
             _truth.Advance(TimeSpan.FromMilliseconds(5));
             await Task.Yield();
         }
+    }
+
+    /// <summary>Waits (real time, bounded) until the node's intake has taken or refused <paramref name="packets"/> packets.</summary>
+    private async Task AllReceivedAsync(int packets)
+    {
+        var deadline = DateTime.UtcNow + MessageRecorder.DefaultTimeout;
+        while (Counted() < packets)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"only {Counted()} of {packets} packets reached the node");
+            await Task.Delay(10);
+        }
+
+        long Counted() => _agent!.Audio!.LiveCounters is var counters ? counters.AcceptedPackets + counters.RefusedPackets.Values.Sum() : 0;
     }
 
     private async Task<CommandAck> SendAsync(ICommandBody body)
