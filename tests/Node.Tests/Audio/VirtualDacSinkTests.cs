@@ -301,4 +301,30 @@ public sealed class VirtualDacSinkTests : IDisposable
             BufferCapacity = capacity ?? VirtualDacOptions.DefaultBufferCapacity,
         },
         clock);
+
+    [Fact]
+    public async Task An_hour_of_idle_silence_is_one_mark_so_an_idle_node_holds_no_growing_record()
+    {
+        var clock = new SimulatedNodeClock(_truth, TimeSpan.Zero, driftPpm: 0);
+        using var dac = Dac(clock);
+        var block = new float[480];
+        for (var i = 0; i < 360_000; i++)
+        {
+            var write = dac.WriteAsync(block, null, CancellationToken.None);
+            while (!write.IsCompleted)
+            {
+                _truth.Advance(TimeSpan.FromMilliseconds(10));
+            }
+
+            await write;
+        }
+
+        await dac.WriteAsync(block, Content, CancellationToken.None);
+        await dac.WriteAsync(block, null, CancellationToken.None);
+
+        Assert.Equal(3, dac.Marks.Count);
+        Assert.Equal(360_000L * 480, dac.Marks[0].SampleCount);
+        Assert.Equal(Content, dac.Marks[1].ContentInstant);
+        Assert.Null(dac.Marks[2].ContentInstant);
+    }
 }

@@ -16,7 +16,8 @@ namespace SmartLoudspeaker.Node.Audio.Live;
 /// corrected here.
 /// </para>
 /// <para>
-/// Frames are keyed by their timeline sample on the grid of the stream's first frame (a multiple of 960 from it).
+/// Frames are keyed by their timeline sample on one grid of 960 samples whose origin is the earliest frame accepted, in
+/// whatever order they arrive (it no longer moves once a slot has played).
 /// A missing frame is rebuilt from the next frame's in-band FEC when that frame is already buffered, otherwise
 /// concealed by Opus; after <see cref="ConcealedFramesBeforeFade"/> concealed frames (100 ms) the next is faded
 /// out over one frame and silence follows, because Opus's concealment of a long gap turns into a drone. The first

@@ -40,6 +40,9 @@ internal sealed class VirtualDacSink : IAudioSink
     /// <summary>While true, content instants have only gone forward, so a lookup can binary-search.</summary>
     private bool _contentAscending = true;
 
+    /// <summary>The last mark belongs to the current playback run, so silence written now may extend it.</summary>
+    private bool _lastMarkInRun;
+
     private bool _playing;
     private DateTimeOffset _playStartNode;
     private long _runWritten;
@@ -115,7 +118,10 @@ internal sealed class VirtualDacSink : IAudioSink
         }
     }
 
-    /// <summary>A snapshot of the marks so far, one per write (two when playback restarted in the middle of one).</summary>
+    /// <summary>
+    /// A snapshot of the marks so far: one per timed write (two when playback restarted in the middle of one), and one
+    /// per stretch of silence within a playback run.
+    /// </summary>
     public IReadOnlyList<VirtualDacMark> Marks
     {
         get
@@ -177,6 +183,7 @@ internal sealed class VirtualDacSink : IAudioSink
 
                     // The rest of this write comes out from now on, not where the earlier part's mark says.
                     markIndex = -1;
+                    _lastMarkInRun = false;
                 }
 
                 var room = _capacity - (_runWritten - consumed);
@@ -308,6 +315,13 @@ internal sealed class VirtualDacSink : IAudioSink
         {
             _marks[markIndex] = _marks[markIndex] with { SampleCount = _marks[markIndex].SampleCount + samples.Length };
         }
+        else if (contentInstant is null && _lastMarkInRun && _marks[^1].ContentInstant is null)
+        {
+            // Silence after silence in one run is one mark: an idle node writes 100 blocks a second all day long, and a
+            // mark each would grow without bound.
+            markIndex = _marks.Count - 1;
+            _marks[markIndex] = _marks[markIndex] with { SampleCount = _marks[markIndex].SampleCount + samples.Length };
+        }
         else
         {
             var nodeEmit = _playStartNode + DurationOf(_runWritten);
@@ -329,6 +343,7 @@ internal sealed class VirtualDacSink : IAudioSink
             }
         }
 
+        _lastMarkInRun = true;
         _wav?.Write(MemoryMarshal.AsBytes(samples));
         _runWritten += samples.Length;
         _totalWritten += samples.Length;
