@@ -33,13 +33,17 @@ public sealed class TestTonePageTests(TestToneUiFixture fixture, ITestOutputHelp
         var playId = (await page.Locator("[data-stop]").GetAttributeAsync("data-stop"))!;
         Assert.Matches("^tone-[0-9a-f]{12}$", playId);
 
-        await ReloadUntilAsync(page, $"[data-play='{playId}'][data-code='started']");
+        // From here on the page must not load again: the reports arrive on the live stream.
+        await page.EvaluateAsync("() => { window.notReloaded = true; }");
+
+        await Assertions.Expect(page.Locator($"[data-play='{playId}'][data-code='started']")).ToBeVisibleAsync(new() { Timeout = Soon });
         await Assertions.Expect(page.Locator($"[data-play='{playId}'][data-code='started']")).ToContainTextAsync($"Bắt đầu phát {playId}.");
-        await ReloadUntilAsync(page, $"[data-play='{playId}'][data-code='finished']");
+        await Assertions.Expect(page.Locator($"[data-play='{playId}'][data-code='finished']")).ToBeVisibleAsync(new() { Timeout = Soon });
         await Assertions.Expect(page.Locator($"[data-play='{playId}'][data-code='finished']")).ToContainTextAsync($"Đã phát xong {playId}.");
 
         // Finished: nothing is left to stop.
-        await Assertions.Expect(page.Locator("[data-stop]")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("[data-stop]")).ToBeHiddenAsync();
+        Assert.True(await page.EvaluateAsync<bool>("() => window.notReloaded === true"));
         await page.Locator("#audio").ScrollIntoViewIfNeededAsync();
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(FleetUiFixture.ScreenshotDirectory, "node-audio-vi.png") });
         await FleetUiFixture.ScreenshotAsync(page, "node-audio-vi-full");
@@ -56,7 +60,7 @@ public sealed class TestTonePageTests(TestToneUiFixture fixture, ITestOutputHelp
         await page.GetByLabel("Length (1–60 seconds)").FillAsync("60");
         await page.GetByRole(AriaRole.Button, new() { Name = "Play a test tone", Exact = true }).ClickAsync();
         var playId = (await page.Locator("[data-stop]").GetAttributeAsync("data-stop"))!;
-        await ReloadUntilAsync(page, $"[data-play='{playId}'][data-code='started']");
+        await Assertions.Expect(page.Locator($"[data-play='{playId}'][data-code='started']")).ToBeVisibleAsync(new() { Timeout = Soon });
 
         // Sounding: its newest report is "started", so the page offers to stop it after any reload.
         await Assertions.Expect(page.Locator($"[data-stop='{playId}']")).ToBeVisibleAsync();
@@ -66,9 +70,9 @@ public sealed class TestTonePageTests(TestToneUiFixture fixture, ITestOutputHelp
         var line = page.Locator("#command-rows > li").First;
         await Assertions.Expect(line.Locator("[data-f=type]")).ToHaveTextAsync("Stop a play");
         await Assertions.Expect(line).ToHaveAttributeAsync("data-s", "done", new() { Timeout = Soon });
-        await ReloadUntilAsync(page, $"[data-play='{playId}'][data-code='finished']");
+        await Assertions.Expect(page.Locator($"[data-play='{playId}'][data-code='finished']")).ToBeVisibleAsync(new() { Timeout = Soon });
         await Assertions.Expect(page.Locator($"[data-play='{playId}'][data-code='finished']")).ToContainTextAsync("Reason: someone stopped it.");
-        await Assertions.Expect(page.Locator("[data-stop]")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("[data-stop]")).ToBeHiddenAsync();
     }
 
     [Fact]
@@ -111,18 +115,7 @@ public sealed class TestTonePageTests(TestToneUiFixture fixture, ITestOutputHelp
         await page.GotoAsync("/nodes/" + TestToneUiFixture.AudioNode);
         var zoneCommand = page.Locator("#command-rows > li", new() { HasText = "Phát âm thử" }).First;
         await Assertions.Expect(zoneCommand).ToHaveAttributeAsync("data-s", "done", new() { Timeout = Soon });
-        await ReloadUntilAsync(page, "[data-play][data-code='started']");
-    }
-
-    /// <summary>Reloads the page until <paramref name="selector"/> is on it: the play reports are drawn when the page loads.</summary>
-    private static async Task ReloadUntilAsync(IPage page, string selector)
-    {
-        var deadline = DateTimeOffset.UtcNow + Eventually.Timeout;
-        while (await page.Locator(selector).CountAsync() == 0)
-        {
-            Assert.True(DateTimeOffset.UtcNow < deadline, "Not on the page in time: " + selector + "\n" + await page.Locator("#audio").InnerTextAsync() + "\n" + await page.Locator("main").InnerTextAsync());
-            await page.Locator(selector).WaitForAsync(new() { Timeout = 500 }).ContinueWith(_ => { }, TaskScheduler.Default);
-            await page.ReloadAsync();
-        }
+        // Reports are newest first: the zone's tone, sent after every other test's, starts on the open page.
+        await Assertions.Expect(page.Locator("[data-play-reports] > li").First).ToHaveAttributeAsync("data-code", "started", new() { Timeout = Soon });
     }
 }

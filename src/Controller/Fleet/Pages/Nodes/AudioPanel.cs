@@ -44,6 +44,9 @@ internal sealed class AudioPanel
     /// <summary>The newest play reports, newest first.</summary>
     public IReadOnlyList<PlayReportLine> Reports { get; private init; } = [];
 
+    /// <summary>What the page's live update needs of this section.</summary>
+    public AudioUpdate Update() => new(State, StateCode, Reports);
+
     public static AudioPanel For(NodeState node, IEnumerable<EventRecord> events, UiText text, CommuneClock clock)
     {
         ArgumentNullException.ThrowIfNull(node);
