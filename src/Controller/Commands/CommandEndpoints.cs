@@ -68,6 +68,14 @@ public static class CommandEndpoints
                 "Quiet hours come from the commune settings", "Nodes get 'set-quiet-hours' only from the commune settings: change them with PUT /api/settings (admins)."));
         }
 
+        // Live streams are started and stopped by the Controller's live service, which signs their packets: a bare
+        // stream-start would take the loudspeakers (at live priority, over any broadcast) with no audio behind it.
+        if (request.Type == CommandCatalog.NameOf<StreamStartCommand>() || request.Type == CommandCatalog.NameOf<StreamStopCommand>())
+        {
+            return TypedResults.BadRequest(Invalid(
+                "Live streams come from the live service", $"Nodes get '{request.Type}' only from the Controller's live service, which sends the stream's signed audio with it."));
+        }
+
         // Keys first: without them no request can succeed, and the answer says how to configure them.
         var result = service.Unavailable() is { } unavailable
             ? IssueResult.Unavailable(unavailable)

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using SmartLoudspeaker.Controller.Commands;
 using SmartLoudspeaker.Controller.Fleet.Pages.Control;
+using SmartLoudspeaker.Controller.Fleet.Pages.Nodes;
 using SmartLoudspeaker.Controller.Fleet.Pages.Rows;
 using SmartLoudspeaker.Controller.Fleet.Storage;
 using SmartLoudspeaker.Controller.Web;
@@ -90,6 +91,7 @@ internal static class FleetStreamEndpoints
         var sent = new Dictionary<string, string>(StringComparer.Ordinal);
         var sentCommands = new Dictionary<string, string>(StringComparer.Ordinal);
         string? sentSecurity = null;
+        string? sentAudio = null;
         var lastWrite = time.GetUtcNow();
         var lastFlush = 0L;
         DateTimeOffset? nextExpiry = null;
@@ -145,11 +147,20 @@ internal static class FleetStreamEndpoints
                         }
                     }
 
-                    var security = JsonSerializer.Serialize(controlText.Security(store.RecentEvents(onlyNode, thresholds.EventsPerNode), shown), Json);
+                    var events = store.RecentEvents(onlyNode, thresholds.EventsPerNode);
+                    var security = JsonSerializer.Serialize(controlText.Security(events, shown), Json);
                     if (security != sentSecurity)
                     {
                         sentSecurity = security;
                         await response.WriteAsync("event: security\ndata: " + security + "\n\n", token);
+                        wrote = true;
+                    }
+
+                    var audio = JsonSerializer.Serialize(AudioPanel.For(shown, events, text, clock).Update(), Json);
+                    if (audio != sentAudio)
+                    {
+                        sentAudio = audio;
+                        await response.WriteAsync("event: audio\ndata: " + audio + "\n\n", token);
                         wrote = true;
                     }
                 }

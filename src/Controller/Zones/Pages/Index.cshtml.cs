@@ -1,8 +1,13 @@
+using System.Globalization;
+using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using SmartLoudspeaker.Controller.Audit;
+using SmartLoudspeaker.Controller.Commands;
 using SmartLoudspeaker.Controller.Web.Localization;
 using SmartLoudspeaker.Protocol;
+using SmartLoudspeaker.Protocol.Commands;
+using SmartLoudspeaker.Protocol.Messages;
 
 namespace SmartLoudspeaker.Controller.Zones.Pages;
 
@@ -10,13 +15,14 @@ namespace SmartLoudspeaker.Controller.Zones.Pages;
 /// The zone registry for technicians: zones nodes declare that have no name yet, named zones with their ids and node
 /// counts, and forms to name, rename and delete. Plain forms (POST with the antiforgery token, then a redirect back
 /// here), so the page works without JavaScript; a refused change is shown on the form it came from, with what was typed.
+/// A zone with nodes also gets a test tone: one signed command on the zone's topic, which every node starts on the same sample.
 /// </summary>
-internal sealed class IndexModel(ZoneRegistry registry, UiText text, AuditTrail audit) : PageModel
+internal sealed class IndexModel(ZoneRegistry registry, UiText text, AuditTrail audit, CommandService commands, TimeProvider time) : PageModel
 {
     /// <summary>Which form a refusal belongs to: the add form.</summary>
     public const string AddForm = "add";
 
-    private static readonly string[] Outcomes = ["created", "renamed", "deleted"];
+    private static readonly string[] Outcomes = ["created", "renamed", "deleted", "tone"];
 
     public IReadOnlyList<ZoneEntry> Named { get; private set; } = [];
 
@@ -69,6 +75,41 @@ internal sealed class IndexModel(ZoneRegistry registry, UiText text, AuditTrail 
         var change = await registry.DeleteAsync(id);
         await ZoneAudit.RecordAsync(audit, HttpContext, AuditActions.ZoneDeleted, change, id);
         return change.Succeeded ? Saved("deleted", change.Zone!.Id) : Refused(change, "delete:" + id, id, null, null);
+    }
+
+    /// <summary>
+    /// A test tone of the default length and pitch to every node of the zone: one command, so one start instant for all.
+    /// </summary>
+    public async Task<IActionResult> OnPostToneAsync(string? id)
+    {
+        var type = CommandCatalog.NameOf<PlayToneCommand>();
+        var invariant = CultureInfo.InvariantCulture;
+        if (!Identifiers.IsValid(id)
+            || !TestTone.TryCreate(TestTone.DefaultSeconds.ToString(invariant), TestTone.DefaultFrequencyHz.ToString(invariant), time.GetUtcNow(), out var tone))
+        {
+            return Refused(new ZoneChange(ZoneProblem.InvalidId), "tone:" + id, id, null, null);
+        }
+
+        var target = new CommandTarget { Zone = id };
+        var result = commands.Unavailable() is { } unavailable
+            ? IssueResult.Unavailable(unavailable)
+            : await commands.IssueAsync(target, type, JsonSerializer.SerializeToElement(tone!, ProtocolJsonContext.Default.PlayToneCommand), HttpContext.RequestAborted);
+        await CommandAudit.RecordAsync(audit, HttpContext, target, type, result);
+        if (result.Failure == IssueFailure.None)
+        {
+            return Saved("tone", id!);
+        }
+
+        // Shown at the top: the zone's card has no field to mark, and the reason (no key, no node) is the whole page's.
+        Load();
+        Problem = text.Format("Zones.Problem.ToneNotSent", result.Problem);
+        Response.StatusCode = result.Failure switch
+        {
+            IssueFailure.Invalid => StatusCodes.Status400BadRequest,
+            IssueFailure.NoRecipient => StatusCodes.Status404NotFound,
+            _ => StatusCodes.Status503ServiceUnavailable,
+        };
+        return Page();
     }
 
     /// <summary>A node count as a link to the fleet list filtered on the zone (which knows only zones with nodes).</summary>

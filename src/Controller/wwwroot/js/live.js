@@ -4,7 +4,8 @@
 // condition (data-c) that colours the row, and adds or removes rows that start or stop matching the page's filter.
 // A node page's stream also sends "command" events (a command line, worded like the server-rendered one: an
 // acknowledgement turns "pending" into "done", and the "command sent" announcement follows it) and "security" events
-// (the node's refusals, shown in the alert panel). Each list row carries its sort key (data-k, [group, value, id]):
+// (the node's refusals, shown in the alert panel) and "audio" events (the output's state and the play reports; a stop
+// button whose play is no longer sounding is hidden). Each list row carries its sort key (data-k, [group, value, id]):
 // a row that appears, or whose key changes, is put where a reload would put it.
 // EventSource reconnects by itself after most drops; when it gives up (an error answer, e.g. from a proxy while
 // the controller restarts), the script starts a new one, backing off up to 30 s. The banner says so meanwhile.
@@ -164,6 +165,34 @@
     });
   }
 
+  function audio(panel) {
+    var state = document.querySelector("[data-audio-state]");
+    if (state && panel.state !== null) {
+      state.setAttribute("data-audio-state", panel.stateCode);
+      state.textContent = panel.state;
+    }
+    var list = document.querySelector("[data-play-reports]");
+    if (!list) { return; }
+    list.textContent = "";
+    panel.reports.forEach(function (line) {
+      var item = document.createElement("li");
+      var time = document.createElement("time");
+      if (line.play !== null) { item.setAttribute("data-play", line.play); }
+      item.setAttribute("data-code", line.code);
+      time.setAttribute("datetime", line.iso);
+      time.textContent = line.at;
+      item.appendChild(time);
+      item.appendChild(document.createTextNode(" — " + line.sentence));
+      list.appendChild(item);
+    });
+    document.querySelectorAll("[data-no-reports]").forEach(function (empty) { empty.hidden = panel.reports.length > 0; });
+    document.querySelectorAll("[data-stop]").forEach(function (button) {
+      var id = button.getAttribute("data-stop");
+      var newest = panel.reports.filter(function (line) { return line.play === id; })[0];
+      if (newest && !newest.sounding) { button.closest("form").hidden = true; }
+    });
+  }
+
   function connect() {
     source = new EventSource(live.getAttribute("data-live"));
     source.addEventListener("open", function () { delay = 1000; setBanner(false); });
@@ -175,6 +204,7 @@
     });
     source.addEventListener("command", function (event) { command(JSON.parse(event.data)); });
     source.addEventListener("security", function (event) { security(JSON.parse(event.data)); });
+    source.addEventListener("audio", function (event) { audio(JSON.parse(event.data)); });
     source.addEventListener("error", function () {
       setBanner(true);
       if (source.readyState === EventSource.CLOSED) {

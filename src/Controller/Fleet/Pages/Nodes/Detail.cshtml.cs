@@ -121,6 +121,21 @@ internal sealed class DetailModel(
     /// <summary>The hardware model as people read it ("simulated" translated).</summary>
     public string HardwareName { get; private set; } = string.Empty;
 
+    /// <summary>The audio section: output state, Controller-clock figures, recent plays.</summary>
+    public AudioPanel Audio { get; private set; } = null!;
+
+    /// <summary>What the technician typed for the test tone, shown again with <see cref="ToneProblem"/>.</summary>
+    public (string? Seconds, string? FrequencyHz) ToneInput { get; private set; }
+
+    public string? ToneProblem { get; private set; }
+
+    /// <summary>
+    /// The play id of the test tone just sent, handed from the POST to the page it redirects to, so the page can offer
+    /// to stop it before its first report arrives.
+    /// </summary>
+    [TempData]
+    public string? SentToneId { get; set; }
+
     public void OnGet(string id, string? range)
     {
         if (range is null || HistoryRange.Find(range) is not { } chosen)
@@ -174,7 +189,49 @@ internal sealed class DetailModel(
         return IssueAsync(id, CommandCatalog.NameOf<SetHeartbeatCommand>(), body);
     }
 
-    private async Task<IActionResult> IssueAsync(string id, string type, JsonElement? body)
+    public Task<IActionResult> OnPostToneAsync(string id, string? seconds, string? frequency)
+    {
+        // Checked here, as the heartbeat is: the answer must say what is allowed in the technician's language.
+        if (!TestTone.TryCreate(seconds, frequency, time.GetUtcNow(), out var tone))
+        {
+            Load(id);
+            if (Node is null)
+            {
+                return Task.FromResult<IActionResult>(Page());
+            }
+
+            ToneInput = (seconds, frequency);
+            ToneProblem = text.Format(
+                "Audio.ToneInvalid", TestTone.MinSeconds, TestTone.MaxSeconds, PlayToneCommand.MinFrequencyHz, PlayToneCommand.MaxFrequencyHz);
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Task.FromResult<IActionResult>(Page());
+        }
+
+        SentToneId = tone!.PlayId;
+        var body = JsonSerializer.SerializeToElement(tone, ProtocolJsonContext.Default.PlayToneCommand);
+        return IssueAsync(id, CommandCatalog.NameOf<PlayToneCommand>(), body, "audio");
+    }
+
+    public Task<IActionResult> OnPostStopToneAsync(string id, string? playId)
+    {
+        var stop = new StopPlayCommand { PlayId = playId ?? string.Empty };
+        if (stop.Validate() is not null)
+        {
+            Load(id);
+            if (Node is not null)
+            {
+                ToneProblem = text["Audio.StopInvalid"];
+                Response.StatusCode = StatusCodes.Status400BadRequest;
+            }
+
+            return Task.FromResult<IActionResult>(Page());
+        }
+
+        var body = JsonSerializer.SerializeToElement(stop, ProtocolJsonContext.Default.StopPlayCommand);
+        return IssueAsync(id, CommandCatalog.NameOf<StopPlayCommand>(), body, "audio");
+    }
+
+    private async Task<IActionResult> IssueAsync(string id, string type, JsonElement? body, string fragment = "commands")
     {
         var node = Identifiers.IsValid(id) ? fleet.Find(id) : null;
         if (node is not null && commands.Unavailable() is null)
@@ -186,15 +243,17 @@ internal sealed class DetailModel(
             {
                 // Post/redirect/get: a reload does not send the command again, and the page shows it pending.
                 SentCommandId = result.Command!.Id;
-                return LocalRedirect($"/nodes/{node.Id}#commands");
+                return LocalRedirect($"/nodes/{node.Id}#{fragment}");
             }
 
+            SentToneId = null;
             Load(id);
             CommandProblem = text.Format("Command.NotSent", result.Problem);
             Response.StatusCode = result.Failure == IssueFailure.Invalid ? StatusCodes.Status400BadRequest : StatusCodes.Status503ServiceUnavailable;
             return Page();
         }
 
+        SentToneId = null;
         Load(id);
         if (Node is not null)
         {
@@ -254,6 +313,7 @@ internal sealed class DetailModel(
         Faults = FaultRules.Derive(Node, thresholds);
         Events = store.RecentEvents(id, thresholds.EventsPerNode);
         Security = Control.Security(Events, Node);
+        Audio = AudioPanel.For(Node, Events, text, clock);
 
         LoadHistory(Node, now);
     }
