@@ -46,8 +46,12 @@ public sealed class SecurityOptions
     /// </summary>
     public long SequenceBlockSize { get; set; } = 1_000_000;
 
-    /// <summary>Shortest gap between two clock-sync replies to one node; requests inside it are dropped.</summary>
-    public TimeSpan ClockSyncMinInterval { get; set; } = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// Shortest gap between two clock-sync replies to one node; requests inside it are dropped. Half the node's fastest
+    /// rate (one a second on its own clock), not equal to it: a node whose crystal runs fast, or whose previous request
+    /// was delayed on the way, asks a little under a second apart by the Controller's clock and must still be answered.
+    /// </summary>
+    public TimeSpan ClockSyncMinInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>Most clock-sync replies in one second across the fleet, so a flood of requests cannot burn the CPU on signatures.</summary>
     public int ClockSyncMaxPerSecond { get; set; } = 200;

@@ -319,7 +319,11 @@ public sealed class NodeAgent : IAsyncDisposable, INodeControlHost, ISessionHand
                 var samples = estimate?.Samples ?? 0;
                 unanswered = samplesAtLastRequest < 0 || samples != samplesAtLastRequest ? 0 : unanswered + 1;
                 samplesAtLastRequest = samples;
-                wait = ClockSyncSchedule.NextInterval(estimate, wait, unanswered);
+                // The connect request's reply is still on its way when the first wait is chosen: without this the
+                // missing estimate would read as a silent Controller and the node would rest on one sample for 30 s.
+                wait = estimate is null && wait == TimeSpan.Zero
+                    ? ClockSyncSchedule.FastInterval
+                    : ClockSyncSchedule.NextInterval(estimate, wait, unanswered);
                 await Task.Delay(wait, _time, token).ConfigureAwait(false);
             }
         }
