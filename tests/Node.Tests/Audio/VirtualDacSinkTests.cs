@@ -101,15 +101,15 @@ public sealed class VirtualDacSinkTests : IDisposable
         var clock = new SimulatedNodeClock(_truth, TimeSpan.Zero, driftPpm: 0);
         using var dac = Dac(clock);
 
-        await dac.WriteAsync(new float[960], null, CancellationToken.None);
+        await dac.WriteAsync(new float[960], Content, CancellationToken.None);
         _truth.Advance(TimeSpan.FromMilliseconds(10));
-        await dac.WriteAsync(new float[960], null, CancellationToken.None);
+        await dac.WriteAsync(new float[960], Content + TimeSpan.FromMilliseconds(20), CancellationToken.None);
         Assert.Equal(Start + TimeSpan.FromMilliseconds(20), dac.Marks[1].TrueEmitTime);
         Assert.Equal(0, dac.Underruns);
 
         _truth.Advance(TimeSpan.FromMilliseconds(45));
         Assert.Equal(0, dac.Delay);
-        await dac.WriteAsync(new float[960], null, CancellationToken.None);
+        await dac.WriteAsync(new float[960], Content + TimeSpan.FromMilliseconds(40), CancellationToken.None);
 
         Assert.Equal(1, dac.Underruns);
         Assert.Equal(960, dac.Delay);
@@ -303,27 +303,38 @@ public sealed class VirtualDacSinkTests : IDisposable
         clock);
 
     [Fact]
-    public async Task An_hour_of_idle_silence_is_one_mark_so_an_idle_node_holds_no_growing_record()
+    public async Task Ten_minutes_of_idle_silence_are_one_mark_so_an_idle_node_holds_no_growing_record()
     {
         var clock = new SimulatedNodeClock(_truth, TimeSpan.Zero, driftPpm: 0);
         using var dac = Dac(clock);
         var block = new float[480];
-        for (var i = 0; i < 360_000; i++)
+
+        // Off the test's synchronisation context, so the DAC's wait completes inside Advance; time passes only while
+        // the full buffer makes a write wait, so it never runs dry.
+        await Task.Run(async () =>
         {
-            var write = dac.WriteAsync(block, null, CancellationToken.None);
-            while (!write.IsCompleted)
+            async Task WriteAsync(DateTimeOffset? content)
             {
-                _truth.Advance(TimeSpan.FromMilliseconds(10));
+                var write = dac.WriteAsync(block, content, CancellationToken.None);
+                while (!write.IsCompleted)
+                {
+                    _truth.Advance(TimeSpan.FromMilliseconds(10));
+                }
+
+                await write;
             }
 
-            await write;
-        }
+            for (var i = 0; i < 60_000; i++)
+            {
+                await WriteAsync(null);
+            }
 
-        await dac.WriteAsync(block, Content, CancellationToken.None);
-        await dac.WriteAsync(block, null, CancellationToken.None);
+            await WriteAsync(Content);
+            await WriteAsync(null);
+        });
 
         Assert.Equal(3, dac.Marks.Count);
-        Assert.Equal(360_000L * 480, dac.Marks[0].SampleCount);
+        Assert.Equal(60_000L * 480, dac.Marks[0].SampleCount);
         Assert.Equal(Content, dac.Marks[1].ContentInstant);
         Assert.Null(dac.Marks[2].ContentInstant);
     }
