@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using SmartLoudspeaker.Protocol.Commands;
+using SmartLoudspeaker.Protocol.Live;
 
 namespace SmartLoudspeaker.Controller.Commands;
 
@@ -50,7 +51,7 @@ internal static class TestTone
         command = new PlayToneCommand
         {
             PlayId = PlayIdPrefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)),
-            StartAtUs = (startAt - DateTimeOffset.UnixEpoch).Ticks / TimeSpan.TicksPerMicrosecond,
+            StartAtUs = LiveAudioPacket.ToMicros(startAt),
             DurationMs = length * 1000,
             FrequencyHz = frequency,
         };

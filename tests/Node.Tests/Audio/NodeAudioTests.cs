@@ -12,6 +12,7 @@ using SmartLoudspeaker.Node.Tests.Audio.Live;
 using SmartLoudspeaker.Node.Tests.Support;
 using SmartLoudspeaker.Protocol;
 using SmartLoudspeaker.Protocol.Commands;
+using SmartLoudspeaker.Protocol.Live;
 using SmartLoudspeaker.Protocol.Messages;
 using SmartLoudspeaker.Protocol.Security;
 
@@ -72,7 +73,7 @@ public sealed class NodeAudioTests : IAsyncLifetime, IDisposable
     {
         await StartSyncedAgentAsync();
         var startAt = _truth.GetUtcNow() + TimeSpan.FromSeconds(1);
-        var tone = new PlayToneCommand { PlayId = "tone-1", StartAtUs = ToMicros(startAt), DurationMs = 500 };
+        var tone = new PlayToneCommand { PlayId = "tone-1", StartAtUs = LiveAudioPacket.ToMicros(startAt), DurationMs = 500 };
 
         var ack = await SendAsync(tone);
         Assert.Equal(CommandAckStatus.Done, ack.Status);
@@ -98,7 +99,7 @@ public sealed class NodeAudioTests : IAsyncLifetime, IDisposable
     {
         await StartSyncedAgentAsync();
         var startAt = _truth.GetUtcNow() + TimeSpan.FromSeconds(0.5);
-        Assert.Equal(CommandAckStatus.Done, (await SendAsync(new PlayToneCommand { PlayId = "tone-2", StartAtUs = ToMicros(startAt), DurationMs = 30_000 })).Status);
+        Assert.Equal(CommandAckStatus.Done, (await SendAsync(new PlayToneCommand { PlayId = "tone-2", StartAtUs = LiveAudioPacket.ToMicros(startAt), DurationMs = 30_000 })).Status);
         var started = WaitForReportAsync("tone-2", "started");
         await AdvanceAsync(TimeSpan.FromSeconds(0.6));
         await started;
@@ -152,8 +153,6 @@ public sealed class NodeAudioTests : IAsyncLifetime, IDisposable
         Assert.DoesNotContain(Capabilities.Audio, birth.Capabilities);
         Assert.Null(_agent.Audio);
     }
-
-    private static long ToMicros(DateTimeOffset instant) => (instant - DateTimeOffset.UnixEpoch).Ticks / TimeSpan.TicksPerMicrosecond;
 
     private async Task StartSyncedAgentAsync()
     {
